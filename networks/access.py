@@ -1,0 +1,94 @@
+"""Resolving "this person, in this network": the roles they hold there right now.
+
+A network the person has no role in is indistinguishable from one that does not exist:
+both raise the same Http404. Pages and API views come through `network_access_or_404`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from networks.models import Membership, Network, Organisation, RegionalViewer
+from networks.roles import Action, Role, allowed_actions, can
+from networks.scoping import enter_network_for_request, network_scope
+
+
+@dataclass(frozen=True)
+class NetworkAccess:
+    network: Network
+    roles: frozenset[Role]
+    organisation: Organisation | None
+    actions: frozenset[Action] = field(default=frozenset())
+
+    def can(self, action: Action) -> bool:
+        return can(self.roles, action)
+
+
+NOT_FOUND_MESSAGE = "Not found."
+
+
+def not_found() -> Http404:
+    """The one 404 for 'no such network', 'not yours' and 'no such thing in it'."""
+    return Http404(_(NOT_FOUND_MESSAGE))
+
+
+def access_for(user, network: Network) -> NetworkAccess | None:
+    """The person's roles in `network` right now, or None when they hold none."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    with network_scope(network):
+        memberships = list(
+            Membership.objects.active().filter(user=user).select_related("organisation")
+        )
+    roles = {Role(m.role) for m in memberships}
+    if network.region_id and RegionalViewer.objects.active().filter(
+        user=user, region_id=network.region_id
+    ).exists():
+        roles.add(Role.REGIONAL_VIEWER)
+    if not roles:
+        return None
+    organisation = memberships[0].organisation if memberships else None
+    return NetworkAccess(
+        network=network,
+        roles=frozenset(roles),
+        organisation=organisation,
+        actions=allowed_actions(roles),
+    )
+
+
+def network_access_or_404(user, slug: str) -> NetworkAccess:
+    """Find the network by slug, check the person holds a role in it, and enter it for the
+    rest of the request. Raises the same Http404 whether or not the network exists."""
+    network = Network.objects.filter(slug=slug).select_related("region").first()
+    access = access_for(user, network) if network else None
+    if access is None:
+        raise not_found()
+    enter_network_for_request(network)
+    return access
+
+
+def networks_of(user) -> list[tuple[Network, frozenset[Role]]]:
+    """Every network the person holds a role in, with those roles, in two queries."""
+    if not user.is_authenticated:
+        return []
+    from networks.scoping import scopes_disabled
+
+    by_network: dict[int, tuple[Network, set[Role]]] = {}
+    with scopes_disabled():
+        rows = Membership.objects.active().filter(user=user).select_related("network")
+        for membership in rows:
+            entry = by_network.setdefault(membership.network_id, (membership.network, set()))
+            entry[1].add(Role(membership.role))
+    regional = Network.objects.filter(
+        region__viewers__in=RegionalViewer.objects.active().filter(user=user)
+    ).distinct()
+    for network in regional:
+        entry = by_network.setdefault(network.pk, (network, set()))
+        entry[1].add(Role.REGIONAL_VIEWER)
+    return sorted(
+        ((network, frozenset(roles)) for network, roles in by_network.values()),
+        key=lambda item: item[0].name,
+    )

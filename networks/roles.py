@@ -1,0 +1,70 @@
+"""Who may do what: the one permission table of the portal.
+
+Views and API views declare the `Action` they need; `can()` answers from this table and
+nothing else in the code checks roles. docs/roles.md shows the same table, and
+tests/networks/test_roles.py keeps the two equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SECRETARIAT = "secretariat", _("Secretariat")
+    CO_CHAIR = "co_chair", _("Co-chair")
+    MEMBER = "member", _("Member focal point")
+    EXTERNAL_PARTNER = "external_partner", _("External partner")
+    RCO_REPORTER = "rco_reporter", _("RCO reporter")
+    # Held per region (RegionalViewer), never through a network membership.
+    REGIONAL_VIEWER = "regional_viewer", _("Regional viewer")
+
+
+MEMBERSHIP_ROLES = [choice for choice in Role.choices if choice[0] != Role.REGIONAL_VIEWER]
+
+
+class Action(models.TextChoices):
+    NETWORK_VIEW = "network.view", _("See the network's home page")
+    NETWORK_EDIT = "network.edit", _("Change the network's settings")
+    MEMBERS_VIEW = "members.view", _("See the member list and focal points")
+    MEMBERS_EXPORT = "members.export", _("Export the member list (CSV, PDF)")
+    MEMBERS_MANAGE = "members.manage", _("Invite people, change and end memberships")
+    WORKING_GROUPS_VIEW = "working_groups.view", _("See working groups")
+    WORKING_GROUPS_MANAGE = "working_groups.manage", _("Create and change working groups")
+
+
+S, C, M, P, R, G = (
+    Role.SECRETARIAT,
+    Role.CO_CHAIR,
+    Role.MEMBER,
+    Role.EXTERNAL_PARTNER,
+    Role.RCO_REPORTER,
+    Role.REGIONAL_VIEWER,
+)
+
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.NETWORK_VIEW: frozenset({S, C, M, P, R, G}),
+    Action.NETWORK_EDIT: frozenset({S, C}),
+    Action.MEMBERS_VIEW: frozenset({S, C, M, R}),
+    Action.MEMBERS_EXPORT: frozenset({S, C, M, R}),
+    Action.MEMBERS_MANAGE: frozenset({S}),
+    Action.WORKING_GROUPS_VIEW: frozenset({S, C, M, R, P}),
+    Action.WORKING_GROUPS_MANAGE: frozenset({S, C}),
+}
+
+# Roles that must sign in with a second factor when PORTAL_REQUIRE_MFA is on.
+MFA_REQUIRED_ROLES = frozenset({S, C})
+
+
+def can(roles: Iterable[Role | str], action: Action) -> bool:
+    """True when any of `roles` may perform `action`."""
+    allowed = PERMISSIONS[action]
+    return any(role in allowed for role in roles)
+
+
+def allowed_actions(roles: Iterable[Role | str]) -> frozenset[Action]:
+    roles = frozenset(roles)
+    return frozenset(action for action, allowed in PERMISSIONS.items() if roles & allowed)

@@ -1,0 +1,123 @@
+"""Tenant isolation that fails closed.
+
+Every tenant-owned model uses `NetworkScopedManager`. Its queries are filtered to the network
+that the current request, task or command has *entered*; with no network entered they raise
+`ScopeError` instead of returning every network's rows. Code that really means "all networks"
+(the platform's own jobs, data migrations, benchmarks) says so with `scopes_disabled()`.
+
+Why our own and not django-scopes: see docs/adr/0002-tenant-scoping.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from networks.models import Network
+
+
+class ScopeError(RuntimeError):
+    """A tenant-owned table was queried with no network entered."""
+
+
+class _AllNetworks:
+    def __repr__(self) -> str:
+        return "<all networks>"
+
+
+ALL_NETWORKS = _AllNetworks()
+
+_entered: ContextVar[int | _AllNetworks | None] = ContextVar("portal_network", default=None)
+
+
+def current_network_id() -> int:
+    """The id of the entered network; raises when none (or every one) is entered."""
+    value = _entered.get()
+    if value is None or value is ALL_NETWORKS:
+        raise ScopeError("No network has been entered.")
+    return value  # type: ignore[return-value]
+
+
+@contextmanager
+def network_scope(network: Network | int) -> Iterator[None]:
+    """Enter one network for the duration of the block (tasks, commands, tests)."""
+    network_id = network if isinstance(network, int) else network.pk
+    if network_id is None:
+        raise ScopeError("Cannot enter a network that has not been saved.")
+    token = _entered.set(network_id)
+    try:
+        yield
+    finally:
+        _entered.reset(token)
+
+
+@contextmanager
+def scopes_disabled() -> Iterator[None]:
+    """Query across every network. Only for platform code that means it."""
+    token = _entered.set(ALL_NETWORKS)
+    try:
+        yield
+    finally:
+        _entered.reset(token)
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Start a request with nothing entered, and forget whatever it entered at the end."""
+    token = _entered.set(None)
+    try:
+        yield
+    finally:
+        _entered.reset(token)
+
+
+def enter_network_for_request(network: Network) -> None:
+    """Enter a network until the end of the current `request_scope` (used by views)."""
+    _entered.set(network.pk)
+
+
+class NetworkScopedQuerySet(models.QuerySet):
+    pass
+
+
+class NetworkScopedManager(models.Manager.from_queryset(NetworkScopedQuerySet)):
+    """Filters every query to the entered network; raises when none is entered."""
+
+    def get_queryset(self) -> models.QuerySet:
+        value = _entered.get()
+        queryset = super().get_queryset()
+        if value is ALL_NETWORKS:
+            return queryset
+        if value is None:
+            raise ScopeError(
+                f"{self.model.__name__} is owned by a network: enter one with network_scope() "
+                "before querying it."
+            )
+        return queryset.filter(network_id=value)
+
+
+class NetworkOwned(models.Model):
+    """Base for every tenant-owned row: it carries its network, and saves only inside it."""
+
+    network = models.ForeignKey("networks.Network", on_delete=models.CASCADE, related_name="+")
+
+    objects = NetworkScopedManager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        value = _entered.get()
+        if value is None:
+            raise ScopeError(f"Saving {type(self).__name__} needs an entered network.")
+        if value is not ALL_NETWORKS and self.network_id != value:
+            raise ScopeError(
+                f"Saving {type(self).__name__} of network {self.network_id} while network "
+                f"{value} is entered."
+            )
+        super().save(*args, **kwargs)

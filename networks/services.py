@@ -1,0 +1,201 @@
+"""Writes on networks, participations, memberships and invitations.
+
+Each service is keyword-only, runs in one transaction, and says who may call it; the view
+that calls it has already checked the action in networks.roles.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.models import hash_token
+from networks.models import (
+    Invitation,
+    Membership,
+    Network,
+    Organisation,
+    Participation,
+    Region,
+    UNSDCFOutcome,
+)
+from networks.roles import Role
+from networks.scoping import network_scope
+
+User = get_user_model()
+
+
+@transaction.atomic
+def network_create(
+    *,
+    name: str,
+    slug: str,
+    code: str,
+    country: str,
+    time_zone: str,
+    languages: list[str],
+    region: Region | None = None,
+    meeting_cadence: str = Network.Cadence.QUARTERLY,
+    minutes_approval_rule: str = Network.ApprovalRule.ALL_CO_CHAIRS,
+    designation_footnote: str = "",
+    national_policy: str = "",
+    un_team_name: str = "UN Country Team",
+    coordinator_title: str = "Resident Coordinator",
+    unsdcf_outcomes: list[tuple[str, str]] | None = None,
+) -> Network:
+    """Platform operators only (admin, `manage.py create_network`). Validates everything
+    before writing; a taken slug or code is a ValidationError and nothing is created."""
+    slug = slug.strip().lower()
+    if slugify(slug) != slug or not slug:
+        raise ValidationError({"slug": _("Use lower-case letters, digits and hyphens only.")})
+    network = Network(
+        name=name.strip(),
+        slug=slug,
+        code=code.strip().upper(),
+        country=country.strip(),
+        time_zone=time_zone,
+        languages=languages,
+        region=region,
+        meeting_cadence=meeting_cadence,
+        minutes_approval_rule=minutes_approval_rule,
+        designation_footnote=designation_footnote.strip(),
+        national_policy=national_policy.strip(),
+        un_team_name=un_team_name,
+        coordinator_title=coordinator_title,
+    )
+    network.full_clean()
+    network.save()
+    with network_scope(network):
+        for position, (outcome_code, title) in enumerate(unsdcf_outcomes or [], start=1):
+            UNSDCFOutcome.objects.create(
+                network=network, code=outcome_code, title=title, position=position
+            )
+    return network
+
+
+def participation_add(
+    *,
+    network: Network,
+    organisation: Organisation,
+    type: str,
+    is_national_authority: bool = False,
+) -> Participation:
+    """Secretariat. An organisation already taking part is a ValidationError."""
+    with network_scope(network):
+        if Participation.objects.active().filter(organisation=organisation).exists():
+            raise ValidationError(
+                _("%(organisation)s already takes part in this network.")
+                % {"organisation": organisation}
+            )
+        if is_national_authority and Participation.objects.active().filter(
+            is_national_authority=True
+        ).exists():
+            raise ValidationError(_("This network already has a national authority."))
+        return Participation.objects.create(
+            network=network,
+            organisation=organisation,
+            type=type,
+            is_national_authority=is_national_authority,
+        )
+
+
+def membership_start(
+    *,
+    network: Network,
+    user,
+    organisation: Organisation,
+    role: Role | str,
+    started_by=None,
+) -> Membership:
+    """Secretariat (and invitation acceptance). The organisation must take part in the
+    network; a person acts for one organisation per network; a role already held is a
+    ValidationError."""
+    with network_scope(network), transaction.atomic():
+        if not Participation.objects.active().filter(organisation=organisation).exists():
+            raise ValidationError(
+                _("%(organisation)s does not take part in this network.")
+                % {"organisation": organisation}
+            )
+        other = (
+            Membership.objects.active()
+            .filter(user=user)
+            .exclude(organisation=organisation)
+            .select_related("organisation")
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                _("%(person)s already acts for %(organisation)s in this network.")
+                % {"person": user, "organisation": other.organisation}
+            )
+        if Membership.objects.active().filter(user=user, role=role).exists():
+            raise ValidationError(_("This person already holds that role in this network."))
+        try:
+            with transaction.atomic():
+                return Membership.objects.create(
+                    network=network,
+                    user=user,
+                    organisation=organisation,
+                    role=role,
+                    started_by=started_by,
+                )
+        except IntegrityError as exc:
+            raise ValidationError(
+                _("This person already holds that role in this network.")
+            ) from exc
+
+
+def membership_end(*, membership: Membership, ended_by, reason: str = "") -> Membership:
+    """Secretariat. Dates the end and keeps the row; the person loses the role on their
+    next request. Ending an ended membership is a ValidationError."""
+    with network_scope(membership.network_id), transaction.atomic():
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        if locked.ended_at is not None:
+            raise ValidationError(_("This membership has already ended."))
+        locked.ended_at = timezone.now()
+        locked.ended_by = ended_by
+        locked.end_reason = reason.strip()
+        locked.save(update_fields=["ended_at", "ended_by", "end_reason"])
+        return locked
+
+
+def invitation_create(
+    *,
+    network: Network,
+    email: str,
+    organisation: Organisation,
+    role: Role | str,
+    invited_by,
+    full_name: str = "",
+) -> tuple[Invitation, str]:
+    """Secretariat. Returns the invitation and the raw token for the link (only its hash is
+    stored). Sending the email is the caller's (after commit)."""
+    email = email.strip().lower()
+    with network_scope(network), transaction.atomic():
+        if not Participation.objects.active().filter(organisation=organisation).exists():
+            raise ValidationError(
+                _("%(organisation)s does not take part in this network.")
+                % {"organisation": organisation}
+            )
+        if Membership.objects.active().filter(user__email__iexact=email, role=role).exists():
+            raise ValidationError(_("This person already holds that role in this network."))
+        raw = secrets.token_urlsafe(32)
+        invitation = Invitation.objects.create(
+            network=network,
+            email=email,
+            full_name=full_name.strip(),
+            organisation=organisation,
+            role=role,
+            token_hash=hash_token(raw),
+            invited_by=invited_by,
+            expires_at=timezone.now() + timedelta(days=settings.PORTAL_INVITATION_DAYS),
+        )
+        return invitation, raw

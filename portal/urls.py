@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from networks import views as network_views
+from portal import health
+
+urlpatterns = [
+    path("", network_views.LandingView.as_view(), name="landing"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("operators/", admin.site.urls),
+    path("n/<slug:network>/", include("networks.urls")),
+    path("api/v1/", include("portal.api_urls")),
+]

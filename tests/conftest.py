@@ -1,0 +1,52 @@
+import pytest
+from django.core.cache import cache
+
+from networks.scoping import scopes_disabled
+from tests.factories import TEST_PASSWORD, build_network, region
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    # Login rate limits live in the cache; every test starts with none.
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def eca(db):
+    return region()
+
+
+@pytest.fixture
+def kyrgyzstan(db, eca):
+    with scopes_disabled():
+        return build_network("kyrgyzstan", code="KGZ", region_obj=eca)
+
+
+@pytest.fixture
+def mongolia(db):
+    with scopes_disabled():
+        return build_network("mongolia", code="MNG", time_zone="Asia/Ulaanbaatar")
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in as that person."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def password():
+    return TEST_PASSWORD
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Fast hashing for the hundreds of test accounts; production keeps Django's default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,97 @@
+"""Small builders for tests: a network with its organisations and one person per role.
+
+`build_network("kyrgyzstan")` gives a Kyrgyz network where `people["secretariat"]`,
+`people["co_chair"]`, `people["co_chair2"]`, `people["member"]`, `people["partner"]` and
+`people["rco"]` hold their roles, all with the password TEST_PASSWORD.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+
+from networks import services
+from networks.models import Network, Organisation, Participation, Region
+from networks.roles import Role
+from networks.scoping import network_scope
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+User = get_user_model()
+
+
+def organisation(acronym: str, kind: str = Organisation.Kind.UN_AGENCY, name: str = "") -> Organisation:
+    org, _created = Organisation.objects.get_or_create(
+        name=name or f"{acronym} (test)", defaults={"acronym": acronym, "kind": kind}
+    )
+    return org
+
+
+def person(email: str, full_name: str = "", **fields):
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=TEST_PASSWORD, full_name=full_name or email.split("@")[0].title(), **fields)
+    return user
+
+
+@dataclass
+class TestNetwork:
+    network: Network
+    people: dict = field(default_factory=dict)
+    organisations: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        people = self.__dict__.get("people", {})
+        if name in people:
+            return people[name]
+        raise AttributeError(name)
+
+
+def region(slug: str = "eca", name: str = "Europe and Central Asia") -> Region:
+    return Region.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+
+
+def build_network(slug: str, *, name: str | None = None, code: str | None = None, region_obj: Region | None = None, time_zone: str = "Asia/Bishkek") -> TestNetwork:
+    network = services.network_create(
+        name=name or f"UN Network on Migration — {slug.title()}",
+        slug=slug,
+        code=code or slug[:3].upper(),
+        country=slug.title(),
+        time_zone=time_zone,
+        languages=["en", "ru"],
+        region=region_obj,
+    )
+    orgs = {
+        "IOM": organisation("IOM", name="International Organization for Migration"),
+        "UNDP": organisation("UNDP", name="United Nations Development Programme"),
+        "UNHCR": organisation("UNHCR", name="UN High Commissioner for Refugees"),
+        "RCO": organisation("RCO", Organisation.Kind.RCO, name=f"Resident Coordinator's Office ({slug})"),
+        "AUTH": organisation("MLSM", Organisation.Kind.GOVERNMENT, name=f"National migration authority ({slug})"),
+    }
+    for key in ("IOM", "UNDP", "UNHCR", "RCO"):
+        services.participation_add(network=network, organisation=orgs[key], type=Participation.Type.MEMBER)
+    services.participation_add(
+        network=network, organisation=orgs["AUTH"], type=Participation.Type.EXTERNAL_PARTNER,
+        is_national_authority=True,
+    )
+    plan = {
+        "secretariat": ("IOM", Role.SECRETARIAT),
+        "co_chair": ("RCO", Role.CO_CHAIR),
+        "co_chair2": ("IOM", Role.CO_CHAIR),
+        "member": ("UNDP", Role.MEMBER),
+        "member_unhcr": ("UNHCR", Role.MEMBER),
+        "partner": ("AUTH", Role.EXTERNAL_PARTNER),
+        "rco": ("RCO", Role.RCO_REPORTER),
+    }
+    people = {}
+    for key, (org_key, role) in plan.items():
+        # co_chair2 is IOM's head: a different person from the IOM secretariat officer.
+        user = person(f"{key.replace('_', '')}@{slug}.test", full_name=f"{key.replace('_', ' ').title()} of {slug.title()}")
+        services.membership_start(network=network, user=user, organisation=orgs[org_key], role=role)
+        people[key] = user
+    return TestNetwork(network=network, people=people, organisations=orgs)
+
+
+def in_network(test_network: TestNetwork):
+    return network_scope(test_network.network)
