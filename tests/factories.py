@@ -37,6 +37,8 @@ def person(email: str, full_name: str = "", **fields):
 
 @dataclass
 class TestNetwork:
+    __test__ = False  # a fixture, not a test class
+
     network: Network
     people: dict = field(default_factory=dict)
     organisations: dict = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""Benchmark rows, one module per area; bench.registry.discover() imports them all."""

@@ -1,0 +1,647 @@
+"""The demo: four real networks with invented people, and the loader `manage.py load_demo` runs.
+
+Networks, member organisations, cadences, national authorities and policies follow the terms
+of reference in the project's seed documents (seeds/INDEX.md); every person is invented.
+Kosovo's terms of reference are not among the seeds: its member agencies here are a plausible
+UN Kosovo Team line-up, not a quoted list.
+
+Loading is idempotent: every row is looked up by its natural key first, so a second run
+changes nothing and creates nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+
+from networks import services
+from networks.models import (
+    Membership,
+    Network,
+    Organisation,
+    Participation,
+    Region,
+    RegionalViewer,
+    UNSDCFOutcome,
+    WorkingGroup,
+    WorkingGroupMember,
+)
+from networks.roles import Role
+from networks.scoping import network_scope
+
+DEFAULT_PASSWORD = "demo-portal-2026"
+
+Kind = Organisation.Kind
+
+
+def demo_password() -> str:
+    """The password of every demo login: DEMO_PASSWORD when set, else the documented one."""
+    return os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+
+
+@dataclass(frozen=True)
+class Org:
+    acronym: str
+    name: str
+    kind: str = Kind.UN_AGENCY
+    website: str = ""
+
+
+# Organisations of the UN system and the IFIs, as they name themselves. Shared by every
+# network; also used by create_network and generate_scale to recognise an acronym.
+UN_SYSTEM: dict[str, Org] = {
+    org.acronym: org
+    for org in [
+        Org("IOM", "International Organization for Migration", website="https://www.iom.int"),
+        Org("UNDP", "United Nations Development Programme", website="https://www.undp.org"),
+        Org("UNICEF", "United Nations Children's Fund", website="https://www.unicef.org"),
+        Org(
+            "UNHCR",
+            "Office of the United Nations High Commissioner for Refugees",
+            website="https://www.unhcr.org",
+        ),
+        Org("UNODC", "United Nations Office on Drugs and Crime", website="https://www.unodc.org"),
+        Org(
+            "UN Women",
+            "United Nations Entity for Gender Equality and the Empowerment of Women",
+            website="https://www.unwomen.org",
+        ),
+        Org(
+            "FAO",
+            "Food and Agriculture Organization of the United Nations",
+            website="https://www.fao.org",
+        ),
+        Org("ILO", "International Labour Organization", website="https://www.ilo.org"),
+        Org(
+            "UNESCO",
+            "United Nations Educational, Scientific and Cultural Organization",
+            website="https://www.unesco.org",
+        ),
+        Org("UNFPA", "United Nations Population Fund", website="https://www.unfpa.org"),
+        Org("WHO", "World Health Organization", website="https://www.who.int"),
+        Org(
+            "OHCHR",
+            "Office of the United Nations High Commissioner for Human Rights",
+            website="https://www.ohchr.org",
+        ),
+        Org("UNEP", "United Nations Environment Programme", website="https://www.unep.org"),
+        Org(
+            "UN-Habitat",
+            "United Nations Human Settlements Programme",
+            website="https://unhabitat.org",
+        ),
+        Org("WFP", "World Food Programme", website="https://www.wfp.org"),
+        Org(
+            "UNAIDS", "Joint United Nations Programme on HIV/AIDS", website="https://www.unaids.org"
+        ),
+        Org("UNOPS", "United Nations Office for Project Services", website="https://www.unops.org"),
+        Org(
+            "UNIDO",
+            "United Nations Industrial Development Organization",
+            website="https://www.unido.org",
+        ),
+        Org("ITC", "International Trade Centre", website="https://intracen.org"),
+        Org("UNCDF", "United Nations Capital Development Fund", website="https://www.uncdf.org"),
+        Org(
+            "IFAD",
+            "International Fund for Agricultural Development",
+            website="https://www.ifad.org",
+        ),
+        Org("UNECE", "United Nations Economic Commission for Europe", website="https://unece.org"),
+        Org(
+            "ESCAP",
+            "United Nations Economic and Social Commission for Asia and the Pacific",
+            website="https://www.unescap.org",
+        ),
+        Org("UNRCCA", "United Nations Regional Centre for Preventive Diplomacy for Central Asia"),
+        Org("UNV", "United Nations Volunteers programme", website="https://www.unv.org"),
+        Org("World Bank", "World Bank Group", Kind.IFI, "https://www.worldbank.org"),
+        Org("ADB", "Asian Development Bank", Kind.IFI, "https://www.adb.org"),
+        Org(
+            "EBRD",
+            "European Bank for Reconstruction and Development",
+            Kind.IFI,
+            "https://www.ebrd.com",
+        ),
+        Org("IMF", "International Monetary Fund", Kind.IFI, "https://www.imf.org"),
+    ]
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    """One demo person. `login` names the documented logins (`<login>@<slug>.example.org`);
+    other people get `<first>.<last>@<slug>.example.org`."""
+
+    full_name: str
+    organisation: str  # an acronym of UN_SYSTEM, or "RCO", "AUTH" or an external partner's
+    role: Role
+    job_title: str
+    login: str = ""
+    working_group: bool = False
+
+    def email(self, slug: str) -> str:
+        if self.login:
+            return f"{self.login}@{slug}.example.org"
+        local = ".".join(part.lower() for part in self.full_name.split())
+        local = local.translate(str.maketrans("ćčšžëçğıöüāēūīŋ", "ccszecgiouaeuin"))
+        return f"{local}@{slug}.example.org"
+
+
+@dataclass(frozen=True)
+class DemoNetwork:
+    slug: str
+    name: str
+    code: str
+    country: str
+    region: str
+    time_zone: str
+    languages: list[str]
+    cadence: str
+    rco: Org
+    national_authority: Org
+    members: list[str]  # acronyms of UN_SYSTEM, in the order of the ToR (the RCO is added)
+    people: list[Person]
+    working_group: tuple[str, str, str]  # name, kind, mandate
+    national_policy: str = ""
+    external_partners: list[Org] = field(default_factory=list)
+    designation_footnote: str = ""
+    un_team_name: str = "UN Country Team"
+    coordinator_title: str = "Resident Coordinator"
+    unsdcf_outcomes: list[tuple[str, str]] = field(default_factory=list)
+    unsdcf_period: str = ""
+
+
+REGIONS = {
+    "eca": "Europe and Central Asia",
+    "asia-pacific": "Asia and the Pacific",
+}
+
+S, C, M, P, R = (
+    Role.SECRETARIAT,
+    Role.CO_CHAIR,
+    Role.MEMBER,
+    Role.EXTERNAL_PARTNER,
+    Role.RCO_REPORTER,
+)
+
+KOSOVO_FOOTNOTE = (
+    "References to Kosovo shall be understood to be in the context of United Nations "
+    "Security Council resolution 1244 (1999)."
+)
+
+NETWORKS: list[DemoNetwork] = [
+    # Seed 000 (ToR, UN Migration Network in the Kyrgyz Republic) and seed 002 (the Concept).
+    DemoNetwork(
+        slug="kyrgyzstan",
+        name="UN Migration Network in the Kyrgyz Republic",
+        code="KGZ",
+        country="Kyrgyzstan",
+        region="eca",
+        time_zone="Asia/Bishkek",
+        languages=["en", "ru", "ky"],
+        cadence=Network.Cadence.QUARTERLY,
+        national_policy=(
+            "Concept of Migration Policy of the Kyrgyz Republic 2021–2030 "
+            "(Government Resolution No. 191 of 4 May 2021)"
+        ),
+        rco=Org("RCO", "Resident Coordinator's Office in the Kyrgyz Republic", Kind.RCO),
+        # The ToR (2020) names the State Migration Service; the Concept (seed 002) names this
+        # ministry, which now holds the migration mandate, as its implementer.
+        national_authority=Org(
+            "MLSSM",
+            "Ministry of Labour, Social Security and Migration of the Kyrgyz Republic",
+            Kind.GOVERNMENT,
+        ),
+        members=["IOM", "UNODC", "UNDP", "UN Women", "FAO", "UNICEF", "UNHCR", "ILO", "UNESCO"],
+        people=[
+            Person(
+                "Aizada Mamytova",
+                "IOM",
+                S,
+                "National Programme Officer, Network Secretariat",
+                "secretariat",
+                True,
+            ),
+            Person(
+                "Henrik Lindqvist",
+                "RCO",
+                C,
+                "UN Resident Coordinator in the Kyrgyz Republic",
+                "cochair1",
+            ),
+            Person("Valentina Moretti", "IOM", C, "Chief of Mission, IOM Kyrgyzstan", "cochair2"),
+            Person(
+                "Nurbek Toktogulov",
+                "UNDP",
+                M,
+                "Programme Analyst, Governance and Migration",
+                "member",
+                True,
+            ),
+            Person(
+                "Bakyt Asanaliev",
+                "AUTH",
+                P,
+                "Head of the Department of Migration Policy",
+                "partner",
+                True,
+            ),
+            Person(
+                "Elnura Osmonova", "RCO", R, "Data Management and Results Monitoring Officer", "rco"
+            ),
+            Person("Timur Kadyrov", "UNODC", M, "National Project Officer, Trafficking in Persons"),
+            Person(
+                "Gulnara Beishenova",
+                "UN Women",
+                M,
+                "Programme Specialist, Ending Violence against Women",
+            ),
+            Person("Azamat Zhusupov", "FAO", M, "Assistant FAO Representative (Programme)"),
+            Person(
+                "Saltanat Ermekova", "UNICEF", M, "Child Protection Officer", working_group=True
+            ),
+            Person("Daniyar Kurmanbekov", "UNHCR", M, "Protection Associate"),
+            Person("Cholpon Abdrakhmanova", "ILO", M, "National Coordinator, Labour Migration"),
+            Person("Meerim Sultanalieva", "UNESCO", M, "National Programme Officer, Education"),
+        ],
+        working_group=(
+            "Working Group on Migration Data",
+            WorkingGroup.Kind.PERMANENT,
+            "Supports a unified national system for collecting disaggregated statistics on "
+            "migration, as the Concept of Migration Policy provides.",
+        ),
+    ),
+    # Seed 001 (ToR, UN Country Network on Migration, Belarus). The ToR names categories
+    # (UNCT members and IFIs for which migration is relevant, and the RCO), not agencies:
+    # the agencies below are a plausible UNCT Belarus line-up.
+    DemoNetwork(
+        slug="belarus",
+        name="UN Country Network on Migration in Belarus",
+        code="BLR",
+        country="Belarus",
+        region="eca",
+        time_zone="Europe/Minsk",
+        languages=["en", "ru"],
+        cadence=Network.Cadence.BIMONTHLY,
+        national_policy="Concept for National Migration Policy of the Republic of Belarus",
+        rco=Org("RCO", "Resident Coordinator's Office in Belarus", Kind.RCO),
+        national_authority=Org(
+            "MIA", "Ministry of Internal Affairs of the Republic of Belarus", Kind.GOVERNMENT
+        ),
+        external_partners=[
+            Org(
+                "MLSP",
+                "Ministry of Labour and Social Protection of the Republic of Belarus",
+                Kind.GOVERNMENT,
+            ),
+        ],
+        members=["IOM", "UNDP", "UNICEF", "UNHCR", "UNFPA", "WHO", "World Bank"],
+        people=[
+            Person(
+                "Alena Savitskaya",
+                "IOM",
+                S,
+                "Project Officer, Network Secretariat",
+                "secretariat",
+                True,
+            ),
+            Person("Ingrid Aasen", "RCO", C, "UN Resident Coordinator in Belarus", "cochair1"),
+            Person("Mahir Aliyev", "IOM", C, "Chief of Mission, IOM Belarus", "cochair2"),
+            Person(
+                "Dzmitry Lapko", "UNDP", M, "Programme Associate, Inclusive Growth", "member", True
+            ),
+            Person(
+                "Siarhei Maroz",
+                "AUTH",
+                P,
+                "Deputy Head, Department of Citizenship and Migration",
+                "partner",
+                True,
+            ),
+            Person(
+                "Katsiaryna Hrynevich",
+                "RCO",
+                R,
+                "Partnerships and Development Finance Officer",
+                "rco",
+            ),
+            Person("Volha Pashkevich", "UNICEF", M, "Social Policy Officer"),
+            Person("Andrei Zhuk", "UNHCR", M, "Senior Protection Assistant"),
+            Person(
+                "Natallia Ramanenka",
+                "UNFPA",
+                M,
+                "Population and Development Analyst",
+                working_group=True,
+            ),
+            Person("Iryna Sakalova", "WHO", M, "National Professional Officer, Health Systems"),
+            Person("Pavel Karpovich", "World Bank", M, "Economist, Social Protection and Jobs"),
+        ],
+        working_group=(
+            "Working Group on Labour Migration and Skills",
+            WorkingGroup.Kind.AD_HOC,
+            "Drafts the network's contribution on labour market gaps and regular pathways to the "
+            "Concept for National Migration Policy.",
+        ),
+        unsdcf_outcomes=[
+            ("1", "Green transition for inclusive and sustainable growth"),
+            ("2", "Future generation orientation: adolescents and youth"),
+            ("3", "Digital transformation and social innovation"),
+            ("4", "Gender-equitable society"),
+        ],
+        unsdcf_period="2021–2025",
+    ),
+    # Seed 003 (ToR, UN Network for Migration in Mongolia).
+    DemoNetwork(
+        slug="mongolia",
+        name="UN Network for Migration in Mongolia",
+        code="MNG",
+        country="Mongolia",
+        region="asia-pacific",
+        time_zone="Asia/Ulaanbaatar",
+        languages=["en", "mn"],
+        cadence=Network.Cadence.QUARTERLY,
+        rco=Org("RCO", "Resident Coordinator's Office in Mongolia", Kind.RCO),
+        national_authority=Org("MFA", "Ministry of Foreign Affairs of Mongolia", Kind.GOVERNMENT),
+        external_partners=[
+            Org("NSO", "National Statistical Office of Mongolia", Kind.GOVERNMENT),
+            Org("MLSP", "Ministry of Labour and Social Protection of Mongolia", Kind.GOVERNMENT),
+        ],
+        members=["IOM", "UNDP", "UNICEF", "UNHCR", "UNFPA", "FAO", "ILO", "UNESCO"],
+        people=[
+            Person(
+                "Oyunchimeg Batbayar",
+                "IOM",
+                S,
+                "Programme Officer, Network Secretariat",
+                "secretariat",
+                True,
+            ),
+            Person("Amara Okafor", "RCO", C, "UN Resident Coordinator in Mongolia", "cochair1"),
+            Person("Kenji Watanabe", "IOM", C, "Chief of Mission, IOM Mongolia", "cochair2"),
+            Person(
+                "Bat-Erdene Ganbold",
+                "UNDP",
+                M,
+                "Programme Analyst, Sustainable Development",
+                "member",
+                True,
+            ),
+            Person("Enkhtuya Dashdorj", "AUTH", P, "Director, Consular Department", "partner"),
+            Person("Solongo Tserendorj", "RCO", R, "Economist and Reporting Officer", "rco"),
+            Person("Munkhzul Purevdorj", "UNICEF", M, "Deputy Representative"),
+            Person("Temuulen Baatar", "UNHCR", M, "Senior Programme Manager"),
+            Person("Nomin Altangerel", "UNFPA", M, "Assistant Representative", working_group=True),
+            Person("Ganzorig Chuluun", "FAO", M, "Senior Programme Manager"),
+            Person("Sarantuya Lkhagva", "ILO", M, "National Project Coordinator"),
+            Person("Tuvshin Enkhbold", "UNESCO", M, "Head of the Education Sector"),
+            Person(
+                "Bolormaa Sukhbaatar",
+                "NSO",
+                P,
+                "Head of the Population and Housing Statistics Division",
+                working_group=True,
+            ),
+        ],
+        working_group=(
+            "Working Group on Internal Migration",
+            WorkingGroup.Kind.PERMANENT,
+            "Brings rural-to-urban migration data and its effect on Ulaanbaatar's services to "
+            "the network, with the National Statistical Office.",
+        ),
+    ),
+    # Seed 004 (IOM news of 18 December 2020) records the launch. Kosovo's ToR is not among the
+    # seeds: the member agencies below are a plausible UN Kosovo Team line-up.
+    DemoNetwork(
+        slug="kosovo",
+        name="UN Network on Migration in Kosovo",
+        code="KOS",
+        country="Kosovo",
+        region="eca",
+        time_zone="Europe/Belgrade",
+        languages=["en", "sq", "sr"],
+        cadence=Network.Cadence.QUARTERLY,
+        designation_footnote=KOSOVO_FOOTNOTE,
+        un_team_name="UN Kosovo Team",
+        coordinator_title="Development Coordinator",
+        rco=Org("DCO", "Development Coordinator's Office in Kosovo", Kind.RCO),
+        national_authority=Org("MIA-K", "Ministry of Internal Affairs (Kosovo)", Kind.GOVERNMENT),
+        members=["IOM", "UNDP", "UNICEF", "UNHCR", "UNFPA", "UN Women", "WHO"],
+        people=[
+            Person(
+                "Arta Krasniqi",
+                "IOM",
+                S,
+                "Programme Officer, Network Secretariat",
+                "secretariat",
+                True,
+            ),
+            Person("Marianne Dufour", "RCO", C, "UN Development Coordinator in Kosovo", "cochair1"),
+            Person("Lukas Brenner", "IOM", C, "Chief of Mission, IOM Kosovo", "cochair2"),
+            Person("Besnik Gashi", "UNDP", M, "Programme Analyst, Rule of Law", "member"),
+            Person(
+                "Driton Berisha",
+                "AUTH",
+                P,
+                "Director, Department of Citizenship, Asylum and Migration",
+                "partner",
+                True,
+            ),
+            Person(
+                "Vjosa Hoxha", "RCO", R, "Head of Office, Development Coordinator's Office", "rco"
+            ),
+            Person(
+                "Milica Jovanović", "UNICEF", M, "Child Protection Specialist", working_group=True
+            ),
+            Person("Albulena Morina", "UNHCR", M, "Protection Officer", working_group=True),
+            Person("Fatmire Shala", "UNFPA", M, "Programme Analyst"),
+            Person("Jelena Petrović", "UN Women", M, "Programme Coordinator"),
+            Person("Arben Kelmendi", "WHO", M, "Health Emergencies Officer"),
+        ],
+        working_group=(
+            "Working Group on Return and Reintegration",
+            WorkingGroup.Kind.PERMANENT,
+            "Coordinates support to the sustainable reintegration of people returning to Kosovo.",
+        ),
+    ),
+]
+
+REGIONAL_VIEWER = (
+    "regional@example.org",
+    "Ilse Vandenberghe",
+    "eca",
+    "Regional Migration Policy Officer, Europe and Central Asia",
+)
+
+
+@dataclass
+class Login:
+    email: str
+    full_name: str
+    what: str
+
+
+@dataclass
+class DemoResult:
+    logins: list[Login] = field(default_factory=list)
+    created: int = 0
+
+
+class _Passwords:
+    """Hash the demo password once; check an existing account's hash once per distinct hash.
+    The slow password hasher then runs twice per load instead of once per person."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self._hash: str | None = None
+        self._verified: dict[str, bool] = {}
+
+    @property
+    def hash(self) -> str:
+        if self._hash is None:
+            self._hash = make_password(self.raw)
+        return self._hash
+
+    def matches(self, encoded: str) -> bool:
+        if encoded not in self._verified:
+            self._verified[encoded] = check_password(self.raw, encoded)
+        return self._verified[encoded]
+
+
+@transaction.atomic
+def demo_load(*, password: str | None = None) -> DemoResult:
+    """Create (or find) the demo regions, organisations, networks, people and roles. Callers
+    check that demo mode is on. Idempotent: a second run changes nothing."""
+    result = DemoResult()
+    passwords = _Passwords(password or demo_password())
+    regions = {
+        slug: Region.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+        for slug, name in REGIONS.items()
+    }
+    for spec in NETWORKS:
+        _load_network(spec, regions[spec.region], passwords, result)
+
+    email, full_name, region_slug, job_title = REGIONAL_VIEWER
+    viewer = _person(email, full_name, job_title, passwords, result)
+    if (
+        not RegionalViewer.objects.active()
+        .filter(user=viewer, region=regions[region_slug])
+        .exists()
+    ):
+        RegionalViewer.objects.create(user=viewer, region=regions[region_slug])
+        result.created += 1
+    result.logins.append(
+        Login(email, full_name, f"{Role.REGIONAL_VIEWER.label}, {regions[region_slug].name}")
+    )
+    return result
+
+
+def organisation_get_or_create(org: Org) -> tuple[Organisation, bool]:
+    return Organisation.objects.get_or_create(
+        name=org.name, defaults={"acronym": org.acronym, "kind": org.kind, "website": org.website}
+    )
+
+
+def _load_network(spec: DemoNetwork, region: Region, passwords: _Passwords, result: DemoResult):
+    network = Network.objects.filter(slug=spec.slug).first()
+    if network is None:
+        network = services.network_create(
+            name=spec.name,
+            slug=spec.slug,
+            code=spec.code,
+            country=spec.country,
+            time_zone=spec.time_zone,
+            languages=spec.languages,
+            region=region,
+            meeting_cadence=spec.cadence,
+            designation_footnote=spec.designation_footnote,
+            national_policy=spec.national_policy,
+            un_team_name=spec.un_team_name,
+            coordinator_title=spec.coordinator_title,
+            unsdcf_outcomes=spec.unsdcf_outcomes,
+        )
+        result.created += 1
+        if spec.unsdcf_period:
+            with network_scope(network):
+                UNSDCFOutcome.objects.update(period=spec.unsdcf_period)
+
+    organisations: dict[str, Organisation] = {}
+    plan = [("RCO", spec.rco, Participation.Type.MEMBER, False)]
+    plan += [(a, UN_SYSTEM[a], Participation.Type.MEMBER, False) for a in spec.members]
+    plan.append(("AUTH", spec.national_authority, Participation.Type.EXTERNAL_PARTNER, True))
+    plan += [
+        (o.acronym, o, Participation.Type.EXTERNAL_PARTNER, False) for o in spec.external_partners
+    ]
+    for key, org, type_, is_authority in plan:
+        organisation, created = organisation_get_or_create(org)
+        result.created += created
+        organisations[key] = organisation
+        with network_scope(network):
+            taking_part = Participation.objects.active().filter(organisation=organisation).exists()
+        if not taking_part:
+            services.participation_add(
+                network=network,
+                organisation=organisation,
+                type=type_,
+                is_national_authority=is_authority,
+            )
+            result.created += 1
+
+    group_members = []
+    for person in spec.people:
+        user = _person(
+            person.email(spec.slug), person.full_name, person.job_title, passwords, result
+        )
+        organisation = organisations[person.organisation]
+        with network_scope(network):
+            holds = Membership.objects.active().filter(user=user, role=person.role).exists()
+        if not holds:
+            services.membership_start(
+                network=network, user=user, organisation=organisation, role=person.role
+            )
+            result.created += 1
+        if person.working_group:
+            group_members.append(user)
+        if person.login:
+            result.logins.append(
+                Login(
+                    user.email,
+                    person.full_name,
+                    f"{Role(person.role).label} ({organisation.acronym}), {spec.country}",
+                )
+            )
+
+    name, kind, mandate = spec.working_group
+    with network_scope(network):
+        group, created = WorkingGroup.objects.get_or_create(
+            network=network,
+            name=name,
+            defaults={"kind": kind, "mandate": mandate, "lead_organisation": organisations["IOM"]},
+        )
+        result.created += created
+        for user in group_members:
+            if not WorkingGroupMember.objects.filter(
+                working_group=group, user=user, ended_at__isnull=True
+            ).exists():
+                WorkingGroupMember.objects.create(network=network, working_group=group, user=user)
+                result.created += 1
+
+
+def _person(email: str, full_name: str, job_title: str, passwords: _Passwords, result: DemoResult):
+    User = get_user_model()
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create(
+            email=email, full_name=full_name, job_title=job_title, password=passwords.hash
+        )
+        result.created += 1
+    elif not passwords.matches(user.password):
+        # DEMO_PASSWORD changed since the last load: the documented logins must still work.
+        user.password = passwords.hash
+        user.save(update_fields=["password"])
+    return user

@@ -1,0 +1,209 @@
+"""manage.py create_network — a platform operator creates a network and invites its first
+secretariat officer. Everything happens in one transaction: bad input creates nothing."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from networks import services
+from networks.demo import UN_SYSTEM, organisation_get_or_create
+from networks.models import LANGUAGE_CHOICES, Network, Organisation, Participation, Region
+from networks.roles import Role
+from networks.scoping import network_scope
+
+
+def _choices(choices) -> str:
+    return ", ".join(value for value, _label in choices)
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a network (a tenant) and, with --secretariat-email, invite its first "
+        "secretariat officer. Prints the one-time invitation link."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--name", required=True, help="e.g. “UN Network on Migration in Georgia”"
+        )
+        parser.add_argument("--slug", required=True, help="web address: /n/<slug>/")
+        parser.add_argument("--code", required=True, help="decision register prefix, e.g. GEO")
+        parser.add_argument("--country", required=True, help="country or territory")
+        parser.add_argument("--time-zone", required=True, help="e.g. Asia/Tbilisi")
+        parser.add_argument(
+            "--languages",
+            required=True,
+            help=f"working languages, comma-separated ({_choices(LANGUAGE_CHOICES)})",
+        )
+        parser.add_argument("--region", help="slug of an existing region")
+        parser.add_argument(
+            "--cadence",
+            default=Network.Cadence.QUARTERLY,
+            help=f"meeting cadence ({_choices(Network.Cadence.choices)}); default quarterly",
+        )
+        parser.add_argument(
+            "--approval",
+            default=Network.ApprovalRule.ALL_CO_CHAIRS,
+            help=f"who approves minutes ({_choices(Network.ApprovalRule.choices)})",
+        )
+        parser.add_argument("--footnote", default="", help="designation footnote on every page")
+        parser.add_argument(
+            "--national-policy", default="", help="the national policy it aligns to"
+        )
+        parser.add_argument("--un-team-name", default="UN Country Team")
+        parser.add_argument("--coordinator-title", default="Resident Coordinator")
+        parser.add_argument("--secretariat-email", help="invite this person as secretariat")
+        parser.add_argument("--secretariat-name", default="", help="their full name")
+        parser.add_argument(
+            "--secretariat-organisation",
+            default="",
+            help="acronym or name of their organisation (default IOM)",
+        )
+
+    def handle(self, *args, **options):
+        languages = self._languages(options["languages"])
+        self._check_choice("cadence", options["cadence"], Network.Cadence.choices)
+        self._check_choice("approval", options["approval"], Network.ApprovalRule.choices)
+        email = (options["secretariat_email"] or "").strip().lower()
+        if not email and (options["secretariat_organisation"] or options["secretariat_name"]):
+            raise CommandError(
+                "--secretariat-name and --secretariat-organisation need --secretariat-email. "
+                "Nothing was created."
+            )
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError as exc:
+                raise CommandError(
+                    f"“{email}” is not a valid email address. Nothing was created."
+                ) from exc
+
+        slug, code = options["slug"].strip().lower(), options["code"].strip().upper()
+        for label, taken in (
+            (f"short name (slug) “{slug}”", Network.objects.filter(slug=slug).first()),
+            (f"code “{code}”", Network.objects.filter(code=code).first()),
+        ):
+            if taken is not None:
+                raise CommandError(
+                    f"The {label} is already used by {taken.name}. Nothing was created."
+                )
+
+        region = None
+        if options["region"]:
+            region = Region.objects.filter(slug=options["region"]).first()
+            if region is None:
+                known = ", ".join(Region.objects.values_list("slug", flat=True)) or "none yet"
+                raise CommandError(
+                    f"There is no region “{options['region']}” (known: {known}). Nothing was created."
+                )
+
+        try:
+            with transaction.atomic():
+                network = services.network_create(
+                    name=options["name"],
+                    slug=options["slug"],
+                    code=options["code"],
+                    country=options["country"],
+                    time_zone=options["time_zone"],
+                    languages=languages,
+                    region=region,
+                    meeting_cadence=options["cadence"],
+                    minutes_approval_rule=options["approval"],
+                    designation_footnote=options["footnote"],
+                    national_policy=options["national_policy"],
+                    un_team_name=options["un_team_name"],
+                    coordinator_title=options["coordinator_title"],
+                )
+                token = None
+                if email:
+                    organisation = self._organisation(options["secretariat_organisation"] or "IOM")
+                    with network_scope(network):
+                        taking_part = (
+                            Participation.objects.active()
+                            .filter(organisation=organisation)
+                            .exists()
+                        )
+                    if not taking_part:
+                        services.participation_add(
+                            network=network,
+                            organisation=organisation,
+                            type=Participation.Type.MEMBER,
+                        )
+                    _invitation, token = services.invitation_create(
+                        network=network,
+                        email=email,
+                        organisation=organisation,
+                        role=Role.SECRETARIAT,
+                        invited_by=None,
+                        full_name=options["secretariat_name"],
+                    )
+        except ValidationError as exc:
+            raise CommandError(f"{_describe(exc)} Nothing was created.") from exc
+
+        self.stdout.write(
+            self.style.SUCCESS(f"Created {network.name} ({network.code}) at /n/{network.slug}/.")
+        )
+        if token:
+            self.stdout.write(
+                f"Invitation for {email} as secretariat of {organisation}: "
+                f"/accounts/invitations/{token}/"
+            )
+            self.stdout.write(
+                "Send them this link (prefix the portal's address); it works once and "
+                f"expires in {settings.PORTAL_INVITATION_DAYS} days. Accepting it sets their "
+                "password."
+            )
+
+    def _languages(self, value: str) -> list[str]:
+        codes = [code.strip().lower() for code in value.split(",") if code.strip()]
+        known = {code for code, _name in LANGUAGE_CHOICES}
+        unknown = [code for code in codes if code not in known]
+        if unknown or not codes:
+            raise CommandError(
+                f"Unknown working language “{', '.join(unknown) or value}”: use codes from "
+                f"{_choices(LANGUAGE_CHOICES)}. Nothing was created."
+            )
+        return list(dict.fromkeys(codes))
+
+    def _check_choice(self, option: str, value: str, choices) -> None:
+        if value not in {v for v, _label in choices}:
+            raise CommandError(
+                f"Unknown {option} “{value}”: choose one of {_choices(choices)}. Nothing was created."
+            )
+
+    def _organisation(self, wanted: str) -> Organisation:
+        """An existing organisation by acronym or name; a UN-system acronym the portal knows
+        (IOM, UNDP…) is created on first use."""
+        matches = list(Organisation.objects.filter(acronym__iexact=wanted)) or list(
+            Organisation.objects.filter(name__iexact=wanted)
+        )
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            names = "; ".join(org.name for org in matches)
+            raise CommandError(
+                f"“{wanted}” names several organisations ({names}): give the full name. "
+                "Nothing was created."
+            )
+        known = {acronym.lower(): org for acronym, org in UN_SYSTEM.items()}
+        if wanted.lower() in known:
+            return organisation_get_or_create(known[wanted.lower()])[0]
+        raise CommandError(
+            f"There is no organisation “{wanted}”: add it in the operators' admin first, or use "
+            "a UN-system acronym such as IOM. Nothing was created."
+        )
+
+
+def _describe(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        parts = []
+        for field, errors in exc.message_dict.items():
+            label = field if field != "__all__" else ""
+            for message in errors:
+                parts.append(f"{label.replace('_', ' ')}: {message}" if label else message)
+        return " ".join(p if p.endswith(".") else p + "." for p in parts)
+    return " ".join(m if m.endswith(".") else m + "." for m in exc.messages)

@@ -1,0 +1,340 @@
+"""manage.py generate_scale — fill a demo or benchmark database with realistic volume.
+
+`--networks N` is the number of networks the database holds afterwards: the existing ones
+(e.g. the four demo networks) count, and generated ones (`scale-0001`, …) make up the rest.
+Each generated network has 8–15 member organisations drawn from one shared pool (IOM and its
+own Resident Coordinator's Office always among them), a national authority and a few other
+external partners, a secretariat, two co-chairs, an RCO reporter, one to three focal points
+per member organisation, and one to three working groups.
+
+`--years Y` is the history to generate. Today it spreads people's start dates over the last
+Y years and gives some focal points a predecessor whose membership ended (dated history);
+later issues use it for the meetings, decisions, workplans and reports of each year.
+
+Rows go in with bulk_create, so 100 networks take seconds. Every generated person's password
+is the demo password (DEMO_PASSWORD or demo-portal-2026).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from networks.demo import UN_SYSTEM, demo_password, organisation_get_or_create
+from networks.management.commands._demo_mode import require_demo_mode
+from networks.models import (
+    Membership,
+    Network,
+    Organisation,
+    Participation,
+    Region,
+    WorkingGroup,
+    WorkingGroupMember,
+)
+from networks.roles import Role
+from networks.scoping import scopes_disabled
+
+MAX_NETWORKS = 2000
+MAX_YEARS = 20
+BATCH = 500
+
+REGIONS = {
+    "eca": "Europe and Central Asia",
+    "asia-pacific": "Asia and the Pacific",
+    "africa": "Africa",
+    "americas": "Latin America and the Caribbean",
+    "mena": "Middle East and North Africa",
+}
+TIME_ZONES = {
+    "eca": ["Europe/Tbilisi", "Asia/Almaty", "Europe/Chisinau", "Asia/Dushanbe", "Europe/Sarajevo"],
+    "asia-pacific": ["Asia/Dhaka", "Asia/Kathmandu", "Asia/Manila", "Pacific/Fiji", "Asia/Bangkok"],
+    "africa": [
+        "Africa/Nairobi",
+        "Africa/Dakar",
+        "Africa/Lagos",
+        "Africa/Addis_Ababa",
+        "Africa/Accra",
+    ],
+    "americas": ["America/Bogota", "America/Lima", "America/Guatemala", "America/Santo_Domingo"],
+    "mena": ["Africa/Cairo", "Asia/Amman", "Africa/Tunis", "Asia/Beirut"],
+}
+LANGUAGES = [["en"], ["en", "ru"], ["en", "ru", "ky"], ["en", "mn"], ["en", "sq", "sr"]]
+CADENCES = [Network.Cadence.QUARTERLY] * 3 + [Network.Cadence.BIMONTHLY, Network.Cadence.MONTHLY]
+
+FIRST_NAMES = (
+    "Aigul Amina Ana Andrei Arman Aziz Bakyt Carmen Chidi Daniel Dilnoza Elena Farida Fatima "
+    "Gulnara Hannah Ibrahim Irina Jamal Jana Kamila Kofi Laura Layla Lucas Mahmoud Maria Marta "
+    "Mehmet Miguel Nadia Nikolai Nomin Olga Omar Paolo Priya Rahim Sara Sergei Sofia Tamar "
+    "Timur Valentina Yusuf Zainab Zarina"
+).split()
+LAST_NAMES = (
+    "Abdullaev Achieng Aliyeva Bakirov Batbayar Castillo Demir Diallo Dimitrova Ferreira "
+    "Gashi Haddad Hoxha Ibragimova Jovanović Kamau Karimova Kovalenko Lindqvist Mensah "
+    "Mendoza Moretti Nazarova Novak Okafor Osmonova Petrova Rahman Reyes Said Santos "
+    "Sultanov Tanaka Toure Usmanova Volkova Yilmaz Zhukova"
+).split()
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill a demo or benchmark database with realistic volume: --networks N networks in "
+        "all, --years Y of history. Only in demo mode (PORTAL_DEMO=1 or DEBUG)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--networks", type=int, required=True, help="networks in all")
+        parser.add_argument("--years", type=int, default=1, help="years of history (1–20)")
+        parser.add_argument("--seed", type=int, default=2026, help="random seed (repeatable)")
+
+    def handle(self, *args, networks: int, years: int, seed: int, **options):
+        require_demo_mode("generate_scale")
+        if not 1 <= networks <= MAX_NETWORKS:
+            raise CommandError(
+                f"--networks must be between 1 and {MAX_NETWORKS}, not {networks}. Nothing was changed."
+            )
+        if not 1 <= years <= MAX_YEARS:
+            raise CommandError(
+                f"--years must be between 1 and {MAX_YEARS}, not {years}. Nothing was changed."
+            )
+        existing = Network.objects.count()
+        missing = networks - existing
+        if missing <= 0:
+            if options["verbosity"] >= 1:
+                self.stdout.write(
+                    f"The database already holds {existing} networks: nothing to generate."
+                )
+            return
+        started = time.monotonic()
+        with transaction.atomic():
+            counts = Generator(random.Random(seed), years).run(missing)
+        if options["verbosity"] < 1:
+            return
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Generated {missing} networks ({networks} in all) with {counts['organisations']} "
+                f"new organisations, {counts['people']} people, {counts['memberships']} "
+                f"memberships and {counts['working_groups']} working groups in "
+                f"{time.monotonic() - started:.1f} s."
+            )
+        )
+
+
+class Generator:
+    def __init__(self, rng: random.Random, years: int) -> None:
+        self.rng = rng
+        self.years = years
+        self.now = timezone.now()
+        self.password = make_password(demo_password())
+        self.counts = {"organisations": 0, "people": 0, "memberships": 0, "working_groups": 0}
+
+    def when(self) -> datetime:
+        return self.now - timedelta(days=self.rng.randint(0, 365 * self.years))
+
+    def run(self, how_many: int) -> dict[str, int]:
+        regions = {
+            slug: Region.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+            for slug, name in REGIONS.items()
+        }
+        pool = [organisation_get_or_create(org)[0] for org in UN_SYSTEM.values()]
+        iom = next(org for org in pool if org.acronym == "IOM")
+        others = [org for org in pool if org is not iom]
+
+        first = self._first_free_number()
+        numbers = range(first, first + how_many)
+        networks = Network.objects.bulk_create(
+            [self._network(number, regions) for number in numbers], batch_size=BATCH
+        )
+        own = self._own_organisations(networks)
+
+        participations, plans = [], []
+        for network in networks:
+            rco, authority, partners = own[network.slug]
+            members = [iom, rco, *self.rng.sample(others, self.rng.randint(6, 13))]
+            for org in members:
+                participations.append(self._participation(network, org, Participation.Type.MEMBER))
+            participations.append(
+                self._participation(network, authority, Participation.Type.EXTERNAL_PARTNER, True)
+            )
+            for org in partners:
+                participations.append(
+                    self._participation(network, org, Participation.Type.EXTERNAL_PARTNER)
+                )
+            plans.append((network, iom, rco, authority, members))
+
+        people, memberships, groups = [], [], []
+        for network, iom_org, rco, authority, members in plans:
+            cast = [
+                (iom_org, Role.SECRETARIAT),
+                (rco, Role.CO_CHAIR),
+                (iom_org, Role.CO_CHAIR),
+                (rco, Role.RCO_REPORTER),
+                (authority, Role.EXTERNAL_PARTNER),
+            ]
+            for org in members:
+                if org in (iom_org, rco):
+                    continue
+                cast += [(org, Role.MEMBER)] * self.rng.randint(1, 3)
+            network_people = []
+            for org, role in cast:
+                user = self._user(network, len(network_people))
+                people.append(user)
+                network_people.append(user)
+                started = self.when()
+                memberships.append(self._membership(network, user, org, role, started))
+                if role == Role.MEMBER and self.rng.random() < 0.15:
+                    # A predecessor who handed over: kept as dated history.
+                    predecessor = self._user(network, len(network_people) + 1000)
+                    people.append(predecessor)
+                    memberships.append(
+                        self._membership(
+                            network,
+                            predecessor,
+                            org,
+                            role,
+                            started - timedelta(days=365),
+                            ended=started,
+                        )
+                    )
+            groups.append((network, network_people))
+
+        User = get_user_model()
+        User.objects.bulk_create(people, batch_size=BATCH)
+        with scopes_disabled():
+            Participation.objects.bulk_create(participations, batch_size=BATCH)
+            Membership.objects.bulk_create(memberships, batch_size=BATCH)
+            self._working_groups(groups, iom)
+        self.counts["people"] = len(people)
+        self.counts["memberships"] = len(memberships)
+        return self.counts
+
+    def _first_free_number(self) -> int:
+        slugs = Network.objects.filter(slug__startswith="scale-").values_list("slug", flat=True)
+        numbers = [int(slug[6:]) for slug in slugs if slug[6:].isdigit()]
+        return max(numbers, default=0) + 1
+
+    def _network(self, number: int, regions: dict[str, Region]) -> Network:
+        region_slug = self.rng.choice(list(REGIONS))
+        return Network(
+            name=f"UN Network on Migration in Scaleland {number:04d}",
+            slug=f"scale-{number:04d}",
+            code=f"S{number:04d}",
+            country=f"Scaleland {number:04d}",
+            region=regions[region_slug],
+            time_zone=self.rng.choice(TIME_ZONES[region_slug]),
+            languages=self.rng.choice(LANGUAGES),
+            meeting_cadence=self.rng.choice(CADENCES),
+            national_policy=f"National Migration Strategy of Scaleland {number:04d}",
+        )
+
+    def _own_organisations(self, networks: list[Network]) -> dict[str, tuple]:
+        """Per network: its RCO, its national authority and one to three other partners."""
+        rows, plan = [], {}
+        for network in networks:
+            country = network.country
+            rco = Organisation(
+                acronym="RCO",
+                name=f"Resident Coordinator's Office in {country}",
+                kind=Organisation.Kind.RCO,
+            )
+            authority = Organisation(
+                acronym="MOI",
+                name=f"Ministry of Interior of {country}",
+                kind=Organisation.Kind.GOVERNMENT,
+            )
+            partners = self.rng.sample(
+                [
+                    Organisation(
+                        acronym="MOL",
+                        name=f"Ministry of Labour of {country}",
+                        kind=Organisation.Kind.GOVERNMENT,
+                    ),
+                    Organisation(
+                        acronym="NSO",
+                        name=f"National Statistics Office of {country}",
+                        kind=Organisation.Kind.GOVERNMENT,
+                    ),
+                    Organisation(
+                        acronym="",
+                        name=f"Migrant Rights Centre, {country}",
+                        kind=Organisation.Kind.CSO,
+                    ),
+                    Organisation(
+                        acronym="",
+                        name=f"Institute for Migration Studies, {country}",
+                        kind=Organisation.Kind.ACADEMIA,
+                    ),
+                ],
+                self.rng.randint(1, 3),
+            )
+            rows += [rco, authority, *partners]
+            plan[network.slug] = (rco, authority, partners)
+        Organisation.objects.bulk_create(rows, batch_size=BATCH)
+        self.counts["organisations"] = len(rows)
+        return plan
+
+    def _participation(self, network, organisation, type_, authority=False) -> Participation:
+        return Participation(
+            network=network,
+            organisation=organisation,
+            type=type_,
+            is_national_authority=authority,
+            started_at=self.when(),
+        )
+
+    def _user(self, network: Network, index: int):
+        first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+        User = get_user_model()
+        return User(
+            email=f"{first}.{last}.{index}@{network.slug}.example.org".lower().replace("ć", "c"),
+            full_name=f"{first} {last}",
+            password=self.password,
+            date_joined=self.now,
+        )
+
+    def _membership(self, network, user, organisation, role, started, ended=None) -> Membership:
+        return Membership(
+            network=network,
+            user=user,
+            organisation=organisation,
+            role=role,
+            started_at=started,
+            ended_at=ended,
+        )
+
+    def _working_groups(self, groups, iom) -> None:
+        created, members = [], []
+        topics = [
+            "Migration Data",
+            "Labour Migration",
+            "Return and Reintegration",
+            "Counter-Trafficking",
+            "Climate Mobility",
+            "Migrant Health",
+        ]
+        for network, people in groups:
+            for topic in self.rng.sample(topics, self.rng.randint(1, 3)):
+                group = WorkingGroup(
+                    network=network,
+                    name=f"Working Group on {topic}",
+                    kind=self.rng.choice(list(WorkingGroup.Kind)),
+                    lead_organisation=iom,
+                )
+                created.append(group)
+                chosen = self.rng.sample(people, min(len(people), self.rng.randint(3, 8)))
+                members += [(group, user) for user in chosen]
+        WorkingGroup.objects.bulk_create(created, batch_size=BATCH)
+        WorkingGroupMember.objects.bulk_create(
+            [
+                WorkingGroupMember(network=group.network, working_group=group, user=user)
+                for group, user in members
+            ],
+            batch_size=BATCH,
+        )
+        self.counts["working_groups"] = len(created)

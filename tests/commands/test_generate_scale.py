@@ -1,0 +1,96 @@
+"""manage.py generate_scale: realistic volume for benchmarks, only in demo mode."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db.models import Count, Q
+
+from networks.models import Membership, Network, Organisation, Participation, WorkingGroup
+from networks.roles import Role
+from networks.scoping import scopes_disabled
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_mode(settings):
+    settings.DEBUG = False
+    settings.PORTAL_DEMO = True
+
+
+def generate(*args) -> str:
+    out = StringIO()
+    call_command("generate_scale", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_refuses_outside_demo_mode_and_creates_nothing(settings):
+    settings.DEBUG = False
+    settings.PORTAL_DEMO = False
+    with pytest.raises(CommandError, match="only runs in demo mode"):
+        generate("--networks", "3")
+    assert not Network.objects.exists()
+    assert not get_user_model().objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--networks", "0"], "--networks must be between 1 and 2000, not 0"),
+        (["--networks", "-5"], "--networks must be between 1 and 2000"),
+        (["--networks", "1000000"], "--networks must be between 1 and 2000"),
+        (["--networks", "3", "--years", "0"], "--years must be between 1 and 20, not 0"),
+        (["--networks", "3", "--years", "500"], "--years must be between 1 and 20"),
+    ],
+)
+def test_absurd_values_are_refused(demo_mode, args, message):
+    with pytest.raises(CommandError, match=message):
+        generate(*args)
+    assert not Network.objects.exists()
+
+
+def test_generates_realistic_networks_up_to_the_total_asked(demo_mode, kyrgyzstan):
+    output = generate("--networks", "6", "--years", "3")
+    assert "Generated 5 networks (6 in all)" in output
+    assert Network.objects.count() == 6
+
+    with scopes_disabled():
+        generated = Network.objects.filter(slug__startswith="scale-")
+        assert generated.count() == 5
+        for network in generated:
+            participations = Participation.objects.filter(network=network)
+            members = participations.filter(type=Participation.Type.MEMBER)
+            assert 8 <= members.count() <= 15
+            assert participations.filter(is_national_authority=True).count() == 1
+            roles = (
+                Membership.objects.active()
+                .filter(network=network)
+                .aggregate(
+                    secretariat=Count("id", filter=Q(role=Role.SECRETARIAT)),
+                    co_chairs=Count("id", filter=Q(role=Role.CO_CHAIR)),
+                    rco=Count("id", filter=Q(role=Role.RCO_REPORTER)),
+                    members=Count("id", filter=Q(role=Role.MEMBER)),
+                )
+            )
+            assert roles["secretariat"] == 1 and roles["co_chairs"] == 2 and roles["rco"] == 1
+            assert roles["members"] >= members.count() - 2  # every agency has a focal point
+            assert 1 <= WorkingGroup.objects.filter(network=network).count() <= 3
+        # One shared pool: one IOM row takes part in every network.
+        iom = Organisation.objects.get(acronym="IOM", kind=Organisation.Kind.UN_AGENCY)
+        assert Participation.objects.filter(organisation=iom).count() == 6
+
+
+def test_a_second_run_with_the_same_total_generates_nothing(demo_mode):
+    generate("--networks", "2")
+    users = get_user_model().objects.count()
+    output = generate("--networks", "2")
+    assert "already holds 2 networks" in output
+    assert get_user_model().objects.count() == users
+    generate("--networks", "3")
+    assert sorted(Network.objects.values_list("slug", flat=True)) == [
+        "scale-0001",
+        "scale-0002",
+        "scale-0003",
+    ]

@@ -1,0 +1,174 @@
+"""The cross-network walker: every URL pattern that carries a network is requested by people
+of another network and by anonymous callers. A new route is covered the moment it is added:
+if the walker cannot fill its parameters, the test fails and says what to add below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from networks.models import Membership, WorkingGroup
+from networks.scoping import network_scope
+from tests.factories import TestNetwork
+
+MISSING_SLUG = "no-such-network"
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # namespaced, for reverse()
+    route: str  # readable, for messages
+    kwargs: tuple[str, ...]
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith("api/")
+
+
+def walk(patterns, prefix="", namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            names = tuple(entry.pattern.regex.groupindex)
+            yield Route(f"{namespace}{entry.name}" if entry.name else "", route, names)
+
+
+def network_routes() -> list[Route]:
+    routes = [r for r in walk(get_resolver().url_patterns) if "network" in r.kwargs]
+    assert routes, "the walker found no network routes at all"
+    return routes
+
+
+# How to fill a route's parameters with an object of the victim network. Keys are either a
+# namespaced URL name (for a route whose parameter is ambiguous, such as `pk`) or a
+# parameter name used the same way everywhere.
+def _membership(victim: TestNetwork) -> int:
+    with network_scope(victim.network):
+        return Membership.objects.filter(user=victim.people["member"]).first().pk
+
+
+def _working_group(victim: TestNetwork) -> int:
+    with network_scope(victim.network):
+        group, _ = WorkingGroup.objects.get_or_create(network=victim.network, name="Labour migration")
+    return group.pk
+
+
+def _invitation(victim: TestNetwork) -> int:
+    from networks import services
+
+    invitation, _raw = services.invitation_create(
+        network=victim.network,
+        email="invitee@example.org",
+        organisation=victim.organisations["UNDP"],
+        role="member",
+        invited_by=victim.people["secretariat"],
+    )
+    return invitation.pk
+
+
+BY_PARAMETER = {
+    "network": lambda victim: victim.network.slug,
+    "membership_id": _membership,
+    "working_group_id": _working_group,
+    "invitation_id": _invitation,
+}
+BY_ROUTE_NAME = {
+    "api:member-detail": {"pk": _membership},
+    "api:member-end": {"pk": _membership},
+    "api:working-group-detail": {"pk": _working_group},
+    "networks:working-group-detail": {"pk": _working_group},
+}
+
+
+def fill(route: Route, victim: TestNetwork) -> dict:
+    kwargs = {}
+    for name in route.kwargs:
+        builder = BY_ROUTE_NAME.get(route.name, {}).get(name) or BY_PARAMETER.get(name)
+        if builder is None:
+            pytest.fail(
+                f"The isolation walker cannot fill <{name}> of {route.route} ({route.name}). "
+                "Add a builder to BY_PARAMETER or BY_ROUTE_NAME in tests/test_isolation.py."
+            )
+        kwargs[name] = builder(victim)
+    return kwargs
+
+
+def urls_for(route: Route, victim: TestNetwork) -> tuple[str, str]:
+    assert route.name, f"{route.route} carries a network but has no URL name"
+    kwargs = fill(route, victim)
+    real = reverse(route.name, kwargs=kwargs)
+    missing = reverse(route.name, kwargs={**kwargs, "network": MISSING_SLUG})
+    return real, missing
+
+
+ROUTES = network_routes()
+
+
+@pytest.fixture
+def victim(kyrgyzstan):
+    return kyrgyzstan
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name or r.route)
+def test_route_is_reachable_by_its_own_network(route, victim, client):
+    """Proves the walker filled the route with a real object: someone of Kyrgyzstan gets past
+    the 404 (a page, a form, a 403 for a role without the action, or 405)."""
+    real, _missing = urls_for(route, victim)
+    statuses = {}
+    for key in ("secretariat", "co_chair", "member", "rco", "partner"):
+        client.force_login(victim.people[key])
+        statuses[key] = client.get(real).status_code
+        client.logout()
+    assert any(status != 404 for status in statuses.values()), (real, statuses)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name or r.route)
+def test_member_of_mongolia_gets_404_on_every_kyrgyz_route(route, victim, mongolia, client):
+    real, missing = urls_for(route, victim)
+    for key in ("secretariat", "co_chair", "member"):
+        client.force_login(mongolia.people[key])
+        for method in ("get", "post", "put", "patch", "delete"):
+            response = getattr(client, method)(real)
+            assert response.status_code == 404, (key, method.upper(), real, response.status_code)
+            same = getattr(client, method)(missing)
+            assert same.status_code == 404
+            assert response.content == same.content, (
+                f"{method.upper()} {real}: the 404 differs from a missing network's"
+            )
+        client.logout()
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name or r.route)
+def test_anonymous_learns_nothing(route, victim, client):
+    real, missing = urls_for(route, victim)
+    for method in ("get", "post"):
+        response = getattr(client, method)(real)
+        same = getattr(client, method)(missing)
+        if route.is_api:
+            assert response.status_code == 401, (method, real, response.status_code)
+            assert same.status_code == 401
+            assert response.json() == same.json()
+        else:
+            assert response.status_code == 302, (method, real, response.status_code)
+            assert same.status_code == 302
+            assert response["Location"].startswith(reverse("account_login"))
+            assert same["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name or r.route)
+def test_regional_viewer_of_another_region_gets_404(route, victim, client, db):
+    from networks.models import Region, RegionalViewer
+    from tests.factories import person
+
+    other = Region.objects.create(name="Asia and the Pacific", slug="asia-pacific")
+    viewer = person("viewer@asia.test")
+    RegionalViewer.objects.create(user=viewer, region=other)
+    real, _missing = urls_for(route, victim)
+    client.force_login(viewer)
+    assert client.get(real).status_code == 404
