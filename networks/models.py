@@ -294,6 +294,9 @@ class RegionalViewer(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} — {self.region}"
+
 
 class WorkingGroup(NetworkOwned):
     class Kind(models.TextChoices):
@@ -339,6 +342,9 @@ class WorkingGroupMember(NetworkOwned):
                 name="one_open_working_group_membership",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.working_group_id}"
 
 
 class Invitation(NetworkOwned):

@@ -1,0 +1,52 @@
+# The portal's front door. `make run` and `make test` work on a fresh machine of this kind.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
+
+.PHONY: install run test test-fast bench lint messages system-packages
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Reinstalls only when the dependencies change.
+$(STAMP): pyproject.toml constraints.txt | $(PY)
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+system-packages:
+	@missing=""; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	[ -n "$(NEED_CHROMIUM)" ] && [ ! -x /usr/bin/chromium ] && missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$(ROOT)" = yes ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Please install these Debian packages:$$missing" >&2; exit 1; \
+	  fi; \
+	fi
+
+messages: system-packages $(STAMP)
+	$(PY) manage.py compilemessages --ignore '.venv' -v 0
+
+install: $(STAMP) messages
+
+run: install
+	$(PY) manage.py migrate --no-input -v 0
+	PORTAL_DEMO=1 $(PY) manage.py load_demo
+	bin/run-dev
+
+test: NEED_CHROMIUM=yes
+test: install
+	$(PY) -m pytest
+
+bench: install
+	$(PY) bench/run.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
