@@ -1,3 +1,18 @@
 from django.urls import path
 
-urlpatterns: list = []
+from accounts import views
+
+urlpatterns = [
+    path("profile/", views.ProfileView.as_view(), name="account-profile"),
+    path("tokens/", views.AccessTokenListView.as_view(), name="account-tokens"),
+    path(
+        "tokens/<int:token_id>/revoke/",
+        views.AccessTokenRevokeView.as_view(),
+        name="account-token-revoke",
+    ),
+    path(
+        "invitations/<str:token>/",
+        views.InvitationAcceptView.as_view(),
+        name="invitation-accept",
+    ),
+]

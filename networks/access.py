@@ -19,6 +19,7 @@ from networks.scoping import enter_network_for_request, network_scope
 @dataclass(frozen=True)
 class NetworkAccess:
     network: Network
+    user_id: int
     roles: frozenset[Role]
     organisation: Organisation | None
     actions: frozenset[Action] = field(default=frozenset())
@@ -44,15 +45,17 @@ def access_for(user, network: Network) -> NetworkAccess | None:
             Membership.objects.active().filter(user=user).select_related("organisation")
         )
     roles = {Role(m.role) for m in memberships}
-    if network.region_id and RegionalViewer.objects.active().filter(
-        user=user, region_id=network.region_id
-    ).exists():
+    if (
+        network.region_id
+        and RegionalViewer.objects.active().filter(user=user, region_id=network.region_id).exists()
+    ):
         roles.add(Role.REGIONAL_VIEWER)
     if not roles:
         return None
     organisation = memberships[0].organisation if memberships else None
     return NetworkAccess(
         network=network,
+        user_id=user.pk,
         roles=frozenset(roles),
         organisation=organisation,
         actions=allowed_actions(roles),
@@ -70,8 +73,19 @@ def network_access_or_404(user, slug: str) -> NetworkAccess:
     return access
 
 
-def networks_of(user) -> list[tuple[Network, frozenset[Role]]]:
-    """Every network the person holds a role in, with those roles, in two queries."""
+@dataclass(frozen=True)
+class MyNetwork:
+    network: Network
+    roles: frozenset[Role]
+
+    @property
+    def role_labels(self) -> list[str]:
+        return sorted(str(Role(role).label) for role in self.roles)
+
+
+def networks_of(user) -> list[MyNetwork]:
+    """Every network the person holds a role in (including through a region), with those
+    roles, in two queries whatever the number of networks."""
     if not user.is_authenticated:
         return []
     from networks.scoping import scopes_disabled
@@ -89,6 +103,13 @@ def networks_of(user) -> list[tuple[Network, frozenset[Role]]]:
         entry = by_network.setdefault(network.pk, (network, set()))
         entry[1].add(Role.REGIONAL_VIEWER)
     return sorted(
-        ((network, frozenset(roles)) for network, roles in by_network.values()),
-        key=lambda item: item[0].name,
+        (MyNetwork(network, frozenset(roles)) for network, roles in by_network.values()),
+        key=lambda item: item.network.name,
     )
+
+
+def my_networks(request) -> list[MyNetwork]:
+    """networks_of() for the signed-in person, computed once per request."""
+    if not hasattr(request, "_my_networks"):
+        request._my_networks = networks_of(request.user)
+    return request._my_networks

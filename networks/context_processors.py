@@ -1,14 +1,16 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 
 def portal(request):
-    """What the base layout needs: the person's networks for the switcher, and the network
-    of the page (set by NetworkPageMixin) for its footnote and navigation."""
-    from networks.access import networks_of
+    """What the base layout needs: the person's networks for the switcher (queried only if
+    the page uses them, once), and the network of the page for its footnote and navigation
+    (set by NetworkPageMixin)."""
+    from networks.access import my_networks
 
-    user = getattr(request, "user", None)
     return {
-        "my_networks": (lambda: networks_of(user)) if user is not None else list,
-        "network_access": getattr(request, "network_access", None),
+        "my_networks": SimpleLazyObject(lambda: my_networks(request))
+        if getattr(request, "user", None) is not None
+        else [],
         "portal_demo": settings.PORTAL_DEMO,
     }

@@ -89,8 +89,12 @@ class Network(models.Model):
     )
     country = models.CharField(_("country or territory"), max_length=120)
     region = models.ForeignKey(
-        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="networks",
-        null=True, blank=True,
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="networks",
+        null=True,
+        blank=True,
     )
     time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
     languages = models.JSONField(
@@ -180,7 +184,9 @@ class UNSDCFOutcome(NetworkOwned):
         ordering = ["position", "code"]
         verbose_name = _("UNSDCF outcome")
         constraints = [
-            models.UniqueConstraint(fields=["network", "code"], name="unsdcf_code_unique_per_network")
+            models.UniqueConstraint(
+                fields=["network", "code"], name="unsdcf_code_unique_per_network"
+            )
         ]
 
     def __str__(self) -> str:
@@ -196,7 +202,9 @@ class Participation(NetworkOwned):
         EXTERNAL_PARTNER = "external_partner", _("External partner")
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="participations",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="participations",
         verbose_name=_("organisation"),
     )
     type = models.CharField(_("participation"), max_length=20, choices=Type.choices)
@@ -234,22 +242,32 @@ class Membership(NetworkOwned):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("person"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="memberships",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="memberships",
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=MEMBERSHIP_ROLES)
     started_at = models.DateTimeField(_("since"), default=timezone.now)
     ended_at = models.DateTimeField(_("until"), null=True, blank=True)
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     end_reason = models.CharField(_("reason"), max_length=300, blank=True)
@@ -307,7 +325,11 @@ class WorkingGroup(NetworkOwned):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PERMANENT)
     mandate = models.TextField(_("mandate"), blank=True)
     lead_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("lead organisation"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -363,9 +385,13 @@ class Invitation(NetworkOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -21,9 +21,9 @@ class MemberRow:
 def member_list(*, network: Network) -> dict[str, list[MemberRow]]:
     """Organisations taking part, by participation type, each with its people: 2 queries."""
     participations = list(
-        Participation.objects.active().select_related("organisation").order_by(
-            "type", "organisation__acronym", "organisation__name"
-        )
+        Participation.objects.active()
+        .select_related("organisation")
+        .order_by("type", "organisation__acronym", "organisation__name")
     )
     people: dict[int, list[Membership]] = defaultdict(list)
     for membership in (
@@ -38,3 +38,45 @@ def member_list(*, network: Network) -> dict[str, list[MemberRow]]:
             MemberRow(participation, people.get(participation.organisation_id, []))
         )
     return grouped
+
+
+def working_groups_visible(*, access):
+    """Working groups the person may see: all of them, except for external partners, who see
+    only the groups they belong to."""
+    from django.db.models import Count, Q
+
+    from networks.models import WorkingGroup, WorkingGroupMember
+    from networks.roles import Role
+
+    groups = WorkingGroup.objects.select_related("lead_organisation").annotate(
+        member_count=Count("members", filter=Q(members__ended_at__isnull=True))
+    )
+    if access.roles <= {Role.EXTERNAL_PARTNER, Role.REGIONAL_VIEWER}:
+        mine = WorkingGroupMember.objects.filter(user=access.user_id, ended_at__isnull=True)
+        groups = groups.filter(pk__in=mine.values("working_group_id"))
+    return groups.order_by("name")
+
+
+def working_group_members(*, working_group):
+    from networks.models import WorkingGroupMember
+
+    return (
+        WorkingGroupMember.objects.filter(working_group=working_group, ended_at__isnull=True)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+
+
+def invitations_pending():
+    """Invitations of the entered network that can still be accepted."""
+    from django.utils import timezone
+
+    from networks.models import Invitation
+
+    return (
+        Invitation.objects.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .select_related("organisation", "invited_by")
+        .order_by("-created_at")
+    )

@@ -95,9 +95,10 @@ def participation_add(
                 _("%(organisation)s already takes part in this network.")
                 % {"organisation": organisation}
             )
-        if is_national_authority and Participation.objects.active().filter(
-            is_national_authority=True
-        ).exists():
+        if (
+            is_national_authority
+            and Participation.objects.active().filter(is_national_authority=True).exists()
+        ):
             raise ValidationError(_("This network already has a national authority."))
         return Participation.objects.create(
             network=network,
@@ -199,3 +200,74 @@ def invitation_create(
             expires_at=timezone.now() + timedelta(days=settings.PORTAL_INVITATION_DAYS),
         )
         return invitation, raw
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation a link's token names, whatever its network (the token is the
+    capability), or None."""
+    from networks.scoping import scopes_disabled
+
+    if not token or len(token) > 200:
+        return None
+    with scopes_disabled():
+        return (
+            Invitation.objects.filter(token_hash=hash_token(token))
+            .select_related("network", "organisation")
+            .first()
+        )
+
+
+def invitation_problem(invitation: Invitation) -> str:
+    """Why an invitation can no longer be accepted, in words for the person, or ''."""
+    if invitation.accepted_at is not None:
+        return _("This invitation has already been used. Sign in with the account it created.")
+    if invitation.revoked_at is not None:
+        return _("This invitation was withdrawn by the secretariat.")
+    if invitation.expires_at <= timezone.now():
+        return _("This invitation has expired. Ask the secretariat for a new one.")
+    return ""
+
+
+def invitation_accept(*, token: str, user=None, full_name: str = "", password: str = ""):
+    """The invitee, through the emailed link. Works once, even when clicked twice at the
+    same moment (the invitation row is locked). Creates the account when `user` is None,
+    then starts the membership. Returns the person."""
+    invitation = invitation_for_token(token)
+    if invitation is None:
+        raise ValidationError(_("This invitation does not exist."))
+    with network_scope(invitation.network), transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        problem = invitation_problem(locked)
+        if problem:
+            raise ValidationError(problem)
+        if user is None:
+            if User.objects.filter(email__iexact=locked.email).exists():
+                raise ValidationError(_("An account with this email exists: sign in first."))
+            user = User.objects.create_user(
+                email=locked.email, password=password, full_name=full_name.strip()
+            )
+        elif user.email.lower() != locked.email:
+            raise ValidationError(_("This invitation is for another email address."))
+        membership_start(
+            network=locked.network,
+            user=user,
+            organisation=locked.organisation,
+            role=locked.role,
+            started_by=locked.invited_by,
+        )
+        locked.accepted_at = timezone.now()
+        locked.accepted_by = user
+        locked.save(update_fields=["accepted_at", "accepted_by"])
+        return user
+
+
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    """Secretariat. A used invitation cannot be withdrawn."""
+    with network_scope(invitation.network_id), transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.accepted_at is not None:
+            raise ValidationError(_("This invitation has already been accepted."))
+        if locked.revoked_at is None:
+            locked.revoked_at = timezone.now()
+            locked.save(update_fields=["revoked_at"])
+        return locked

@@ -1,10 +1,33 @@
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.views.generic import TemplateView
+"""Pages of a network. Thin: each declares its action, reads through selectors and writes
+through services."""
 
-from networks.access import networks_of
+from __future__ import annotations
+
+import csv
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from networks import selectors, services
+from networks.access import my_networks, not_found
+from networks.forms import InvitationForm, MembershipEndForm
 from networks.mixins import NetworkPageMixin
+from networks.models import Invitation, Membership, Participation
+from networks.pdf import render_pdf
 from networks.roles import Action
-from networks.selectors import member_list
+from networks.tasks import send_invitation_email
 
 
 class LandingView(LoginRequiredMixin, TemplateView):
@@ -12,8 +35,19 @@ class LandingView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["networks"] = networks_of(self.request.user)
+        context["networks"] = my_networks(self.request)
         return context
+
+
+class SwitchNetworkView(LoginRequiredMixin, View):
+    """The network switcher's form target. Redirects whatever the slug: the network's own
+    pages decide (404 for a network the person has no role in)."""
+
+    def get(self, request):
+        slug = request.GET.get("network", "")
+        if not slug or not slug.replace("-", "").isalnum():
+            return redirect("landing")
+        return redirect("networks:home", network=slug)
 
 
 class NetworkHomeView(NetworkPageMixin, TemplateView):
@@ -23,5 +57,208 @@ class NetworkHomeView(NetworkPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.network_access.can(Action.MEMBERS_VIEW):
-            context["members"] = member_list(network=self.network)
+            context["members"] = selectors.member_list(network=self.network)
+            if self.network_access.can(Action.MEMBERS_MANAGE):
+                context["invite_url"] = reverse(
+                    "networks:invite", kwargs={"network": self.network.slug}
+                )
         return context
+
+
+def _member_rows(network):
+    """Flat rows of the member list for the exports, in the active language."""
+    grouped = selectors.member_list(network=network)
+    for type_value, rows in grouped.items():
+        type_label = Participation.Type(type_value).label
+        for row in rows:
+            participation = row.participation
+            people = row.focal_points or [None]
+            for membership in people:
+                yield [
+                    participation.organisation.name,
+                    participation.organisation.acronym,
+                    str(type_label),
+                    _("yes") if participation.is_national_authority else "",
+                    membership.user.get_full_name() if membership else "",
+                    str(membership.get_role_display()) if membership else "",
+                    membership.user.email if membership else "",
+                    membership.started_at.date().isoformat() if membership else "",
+                ]
+
+
+def _export_headers():
+    return [
+        _("Organisation"),
+        _("Acronym"),
+        _("Participation"),
+        _("National authority"),
+        _("Person"),
+        _("Role"),
+        _("Email"),
+        _("Since"),
+    ]
+
+
+def _filename(network, extension: str) -> str:
+    today = timezone.localdate(timezone=network.zone).isoformat()
+    return f"members-{network.slug}-{today}.{extension}"
+
+
+def _private(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class MemberListCSVView(NetworkPageMixin, View):
+    action = Action.MEMBERS_EXPORT
+
+    def get(self, request, network):
+        buffer = io.StringIO()
+        buffer.write("\ufeff")  # so that Excel reads UTF-8
+        writer = csv.writer(buffer)
+        writer.writerow(_export_headers())
+        writer.writerows(_member_rows(self.network))
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        return _private(response, _filename(self.network, "csv"))
+
+
+class MemberListPDFView(NetworkPageMixin, View):
+    action = Action.MEMBERS_EXPORT
+
+    def get(self, request, network):
+        pdf = render_pdf(
+            "networks/members_pdf.html",
+            {
+                "network": self.network,
+                "headers": _export_headers(),
+                "rows": list(_member_rows(self.network)),
+                "generated": timezone.localtime(timezone=self.network.zone),
+            },
+            request=request,
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        return _private(response, _filename(self.network, "pdf"))
+
+
+class MembershipEndView(NetworkPageMixin, FormView):
+    action = Action.MEMBERS_MANAGE
+    template_name = "networks/membership_end.html"
+    form_class = MembershipEndForm
+
+    def get_membership(self) -> Membership:
+        membership = (
+            Membership.objects.filter(pk=self.kwargs["membership_id"])
+            .select_related("user", "organisation")
+            .first()
+        )
+        if membership is None:
+            raise not_found()
+        return membership
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["membership"] = self.get_membership()
+        return context
+
+    def form_valid(self, form):
+        membership = self.get_membership()
+        try:
+            services.membership_end(
+                membership=membership,
+                ended_by=self.request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(person)s no longer holds the role %(role)s.")
+            % {"person": membership.user.get_full_name(), "role": membership.get_role_display()},
+        )
+        return redirect("networks:home", network=self.network.slug)
+
+
+class WorkingGroupListView(NetworkPageMixin, TemplateView):
+    action = Action.WORKING_GROUPS_VIEW
+    template_name = "networks/working_group_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["groups"] = selectors.working_groups_visible(access=self.network_access)
+        return context
+
+
+class WorkingGroupDetailView(NetworkPageMixin, TemplateView):
+    action = Action.WORKING_GROUPS_VIEW
+    template_name = "networks/working_group_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        group = (
+            selectors.working_groups_visible(access=self.network_access)
+            .filter(pk=self.kwargs["pk"])
+            .first()
+        )
+        if group is None:
+            raise not_found()
+        context["group"] = group
+        context["members"] = selectors.working_group_members(working_group=group)
+        return context
+
+
+class InvitationView(NetworkPageMixin, FormView):
+    """The secretariat invites a person into a role and organisation; the email goes out
+    after the invitation is committed."""
+
+    action = Action.MEMBERS_MANAGE
+    template_name = "networks/invite.html"
+    form_class = InvitationForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["pending"] = selectors.invitations_pending()
+        context["invitation_days"] = settings.PORTAL_INVITATION_DAYS
+        return context
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                invitation, token = services.invitation_create(
+                    network=self.network,
+                    email=form.cleaned_data["email"],
+                    full_name=form.cleaned_data["full_name"],
+                    organisation=form.cleaned_data["organisation"],
+                    role=form.cleaned_data["role"],
+                    invited_by=self.request.user,
+                )
+                language = get_language() or "en"
+                transaction.on_commit(
+                    lambda: send_invitation_email.delay(invitation.pk, token, language)
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("An invitation is on its way to %(email)s.") % {"email": invitation.email},
+        )
+        return redirect("networks:invite", network=self.network.slug)
+
+
+class InvitationRevokeView(NetworkPageMixin, View):
+    action = Action.MEMBERS_MANAGE
+
+    def post(self, request, network, invitation_id):
+        invitation = Invitation.objects.filter(pk=invitation_id).first()
+        if invitation is None:
+            raise not_found()
+        try:
+            services.invitation_revoke(invitation=invitation)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The invitation is withdrawn."))
+        return redirect("networks:invite", network=self.network.slug)

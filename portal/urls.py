@@ -7,6 +7,7 @@ from portal import health
 
 urlpatterns = [
     path("", network_views.LandingView.as_view(), name="landing"),
+    path("switch/", network_views.SwitchNetworkView.as_view(), name="switch-network"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -21,7 +21,9 @@ TEST_PASSWORD = "correct-horse-battery-staple"
 User = get_user_model()
 
 
-def organisation(acronym: str, kind: str = Organisation.Kind.UN_AGENCY, name: str = "") -> Organisation:
+def organisation(
+    acronym: str, kind: str = Organisation.Kind.UN_AGENCY, name: str = ""
+) -> Organisation:
     org, _created = Organisation.objects.get_or_create(
         name=name or f"{acronym} (test)", defaults={"acronym": acronym, "kind": kind}
     )
@@ -31,7 +33,12 @@ def organisation(acronym: str, kind: str = Organisation.Kind.UN_AGENCY, name: st
 def person(email: str, full_name: str = "", **fields):
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, password=TEST_PASSWORD, full_name=full_name or email.split("@")[0].title(), **fields)
+        user = User.objects.create_user(
+            email=email,
+            password=TEST_PASSWORD,
+            full_name=full_name or email.split("@")[0].title(),
+            **fields,
+        )
     return user
 
 
@@ -54,7 +61,14 @@ def region(slug: str = "eca", name: str = "Europe and Central Asia") -> Region:
     return Region.objects.get_or_create(slug=slug, defaults={"name": name})[0]
 
 
-def build_network(slug: str, *, name: str | None = None, code: str | None = None, region_obj: Region | None = None, time_zone: str = "Asia/Bishkek") -> TestNetwork:
+def build_network(
+    slug: str,
+    *,
+    name: str | None = None,
+    code: str | None = None,
+    region_obj: Region | None = None,
+    time_zone: str = "Asia/Bishkek",
+) -> TestNetwork:
     network = services.network_create(
         name=name or f"UN Network on Migration — {slug.title()}",
         slug=slug,
@@ -68,13 +82,21 @@ def build_network(slug: str, *, name: str | None = None, code: str | None = None
         "IOM": organisation("IOM", name="International Organization for Migration"),
         "UNDP": organisation("UNDP", name="United Nations Development Programme"),
         "UNHCR": organisation("UNHCR", name="UN High Commissioner for Refugees"),
-        "RCO": organisation("RCO", Organisation.Kind.RCO, name=f"Resident Coordinator's Office ({slug})"),
-        "AUTH": organisation("MLSM", Organisation.Kind.GOVERNMENT, name=f"National migration authority ({slug})"),
+        "RCO": organisation(
+            "RCO", Organisation.Kind.RCO, name=f"Resident Coordinator's Office ({slug})"
+        ),
+        "AUTH": organisation(
+            "MLSM", Organisation.Kind.GOVERNMENT, name=f"National migration authority ({slug})"
+        ),
     }
     for key in ("IOM", "UNDP", "UNHCR", "RCO"):
-        services.participation_add(network=network, organisation=orgs[key], type=Participation.Type.MEMBER)
+        services.participation_add(
+            network=network, organisation=orgs[key], type=Participation.Type.MEMBER
+        )
     services.participation_add(
-        network=network, organisation=orgs["AUTH"], type=Participation.Type.EXTERNAL_PARTNER,
+        network=network,
+        organisation=orgs["AUTH"],
+        type=Participation.Type.EXTERNAL_PARTNER,
         is_national_authority=True,
     )
     plan = {
@@ -89,7 +111,10 @@ def build_network(slug: str, *, name: str | None = None, code: str | None = None
     people = {}
     for key, (org_key, role) in plan.items():
         # co_chair2 is IOM's head: a different person from the IOM secretariat officer.
-        user = person(f"{key.replace('_', '')}@{slug}.test", full_name=f"{key.replace('_', ' ').title()} of {slug.title()}")
+        user = person(
+            f"{key.replace('_', '')}@{slug}.test",
+            full_name=f"{key.replace('_', ' ').title()} of {slug.title()}",
+        )
         services.membership_start(network=network, user=user, organisation=orgs[org_key], role=role)
         people[key] = user
     return TestNetwork(network=network, people=people, organisations=orgs)

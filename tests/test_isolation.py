@@ -55,7 +55,9 @@ def _membership(victim: TestNetwork) -> int:
 
 def _working_group(victim: TestNetwork) -> int:
     with network_scope(victim.network):
-        group, _ = WorkingGroup.objects.get_or_create(network=victim.network, name="Labour migration")
+        group, _ = WorkingGroup.objects.get_or_create(
+            network=victim.network, name="Labour migration"
+        )
     return group.pk
 
 

@@ -18,14 +18,14 @@ class AccessTokenAuthentication(BaseAuthentication):
         if not parts or parts[0].lower() != self.keyword:
             return None
         if len(parts) != 2:
-            raise exceptions.AuthenticationFailed("Send the token as 'Authorization: Bearer <token>'.")
+            raise exceptions.AuthenticationFailed(
+                "Send the token as 'Authorization: Bearer <token>'."
+            )
         try:
             raw = parts[1].decode()
         except UnicodeDecodeError as exc:
             raise exceptions.AuthenticationFailed("This access token is not valid.") from exc
-        token = (
-            AccessToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
-        )
+        token = AccessToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
         if token is None or not token.is_usable or not token.user.is_active:
             raise exceptions.AuthenticationFailed(
                 "This access token is not valid: unknown, revoked or expired."

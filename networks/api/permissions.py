@@ -4,7 +4,6 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 
-
 class NetworkActionPermission(BasePermission):
     """The view's `action` (or `actions[method]`) from the one permission table."""
 

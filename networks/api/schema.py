@@ -45,7 +45,9 @@ class PortalAutoSchema(AutoSchema):
         for code in sorted(statuses):
             if str(code) in responses:
                 continue
-            response = OpenApiResponse(response=ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
+            response = OpenApiResponse(
+                response=ErrorSerializer, description=ERROR_DESCRIPTIONS[code]
+            )
             responses[str(code)] = self._get_response_for_code(
                 response.response, str(code), direction=direction
             ) | {"description": response.description}

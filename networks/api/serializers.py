@@ -9,9 +9,19 @@ class NetworkSerializer(serializers.ModelSerializer):
     class Meta:
         model = Network
         fields = [
-            "slug", "name", "code", "country", "region", "time_zone", "languages",
-            "meeting_cadence", "minutes_approval_rule", "national_policy",
-            "designation_footnote", "un_team_name", "coordinator_title",
+            "slug",
+            "name",
+            "code",
+            "country",
+            "region",
+            "time_zone",
+            "languages",
+            "meeting_cadence",
+            "minutes_approval_rule",
+            "national_policy",
+            "designation_footnote",
+            "un_team_name",
+            "coordinator_title",
         ]
 
 
@@ -38,8 +48,14 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = Membership
         fields = [
-            "id", "full_name", "email", "organisation", "organisation_id", "role",
-            "started_at", "ended_at",
+            "id",
+            "full_name",
+            "email",
+            "organisation",
+            "organisation_id",
+            "role",
+            "started_at",
+            "ended_at",
         ]
 
 

@@ -19,7 +19,7 @@ class MyNetworksView(generics.ListAPIView):
     queryset = Network.objects.none()
 
     def get_queryset(self):
-        ids = [network.pk for network, _roles in networks_of(self.request.user)]
+        ids = [item.network.pk for item in networks_of(self.request.user)]
         return Network.objects.filter(pk__in=ids).select_related("region").order_by("name")
 
 

@@ -167,7 +167,9 @@ def _email_settings(url: str) -> dict:
         }
     parsed = urlparse(url)
     if parsed.scheme not in {"smtp", "smtps", "submission"}:
-        raise ImproperlyConfigured(f"EMAIL_URL must start with smtp://, smtps:// or submission://, not {parsed.scheme}://")
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must start with smtp://, smtps:// or submission://, not {parsed.scheme}://"
+        )
     query = parse_qs(parsed.query)
     return {
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -176,7 +178,8 @@ def _email_settings(url: str) -> dict:
         "EMAIL_HOST_USER": unquote(parsed.username or ""),
         "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
         "EMAIL_USE_SSL": parsed.scheme == "smtps",
-        "EMAIL_USE_TLS": parsed.scheme == "submission" or query.get("tls", ["0"])[0] in {"1", "true"},
+        "EMAIL_USE_TLS": parsed.scheme == "submission"
+        or query.get("tls", ["0"])[0] in {"1", "true"},
         "EMAIL_TIMEOUT": 30,
     }
 
@@ -191,7 +194,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -217,6 +223,8 @@ MFA_TOTP_ISSUER = "Network Portal"
 USERSESSIONS_TRACK_ACTIVITY = True
 PORTAL_REQUIRE_MFA = env_bool("PORTAL_REQUIRE_MFA", False)
 PORTAL_INVITATION_DAYS = 7
+# Absolute links in emails.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 PORTAL_DEMO = env_bool("PORTAL_DEMO", False)
 
 # --- Internationalisation -------------------------------------------------------------

@@ -1,7 +1,13 @@
 import pytest
 
 from networks.models import Membership, Participation, WorkingGroup
-from networks.scoping import NetworkOwned, NetworkScopedManager, ScopeError, network_scope, scopes_disabled
+from networks.scoping import (
+    NetworkOwned,
+    NetworkScopedManager,
+    ScopeError,
+    network_scope,
+    scopes_disabled,
+)
 
 
 def tenant_models():

@@ -1,0 +1,30 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from networks.models import Organisation, Participation
+from networks.roles import MEMBERSHIP_ROLES
+
+
+class MembershipEndForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("Kept in the membership history, e.g. “left the agency”."),
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=MEMBERSHIP_ROLES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only organisations taking part in the entered network.
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            pk__in=Participation.objects.active().values("organisation_id")
+        ).order_by("acronym", "name")
