@@ -38,7 +38,7 @@ install: $(STAMP) messages
 run: install
 	$(PY) manage.py migrate --no-input -v 0
 	PORTAL_DEMO=1 $(PY) manage.py load_demo
-	bin/run-dev
+	PORTAL_DEMO=1 bin/run-dev
 
 test: NEED_CHROMIUM=yes
 test: install
