@@ -6,7 +6,7 @@ urlpatterns = [
     path("profile/", views.ProfileView.as_view(), name="account-profile"),
     path("tokens/", views.AccessTokenListView.as_view(), name="account-tokens"),
     path(
-        "tokens/<int:token_id>/revoke/",
+        "tokens/<id:token_id>/revoke/",
         views.AccessTokenRevokeView.as_view(),
         name="account-token-revoke",
     ),

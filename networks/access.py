@@ -79,6 +79,10 @@ class MyNetwork:
     roles: frozenset[Role]
 
     @property
+    def sorted_roles(self) -> list[str]:
+        return sorted(str(role.value) for role in self.roles)
+
+    @property
     def role_labels(self) -> list[str]:
         return sorted(str(Role(role).label) for role in self.roles)
 

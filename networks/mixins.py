@@ -12,20 +12,20 @@ from networks.roles import Action
 class NetworkPageMixin(LoginRequiredMixin):
     """For pages under /n/<network>/. Anonymous people are sent to sign in (whether or not
     the network exists); people outside the network get 404; people inside it without the
-    view's `action` get 403."""
+    view's `required_action` get 403."""
 
-    action: Action | None = None
+    required_action: Action | None = None
     network_access: NetworkAccess
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if self.action is None:
-            raise ImproperlyConfigured(f"{type(self).__name__} must declare its action.")
+        if self.required_action is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} must declare its required_action.")
         self.network_access = network_access_or_404(request.user, kwargs["network"])
         self.network = self.network_access.network
         request.network_access = self.network_access
-        if not self.network_access.can(self.action):
+        if not self.network_access.can(self.required_action):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

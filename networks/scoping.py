@@ -100,6 +100,11 @@ class NetworkScopedManager(models.Manager.from_queryset(NetworkScopedQuerySet)):
             )
         return queryset.filter(network_id=value)
 
+    def none(self) -> models.QuerySet:
+        # An empty queryset cannot leak: tools that only need the model (schema generation,
+        # filter introspection) may have one without entering a network.
+        return self._queryset_class(model=self.model, using=self._db).none()
+
 
 class NetworkOwned(models.Model):
     """Base for every tenant-owned row: it carries its network, and saves only inside it."""

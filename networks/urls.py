@@ -9,19 +9,19 @@ urlpatterns = [
     path("members/export.csv", views.MemberListCSVView.as_view(), name="members-csv"),
     path("members/export.pdf", views.MemberListPDFView.as_view(), name="members-pdf"),
     path(
-        "members/<int:membership_id>/end/",
+        "members/<id:membership_id>/end/",
         views.MembershipEndView.as_view(),
         name="membership-end",
     ),
     path("members/invite/", views.InvitationView.as_view(), name="invite"),
     path(
-        "members/invitations/<int:invitation_id>/revoke/",
+        "members/invitations/<id:invitation_id>/revoke/",
         views.InvitationRevokeView.as_view(),
         name="invitation-revoke",
     ),
     path("working-groups/", views.WorkingGroupListView.as_view(), name="working-group-list"),
     path(
-        "working-groups/<int:pk>/",
+        "working-groups/<id:pk>/",
         views.WorkingGroupDetailView.as_view(),
         name="working-group-detail",
     ),

@@ -51,7 +51,7 @@ class SwitchNetworkView(LoginRequiredMixin, View):
 
 
 class NetworkHomeView(NetworkPageMixin, TemplateView):
-    action = Action.NETWORK_VIEW
+    required_action = Action.NETWORK_VIEW
     template_name = "networks/home.html"
 
     def get_context_data(self, **kwargs):
@@ -112,7 +112,7 @@ def _private(response: HttpResponse, filename: str) -> HttpResponse:
 
 
 class MemberListCSVView(NetworkPageMixin, View):
-    action = Action.MEMBERS_EXPORT
+    required_action = Action.MEMBERS_EXPORT
 
     def get(self, request, network):
         buffer = io.StringIO()
@@ -125,7 +125,7 @@ class MemberListCSVView(NetworkPageMixin, View):
 
 
 class MemberListPDFView(NetworkPageMixin, View):
-    action = Action.MEMBERS_EXPORT
+    required_action = Action.MEMBERS_EXPORT
 
     def get(self, request, network):
         pdf = render_pdf(
@@ -143,7 +143,7 @@ class MemberListPDFView(NetworkPageMixin, View):
 
 
 class MembershipEndView(NetworkPageMixin, FormView):
-    action = Action.MEMBERS_MANAGE
+    required_action = Action.MEMBERS_MANAGE
     template_name = "networks/membership_end.html"
     form_class = MembershipEndForm
 
@@ -182,7 +182,7 @@ class MembershipEndView(NetworkPageMixin, FormView):
 
 
 class WorkingGroupListView(NetworkPageMixin, TemplateView):
-    action = Action.WORKING_GROUPS_VIEW
+    required_action = Action.WORKING_GROUPS_VIEW
     template_name = "networks/working_group_list.html"
 
     def get_context_data(self, **kwargs):
@@ -192,7 +192,7 @@ class WorkingGroupListView(NetworkPageMixin, TemplateView):
 
 
 class WorkingGroupDetailView(NetworkPageMixin, TemplateView):
-    action = Action.WORKING_GROUPS_VIEW
+    required_action = Action.WORKING_GROUPS_VIEW
     template_name = "networks/working_group_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -213,7 +213,7 @@ class InvitationView(NetworkPageMixin, FormView):
     """The secretariat invites a person into a role and organisation; the email goes out
     after the invitation is committed."""
 
-    action = Action.MEMBERS_MANAGE
+    required_action = Action.MEMBERS_MANAGE
     template_name = "networks/invite.html"
     form_class = InvitationForm
 
@@ -249,7 +249,7 @@ class InvitationView(NetworkPageMixin, FormView):
 
 
 class InvitationRevokeView(NetworkPageMixin, View):
-    action = Action.MEMBERS_MANAGE
+    required_action = Action.MEMBERS_MANAGE
 
     def post(self, request, network, invitation_id):
         invitation = Invitation.objects.filter(pk=invitation_id).first()

@@ -1,9 +1,12 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.i18n import JavaScriptCatalog
 
 from networks import views as network_views
 from portal import health
+from portal.converters import IdConverter
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", network_views.LandingView.as_view(), name="landing"),
@@ -18,3 +21,6 @@ urlpatterns = [
     path("n/<slug:network>/", include("networks.urls")),
     path("api/v1/", include("portal.api_urls")),
 ]
+
+handler404 = "portal.errors.not_found"
+handler500 = "portal.errors.server_failure"

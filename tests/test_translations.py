@@ -12,7 +12,9 @@ from django.conf import settings
 
 PO = Path(settings.BASE_DIR) / "locale" / "ru" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
-SKIP = shutil.ignore_patterns(".venv", ".git", "var", "staticfiles", "node_modules", "__pycache__", "*.mo")
+SKIP = shutil.ignore_patterns(
+    ".venv", ".git", "var", "staticfiles", "node_modules", "__pycache__", "*.mo"
+)
 
 
 def test_every_entry_is_translated_and_keeps_its_placeholders():

@@ -14,6 +14,14 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 
+class Conflict(exceptions.APIException):
+    """The object is not in a state that allows this (ended, approved, frozen…)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The object changed state; nothing was changed."
+    default_code = "conflict"
+
+
 def _flatten(detail) -> list[str]:
     if isinstance(detail, dict):
         return [message for value in detail.values() for message in _flatten(value)]

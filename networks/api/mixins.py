@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
@@ -15,15 +16,26 @@ class NetworkAPIMixin:
     """Authentication first (401 for anyone anonymous, whatever the network), then the
     network (404 for anyone outside it), then the view's action (403)."""
 
-    action: Action | None = None
-    # Per-method actions, e.g. {"GET": Action.MEMBERS_VIEW, "POST": Action.MEMBERS_MANAGE}.
-    actions: dict[str, Action] | None = None
+    # Not called `action`: DRF and drf-spectacular give that name a meaning of their own.
+    required_action: Action | None = None
+    # Per-method, e.g. {"GET": Action.MEMBERS_VIEW, "POST": Action.MEMBERS_MANAGE}.
+    required_actions: dict[str, Action] | None = None
     permission_classes = [IsAuthenticated, TokenScopeAllowsMethod]
 
-    def required_action(self, request) -> Action | None:
-        if self.actions:
-            return self.actions.get(request.method, self.actions.get("*", self.action))
-        return self.action
+    def get_queryset(self):
+        # Schema generation has no network entered: hand drf-spectacular an empty queryset
+        # of the model rather than querying (which would rightly raise).
+        if getattr(self, "swagger_fake_view", False):
+            return self.serializer_class.Meta.model.objects.none()
+        return self.network_queryset()
+
+    def network_queryset(self):
+        raise ImproperlyConfigured(f"{type(self).__name__} must define network_queryset().")
+
+    def action_for(self, request) -> Action | None:
+        if self.required_actions:
+            return self.required_actions.get(request.method, self.required_action)
+        return self.required_action
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

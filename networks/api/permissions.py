@@ -5,14 +5,14 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 
 class NetworkActionPermission(BasePermission):
-    """The view's `action` (or `actions[method]`) from the one permission table."""
+    """The view's `required_action` (or `required_actions[method]`) from the one permission table."""
 
     message = "You are not allowed to do this in this network."
 
     def has_permission(self, request, view) -> bool:
-        action = view.required_action(request)
+        action = view.action_for(request)
         if action is None:
-            raise ImproperlyConfigured(f"{type(view).__name__} must declare its action.")
+            raise ImproperlyConfigured(f"{type(view).__name__} must declare its required_action.")
         return view.network_access.can(action)
 
 

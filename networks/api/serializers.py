@@ -1,6 +1,13 @@
 from rest_framework import serializers
 
-from networks.models import Membership, Network, Organisation, Participation, WorkingGroup
+from networks.models import (
+    Invitation,
+    Membership,
+    Network,
+    Organisation,
+    Participation,
+    WorkingGroup,
+)
 
 
 class NetworkSerializer(serializers.ModelSerializer):
@@ -67,3 +74,30 @@ class WorkingGroupSerializer(serializers.ModelSerializer):
     class Meta:
         model = WorkingGroup
         fields = ["id", "name", "kind", "mandate", "lead_organisation", "created_at", "closed_at"]
+
+
+class MyNetworkSerializer(serializers.Serializer):
+    slug = serializers.CharField(source="network.slug")
+    name = serializers.CharField(source="network.name")
+    roles = serializers.ListField(child=serializers.CharField(), source="sorted_roles")
+
+
+class MeSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+    language = serializers.CharField()
+    time_zone = serializers.CharField()
+    networks = MyNetworkSerializer(many=True)
+
+
+class MembershipEndSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "full_name", "organisation", "role", "created_at", "expires_at"]
+        read_only_fields = ["id", "created_at", "expires_at"]

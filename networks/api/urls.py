@@ -5,6 +5,7 @@ from networks.api import views
 app_name = "api"
 
 urlpatterns = [
+    path("me/", views.MeView.as_view(), name="me"),
     path("networks/", views.MyNetworksView.as_view(), name="network-list"),
     path("networks/<slug:network>/", views.NetworkDetailView.as_view(), name="network-detail"),
     path(
@@ -14,9 +15,19 @@ urlpatterns = [
     ),
     path("networks/<slug:network>/members/", views.MemberListView.as_view(), name="member-list"),
     path(
-        "networks/<slug:network>/members/<int:pk>/",
+        "networks/<slug:network>/members/<id:pk>/",
         views.MemberDetailView.as_view(),
         name="member-detail",
+    ),
+    path(
+        "networks/<slug:network>/members/<id:pk>/end/",
+        views.MembershipEndView.as_view(),
+        name="member-end",
+    ),
+    path(
+        "networks/<slug:network>/invitations/",
+        views.InvitationCreateView.as_view(),
+        name="invitation-create",
     ),
     path(
         "networks/<slug:network>/working-groups/",
@@ -24,7 +35,7 @@ urlpatterns = [
         name="working-group-list",
     ),
     path(
-        "networks/<slug:network>/working-groups/<int:pk>/",
+        "networks/<slug:network>/working-groups/<id:pk>/",
         views.WorkingGroupDetailView.as_view(),
         name="working-group-detail",
     ),

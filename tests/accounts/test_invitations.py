@@ -79,7 +79,9 @@ def test_an_organisation_outside_the_network_cannot_be_chosen(kyrgyzstan, mongol
 
 def test_a_member_may_not_invite(kyrgyzstan, login):
     client = login(kyrgyzstan.member)
-    assert client.get(reverse("networks:invite", kwargs={"network": "kyrgyzstan"})).status_code == 403
+    assert (
+        client.get(reverse("networks:invite", kwargs={"network": "kyrgyzstan"})).status_code == 403
+    )
 
 
 def test_accepting_creates_the_account_and_the_membership_and_signs_in(kyrgyzstan, client):

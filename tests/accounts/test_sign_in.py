@@ -30,7 +30,11 @@ def test_there_is_no_open_sign_up(client, db):
     assert "closed" in response.content.decode().lower()
     client.post(
         reverse("account_signup"),
-        {"email": "x@example.org", "password1": "a-long-passphrase-1", "password2": "a-long-passphrase-1"},
+        {
+            "email": "x@example.org",
+            "password1": "a-long-passphrase-1",
+            "password2": "a-long-passphrase-1",
+        },
     )
     from django.contrib.auth import get_user_model
 
@@ -39,7 +43,9 @@ def test_there_is_no_open_sign_up(client, db):
 
 def test_repeated_failed_sign_ins_are_rate_limited_even_with_the_right_password(kyrgyzstan, client):
     for _attempt in range(5):
-        client.post(reverse("account_login"), {"login": kyrgyzstan.member.email, "password": "wrong"})
+        client.post(
+            reverse("account_login"), {"login": kyrgyzstan.member.email, "password": "wrong"}
+        )
     response = client.post(
         reverse("account_login"), {"login": kyrgyzstan.member.email, "password": TEST_PASSWORD}
     )
@@ -89,7 +95,9 @@ def test_a_person_sees_their_sessions_and_ends_another(kyrgyzstan, client):
 
     other = Client()
     for browser in (client, other):
-        browser.post(reverse("account_login"), {"login": kyrgyzstan.member.email, "password": TEST_PASSWORD})
+        browser.post(
+            reverse("account_login"), {"login": kyrgyzstan.member.email, "password": TEST_PASSWORD}
+        )
     assert other.get(HOME).status_code == 200
     page = client.get(reverse("usersessions_list"))
     assert page.status_code == 200
@@ -122,11 +130,18 @@ class TestAccessTokens:
 
     def test_an_expired_token_gets_401(self, kyrgyzstan, client):
         token, secret = services.access_token_create(user=kyrgyzstan.rco, name="pull", scope="read")
-        AccessToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-        assert client.get("/api/v1/networks/", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
+        AccessToken.objects.filter(pk=token.pk).update(
+            expires_at=timezone.now() - timedelta(seconds=1)
+        )
+        assert (
+            client.get("/api/v1/networks/", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code
+            == 401
+        )
 
     def test_someone_elses_token_cannot_be_revoked(self, kyrgyzstan, login):
-        token, _secret = services.access_token_create(user=kyrgyzstan.rco, name="pull", scope="read")
+        token, _secret = services.access_token_create(
+            user=kyrgyzstan.rco, name="pull", scope="read"
+        )
         response = login(kyrgyzstan.member).post(
             reverse("account-token-revoke", kwargs={"token_id": token.pk})
         )
@@ -136,7 +151,11 @@ class TestAccessTokens:
 
     @pytest.mark.parametrize(
         "data",
-        [{"name": "", "scope": "read"}, {"name": "x", "scope": "admin"}, {"name": "x", "scope": "read", "expires_on": "2001-01-01"}],
+        [
+            {"name": "", "scope": "read"},
+            {"name": "x", "scope": "admin"},
+            {"name": "x", "scope": "read", "expires_on": "2001-01-01"},
+        ],
     )
     def test_bad_input_creates_nothing(self, kyrgyzstan, login, data):
         response = login(kyrgyzstan.rco).post(reverse("account-tokens"), data)
@@ -147,9 +166,14 @@ class TestAccessTokens:
 
 def test_profile_sets_language_and_rejects_unknown_time_zone(kyrgyzstan, login):
     client = login(kyrgyzstan.member)
-    bad = client.post(reverse("account-profile"), {"full_name": "A", "language": "ru", "time_zone": "Mars/Base"})
+    bad = client.post(
+        reverse("account-profile"), {"full_name": "A", "language": "ru", "time_zone": "Mars/Base"}
+    )
     assert bad.status_code == 200 and bad.context["form"].errors["time_zone"]
-    good = client.post(reverse("account-profile"), {"full_name": "A", "language": "ru", "time_zone": "Asia/Bishkek"})
+    good = client.post(
+        reverse("account-profile"),
+        {"full_name": "A", "language": "ru", "time_zone": "Asia/Bishkek"},
+    )
     assert good.status_code == 302
     kyrgyzstan.member.refresh_from_db()
     assert kyrgyzstan.member.language == "ru"

@@ -21,7 +21,9 @@ ARGS = [
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM):
-        pytest.fail(f"Chromium is needed at {CHROMIUM}: `make test` installs it (apt-get install chromium).")
+        pytest.fail(
+            f"Chromium is needed at {CHROMIUM}: `make test` installs it (apt-get install chromium)."
+        )
     # Playwright runs an event loop in this thread; Django's ORM is still used synchronously.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright

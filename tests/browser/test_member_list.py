@@ -9,7 +9,9 @@ from tests.factories import TEST_PASSWORD, build_network, region
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_kyrgyz_secretariat_signs_in_switches_to_russian_and_exports_the_member_list(page, live_server):
+def test_kyrgyz_secretariat_signs_in_switches_to_russian_and_exports_the_member_list(
+    page, live_server
+):
     with scopes_disabled():
         kyrgyzstan = build_network("kyrgyzstan", code="KGZ", region_obj=region())
     officer = kyrgyzstan.people["secretariat"]

@@ -2,8 +2,8 @@ import csv
 import io
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -45,7 +45,10 @@ def test_regional_viewer_sees_the_network_but_not_its_people(kyrgyzstan, eca, cl
     assert page.status_code == 200
     assert "Member list" not in page.content.decode()
     assert kyrgyzstan.member.email not in page.content.decode()
-    assert client.get(reverse("networks:members-csv", kwargs={"network": "kyrgyzstan"})).status_code == 403
+    assert (
+        client.get(reverse("networks:members-csv", kwargs={"network": "kyrgyzstan"})).status_code
+        == 403
+    )
 
 
 def test_external_partner_sees_no_member_list(kyrgyzstan, login):
@@ -70,7 +73,9 @@ def test_the_secretariat_ends_a_membership_with_a_reason_and_history_is_kept(kyr
     client = login(kyrgyzstan.secretariat)
     with network_scope(kyrgyzstan.network):
         membership = Membership.objects.get(user=kyrgyzstan.member)
-    url = reverse("networks:membership-end", kwargs={"network": "kyrgyzstan", "membership_id": membership.pk})
+    url = reverse(
+        "networks:membership-end", kwargs={"network": "kyrgyzstan", "membership_id": membership.pk}
+    )
     assert client.post(url, {"reason": "Left UNDP"}).status_code == 302
     with network_scope(kyrgyzstan.network):
         membership.refresh_from_db()
@@ -86,16 +91,24 @@ def test_the_secretariat_ends_a_membership_with_a_reason_and_history_is_kept(kyr
 def test_a_member_cannot_end_memberships(kyrgyzstan, login):
     with network_scope(kyrgyzstan.network):
         membership = Membership.objects.get(user=kyrgyzstan.co_chair)
-    url = reverse("networks:membership-end", kwargs={"network": "kyrgyzstan", "membership_id": membership.pk})
+    url = reverse(
+        "networks:membership-end", kwargs={"network": "kyrgyzstan", "membership_id": membership.pk}
+    )
     assert login(kyrgyzstan.member).post(url).status_code == 403
 
 
 def test_external_partners_see_only_their_working_groups(kyrgyzstan, login):
     with network_scope(kyrgyzstan.network):
-        mine = WorkingGroup.objects.create(network=kyrgyzstan.network, name="Return and reintegration")
+        mine = WorkingGroup.objects.create(
+            network=kyrgyzstan.network, name="Return and reintegration"
+        )
         WorkingGroup.objects.create(network=kyrgyzstan.network, name="Internal coordination")
-        WorkingGroupMember.objects.create(network=kyrgyzstan.network, working_group=mine, user=kyrgyzstan.partner)
-    page = login(kyrgyzstan.partner).get(reverse("networks:working-group-list", kwargs={"network": "kyrgyzstan"}))
+        WorkingGroupMember.objects.create(
+            network=kyrgyzstan.network, working_group=mine, user=kyrgyzstan.partner
+        )
+    page = login(kyrgyzstan.partner).get(
+        reverse("networks:working-group-list", kwargs={"network": "kyrgyzstan"})
+    )
     text = page.content.decode()
     assert "Return and reintegration" in text and "Internal coordination" not in text
 
@@ -111,8 +124,12 @@ def test_unknown_network_and_someone_elses_network_give_the_same_404(kyrgyzstan,
 
 class TestExports:
     def test_csv_lists_every_organisation_and_focal_point(self, kyrgyzstan, login):
-        response = login(kyrgyzstan.member).get(reverse("networks:members-csv", kwargs={"network": "kyrgyzstan"}))
-        assert response["Content-Disposition"].startswith('attachment; filename="members-kyrgyzstan-')
+        response = login(kyrgyzstan.member).get(
+            reverse("networks:members-csv", kwargs={"network": "kyrgyzstan"})
+        )
+        assert response["Content-Disposition"].startswith(
+            'attachment; filename="members-kyrgyzstan-'
+        )
         assert response["Cache-Control"] == "private, no-store"
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert rows[0][:3] == ["Organisation", "Acronym", "Participation"]
@@ -122,10 +139,13 @@ class TestExports:
         assert authority[2] == "External partner" and authority[3] == "yes"
 
     def test_pdf_holds_the_organisations(self, kyrgyzstan, login):
-        response = login(kyrgyzstan.member).get(reverse("networks:members-pdf", kwargs={"network": "kyrgyzstan"}))
+        response = login(kyrgyzstan.member).get(
+            reverse("networks:members-pdf", kwargs={"network": "kyrgyzstan"})
+        )
         assert response["Content-Type"] == "application/pdf"
         text = " ".join(
-            " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.content)).pages
+            " ".join(page.extract_text().split())
+            for page in PdfReader(io.BytesIO(response.content)).pages
         )
         assert "United Nations Development Programme" in text
         assert "Internal — not for distribution" in text
@@ -133,7 +153,8 @@ class TestExports:
     def test_csv_speaks_russian_when_asked(self, kyrgyzstan, login):
         client = login(kyrgyzstan.member)
         response = client.get(
-            reverse("networks:members-csv", kwargs={"network": "kyrgyzstan"}), HTTP_ACCEPT_LANGUAGE="ru"
+            reverse("networks:members-csv", kwargs={"network": "kyrgyzstan"}),
+            HTTP_ACCEPT_LANGUAGE="ru",
         )
         header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert header[0] == "Организация"
@@ -147,17 +168,29 @@ def _count(client, url):
 
 
 @pytest.mark.parametrize("url", ["/", HOME])
-def test_pages_run_the_same_number_of_queries_at_4_and_100_networks(kyrgyzstan, mongolia, client, url):
+def test_pages_run_the_same_number_of_queries_at_4_and_100_networks(
+    kyrgyzstan, mongolia, client, url
+):
     me = kyrgyzstan.secretariat
     with scopes_disabled():
         for index in range(2):
             extra = build_network(f"extra-{index}", code=f"X{index:02d}")
-            Membership.objects.create(network=extra.network, user=me, organisation=extra.organisations["IOM"], role="member")
+            Membership.objects.create(
+                network=extra.network,
+                user=me,
+                organisation=extra.organisations["IOM"],
+                role="member",
+            )
     client.force_login(me)
     at_4 = _count(client, url)
     with scopes_disabled():
         for index in range(2, 98):
             extra = build_network(f"extra-{index}", code=f"X{index:02d}")
-            Membership.objects.create(network=extra.network, user=me, organisation=extra.organisations["IOM"], role="member")
+            Membership.objects.create(
+                network=extra.network,
+                user=me,
+                organisation=extra.organisations["IOM"],
+                role="member",
+            )
     assert Network.objects.count() == 100
     assert _count(client, url) == at_4

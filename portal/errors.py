@@ -1,0 +1,25 @@
+"""Error pages: the API speaks JSON in its one error shape, pages render templates."""
+
+from django.http import JsonResponse
+from django.views.defaults import page_not_found, server_error
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request, exception=None):
+    if _is_api(request):
+        return JsonResponse(
+            {"error": {"status": 404, "code": "not_found", "message": "Not found."}}, status=404
+        )
+    return page_not_found(request, exception)
+
+
+def server_failure(request):
+    if _is_api(request):
+        return JsonResponse(
+            {"error": {"status": 500, "code": "server_error", "message": "Server error."}},
+            status=500,
+        )
+    return server_error(request)
