@@ -28,12 +28,10 @@ MEMBERSHIP_ROLES = [choice for choice in Role.choices if choice[0] != Role.REGIO
 
 class Action(models.TextChoices):
     NETWORK_VIEW = "network.view", _("See the network's home page")
-    NETWORK_EDIT = "network.edit", _("Change the network's settings")
     MEMBERS_VIEW = "members.view", _("See the member list and focal points")
     MEMBERS_EXPORT = "members.export", _("Export the member list (CSV, PDF)")
     MEMBERS_MANAGE = "members.manage", _("Invite people, change and end memberships")
     WORKING_GROUPS_VIEW = "working_groups.view", _("See working groups")
-    WORKING_GROUPS_MANAGE = "working_groups.manage", _("Create and change working groups")
 
 
 S, C, M, P, R, G = (
@@ -47,12 +45,10 @@ S, C, M, P, R, G = (
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.NETWORK_VIEW: frozenset({S, C, M, P, R, G}),
-    Action.NETWORK_EDIT: frozenset({S, C}),
     Action.MEMBERS_VIEW: frozenset({S, C, M, R}),
     Action.MEMBERS_EXPORT: frozenset({S, C, M, R}),
     Action.MEMBERS_MANAGE: frozenset({S}),
     Action.WORKING_GROUPS_VIEW: frozenset({S, C, M, R, P}),
-    Action.WORKING_GROUPS_MANAGE: frozenset({S, C}),
 }
 
 # Roles that must sign in with a second factor when PORTAL_REQUIRE_MFA is on.
