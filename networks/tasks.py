@@ -40,7 +40,7 @@ def send_invitation_email(self, invitation_id: int, token: str, language: str = 
         return False
     with network_scope(network_id), transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("network", "organisation", "invited_by")
             .get(pk=invitation_id)
         )
