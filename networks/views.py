@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -29,6 +30,8 @@ from networks.pdf import render_pdf
 from networks.roles import Action
 from networks.tasks import send_invitation_email
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
+
 
 class LandingView(LoginRequiredMixin, TemplateView):
     template_name = "networks/landing.html"
@@ -45,7 +48,7 @@ class SwitchNetworkView(LoginRequiredMixin, View):
 
     def get(self, request):
         slug = request.GET.get("network", "")
-        if not slug or not slug.replace("-", "").isalnum():
+        if not SLUG.fullmatch(slug):
             return redirect("landing")
         return redirect("networks:home", network=slug)
 

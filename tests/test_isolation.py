@@ -29,20 +29,21 @@ class Route:
         return self.route.startswith("api/")
 
 
-def walk(patterns, prefix="", namespace=""):
+def walk(patterns, prefix="", namespace="", kwargs=()):
     for entry in patterns:
+        names = kwargs + tuple(entry.pattern.regex.groupindex)
         if isinstance(entry, URLResolver):
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns, names)
         elif isinstance(entry, URLPattern):
             route = prefix + str(entry.pattern)
-            names = tuple(entry.pattern.regex.groupindex)
             yield Route(f"{namespace}{entry.name}" if entry.name else "", route, names)
 
 
 def network_routes() -> list[Route]:
     routes = [r for r in walk(get_resolver().url_patterns) if "network" in r.kwargs]
-    assert routes, "the walker found no network routes at all"
+    # Both kinds must be there: a walker that misses pages or API proves nothing.
+    assert any(r.is_api for r in routes) and any(not r.is_api for r in routes), routes
     return routes
 
 

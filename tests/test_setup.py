@@ -11,14 +11,19 @@ from django.core.exceptions import ImproperlyConfigured
 
 from portal.settings.base import _email_settings
 
+# Variables of this test process that must not leak into the command under test (the
+# browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright's event loop).
+CLEARED = {
+    "SECRET_KEY",
+    "DJANGO_SETTINGS_MODULE",
+    "ALLOWED_HOSTS",
+    "PORTAL_REQUIRE_MFA",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
 
 def manage(*args, **env):
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "ALLOWED_HOSTS", "PORTAL_REQUIRE_MFA"}
-    }
+    environment = {key: value for key, value in os.environ.items() if key not in CLEARED}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -177,3 +177,14 @@ def test_profile_sets_language_and_rejects_unknown_time_zone(kyrgyzstan, login):
     assert good.status_code == 302
     kyrgyzstan.member.refresh_from_db()
     assert kyrgyzstan.member.language == "ru"
+
+
+def test_signing_in_switches_to_the_language_of_the_profile(kyrgyzstan, client):
+    kyrgyzstan.member.language = "ru"
+    kyrgyzstan.member.save()
+    client.post(
+        reverse("account_login"), {"login": kyrgyzstan.member.email, "password": TEST_PASSWORD}
+    )
+    page = client.get("/")
+    assert '<html lang="ru">' in page.content.decode()
+    assert "Ваши сети" in page.content.decode()

@@ -194,3 +194,9 @@ def test_pages_run_the_same_number_of_queries_at_4_and_100_networks(
             )
     assert Network.objects.count() == 100
     assert _count(client, url) == at_4
+
+
+@pytest.mark.parametrize("value", ["mongolia", "кыргызстан", "../admin", "", "a" * 500])
+def test_the_network_switcher_never_fails(kyrgyzstan, login, value):
+    response = login(kyrgyzstan.member).get(reverse("switch-network"), {"network": value})
+    assert response.status_code == 302
