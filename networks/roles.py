@@ -32,6 +32,12 @@ class Action(models.TextChoices):
     MEMBERS_EXPORT = "members.export", _("Export the member list (CSV, PDF)")
     MEMBERS_MANAGE = "members.manage", _("Invite people, change and end memberships")
     WORKING_GROUPS_VIEW = "working_groups.view", _("See working groups")
+    CIRCULATIONS_VIEW = (
+        "circulations.view",
+        _("See every mailing of the network and its deliveries"),
+    )
+    CIRCULATIONS_RESEND = "circulations.resend", _("Send a failed delivery again")
+    MY_MAIL_VIEW = "my_mail.view", _("See the mail the portal sent me")
 
 
 S, C, M, P, R, G = (
@@ -49,6 +55,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MEMBERS_EXPORT: frozenset({S, C, M, R}),
     Action.MEMBERS_MANAGE: frozenset({S}),
     Action.WORKING_GROUPS_VIEW: frozenset({S, C, M, R, P}),
+    Action.CIRCULATIONS_VIEW: frozenset({S}),
+    Action.CIRCULATIONS_RESEND: frozenset({S}),
+    Action.MY_MAIL_VIEW: frozenset({S, C, M, P, R}),
 }
 
 # Roles that must sign in with a second factor when PORTAL_REQUIRE_MFA is on.

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 from django.views.i18n import JavaScriptCatalog
 
+from circulation import views as circulation_views
 from networks import views as network_views
 from portal import health
 from portal.converters import IdConverter
@@ -19,6 +20,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("operators/", admin.site.urls),
     path("n/<slug:network>/", include("networks.urls")),
+    path("n/<slug:network>/mail/", include("circulation.urls")),
+    path("c/o/<str:token>/", circulation_views.OpenedLinkView.as_view(), name="circulation-opened"),
     path("api/v1/", include("portal.api_urls")),
 ]
 

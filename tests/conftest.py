@@ -50,3 +50,11 @@ def pytest_configure(config):
 
     # Fast hashing for the hundreds of test accounts; production keeps Django's default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks enqueued by tests go to an in-memory broker, never into a developer's var/broker
+    # or CI's Redis; tests that need a task to run call it (or set CELERY_TASK_ALWAYS_EAGER).
+    from portal.celery import app
+
+    settings.CELERY_BROKER_URL = "memory://"
+    app.conf.broker_url = "memory://"
+    app.conf.broker_write_url = None
+    app.conf.broker_transport_options = {}

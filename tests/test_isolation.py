@@ -76,17 +76,37 @@ def _invitation(victim: TestNetwork) -> int:
     return invitation.pk
 
 
+def _circulation(victim: TestNetwork):
+    from circulation import services
+    from circulation.models import Delivery
+
+    circulation = services.circulation_create(
+        network=victim.network,
+        kind="document",
+        sender=victim.people["secretariat"],
+        recipients=[services.Recipient.of(victim.people["member"])],
+        template="document",
+        context={"title": "Labour migration study"},
+    )
+    with network_scope(victim.network):
+        delivery = Delivery.objects.get(circulation=circulation)
+    return circulation, delivery
+
+
 BY_PARAMETER = {
     "network": lambda victim: victim.network.slug,
     "membership_id": _membership,
     "working_group_id": _working_group,
     "invitation_id": _invitation,
+    "circulation_id": lambda victim: _circulation(victim)[0].pk,
+    "delivery_id": lambda victim: _circulation(victim)[1].pk,
 }
 BY_ROUTE_NAME = {
     "api:member-detail": {"pk": _membership},
     "api:member-end": {"pk": _membership},
     "api:working-group-detail": {"pk": _working_group},
     "networks:working-group-detail": {"pk": _working_group},
+    "api:circulation-detail": {"pk": lambda victim: _circulation(victim)[0].pk},
 }
 
 

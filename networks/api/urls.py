@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from networks.api import views
 
@@ -39,4 +39,5 @@ urlpatterns = [
         views.WorkingGroupDetailView.as_view(),
         name="working-group-detail",
     ),
+    path("", include("circulation.api.urls")),
 ]

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "reference",
     "networks",
     "accounts",
+    "circulation",
     "meetings",
     "decisions",
     "workplans",
@@ -155,7 +156,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "sweep-stuck-deliveries": {
+        "task": "circulation.tasks.sweep_stuck_deliveries",
+        "schedule": 300.0,
+    },
+}
 CELERY_TIMEZONE = "UTC"
 
 # --- Mail -----------------------------------------------------------------------------
@@ -228,6 +234,12 @@ MFA_TOTP_ISSUER = "Network Portal"
 USERSESSIONS_TRACK_ACTIVITY = True
 PORTAL_REQUIRE_MFA = env_bool("PORTAL_REQUIRE_MFA", False)
 PORTAL_INVITATION_DAYS = 7
+# Circulation: retries of temporary SMTP failures, and when a delivery counts as stuck.
+CIRCULATION_MAX_ATTEMPTS = 8
+CIRCULATION_RETRY_BASE = int(os.environ.get("CIRCULATION_RETRY_BASE", "30"))
+CIRCULATION_RETRY_MAX = 3600
+CIRCULATION_STUCK_AFTER = int(os.environ.get("CIRCULATION_STUCK_AFTER", str(15 * 60)))
+PORTAL_MAIL_DOMAIN = os.environ.get("PORTAL_MAIL_DOMAIN", "network-portal.local")
 # Absolute links in emails.
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 PORTAL_DEMO = env_bool("PORTAL_DEMO", False)
@@ -278,6 +290,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CirculationKindEnum": "circulation.models.Circulation.Kind",
+        "WorkingGroupKindEnum": "networks.models.WorkingGroup.Kind",
+        "OrganisationKindEnum": "networks.models.Organisation.Kind",
+        "DeliveryStatusEnum": "circulation.models.Delivery.Status",
+    },
 }
 
 # --- Security defaults that hold everywhere --------------------------------------------

@@ -1,0 +1,39 @@
+"""Reads on mailings, each in a fixed number of queries."""
+
+from django.db.models import Count, Q
+
+from circulation.models import Circulation, Delivery
+
+
+def circulations_with_counts():
+    """The entered network's mailings, newest first, with delivery counts by status."""
+    status = Delivery.Status
+    return (
+        Circulation.objects.select_related("sent_by")
+        .annotate(
+            total=Count("deliveries"),
+            queued=Count(
+                "deliveries", filter=Q(deliveries__status__in=[status.QUEUED, status.SENDING])
+            ),
+            sent=Count("deliveries", filter=Q(deliveries__status=status.SENT)),
+            failed=Count("deliveries", filter=Q(deliveries__status=status.FAILED)),
+            opened=Count("deliveries", filter=Q(deliveries__opened_at__isnull=False)),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def deliveries_of(circulation, *, status: str = ""):
+    deliveries = Delivery.objects.filter(circulation=circulation).select_related("recipient")
+    if status in Delivery.Status.values:
+        deliveries = deliveries.filter(status=status)
+    return deliveries.order_by("status", "address")
+
+
+def mail_of(user):
+    """The deliveries addressed to this person in the entered network."""
+    return (
+        Delivery.objects.filter(recipient=user)
+        .select_related("circulation")
+        .order_by("-circulation__created_at")
+    )

@@ -1,0 +1,118 @@
+"""The secretariat's view of every mailing, a person's own mail, and the link in an email
+that records that its recipient opened it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from circulation import selectors, services
+from circulation.mail import delivery_for_token
+from circulation.models import Delivery
+from networks.access import not_found
+from networks.mixins import NetworkPageMixin
+from networks.roles import Action
+from networks.scoping import scopes_disabled
+
+PAGE_SIZE = 50
+
+
+class CirculationListView(NetworkPageMixin, TemplateView):
+    required_action = Action.CIRCULATIONS_VIEW
+    template_name = "circulation/list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        circulations = selectors.circulations_with_counts()
+        if self.request.GET.get("failed") == "1":
+            circulations = circulations.filter(deliveries__status=Delivery.Status.FAILED).distinct()
+        context["page"] = Paginator(circulations, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        context["only_failed"] = self.request.GET.get("failed") == "1"
+        return context
+
+
+class CirculationDetailView(NetworkPageMixin, TemplateView):
+    required_action = Action.CIRCULATIONS_VIEW
+    template_name = "circulation/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        circulation = (
+            selectors.circulations_with_counts().filter(pk=self.kwargs["circulation_id"]).first()
+        )
+        if circulation is None:
+            raise not_found()
+        status = self.request.GET.get("status", "")
+        deliveries = selectors.deliveries_of(circulation, status=status)
+        context.update(
+            circulation=circulation,
+            status=status,
+            statuses=Delivery.Status.choices,
+            page=Paginator(deliveries, PAGE_SIZE).get_page(self.request.GET.get("page")),
+            can_resend=self.network_access.can(Action.CIRCULATIONS_RESEND),
+        )
+        return context
+
+
+class DeliveryResendView(NetworkPageMixin, View):
+    required_action = Action.CIRCULATIONS_RESEND
+
+    def post(self, request, network, delivery_id):
+        delivery = Delivery.objects.filter(pk=delivery_id).first()
+        if delivery is None:
+            raise not_found()
+        try:
+            services.delivery_resend(delivery=delivery)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Sending again to %(address)s.") % {"address": delivery.address}
+            )
+        return redirect(
+            "circulation:detail", network=self.network.slug, circulation_id=delivery.circulation_id
+        )
+
+
+class MyMailView(NetworkPageMixin, TemplateView):
+    required_action = Action.MY_MAIL_VIEW
+    template_name = "circulation/my_mail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page"] = Paginator(selectors.mail_of(self.request.user), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
+        return context
+
+
+class OpenedLinkView(LoginRequiredMixin, View):
+    """The link in a circulated email. Records that the delivery's recipient opened it (the
+    first time, and only when the signed-in person is that recipient), then goes to the item,
+    whose page still checks the person's right to see it."""
+
+    def get(self, request, token):
+        delivery_id = delivery_for_token(token)
+        if delivery_id is None:
+            raise not_found()
+        with scopes_disabled():
+            delivery = (
+                Delivery.objects.filter(pk=delivery_id)
+                .select_related("circulation", "network")
+                .first()
+            )
+        if delivery is None:
+            raise not_found()
+        if delivery.recipient_id == request.user.pk:
+            services.delivery_mark_opened(delivery=delivery)
+        target = delivery.circulation.link or f"/n/{delivery.network.slug}/"
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+            target = "/"
+        return redirect(target)

@@ -1,0 +1,167 @@
+"""Mail goes through a stored circulation with one delivery per recipient, is sent once,
+retried when the failure is temporary and failed with its reason when it is permanent."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+
+from circulation import services
+from circulation.models import Circulation, Delivery
+from circulation.tasks import deliver, sweep_stuck_deliveries
+from networks.scoping import network_scope, scopes_disabled
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def circulate(net, people=("member", "member_unhcr", "co_chair"), **kwargs):
+    return services.circulation_create(
+        network=net.network,
+        kind="document",
+        sender=net.people["secretariat"],
+        recipients=[services.Recipient.of(net.people[key]) for key in people],
+        template="document",
+        context={"title": "Study on labour migration", "message": "Please read before Q3."},
+        link=f"/n/{net.network.slug}/",
+        **kwargs,
+    )
+
+
+def deliveries(net):
+    with network_scope(net.network):
+        return {d.address: d for d in Delivery.objects.all()}
+
+
+def run_all(net):
+    for delivery in deliveries(net).values():
+        deliver.apply(args=[delivery.pk])
+
+
+def test_one_mail_per_recipient_with_text_html_link_and_footnote(kyrgyzstan, smtp):
+    from networks.models import Network
+
+    Network.objects.filter(pk=kyrgyzstan.network.pk).update(
+        designation_footnote="Footnote of this network."
+    )
+    kyrgyzstan.network.refresh_from_db()
+    with transaction.atomic():
+        circulate(kyrgyzstan)
+    run_all(kyrgyzstan)
+    assert len(smtp.messages) == 3
+    message = smtp.to(kyrgyzstan.member.email)[0]
+    assert message["Subject"].strip() == f"[{kyrgyzstan.network.name}] Study on labour migration"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Footnote of this network." in text and "Footnote of this network." in html
+    assert "/c/o/" in text and "/c/o/" in html
+    sent = deliveries(kyrgyzstan)[kyrgyzstan.member.email]
+    assert sent.status == Delivery.Status.SENT and sent.sent_at
+    assert message["Message-ID"] == sent.message_id
+
+
+def test_each_recipient_reads_their_own_language(kyrgyzstan, smtp):
+    kyrgyzstan.member.language = "ru"
+    kyrgyzstan.member.save()
+    circulate(kyrgyzstan)
+    run_all(kyrgyzstan)
+    russian = smtp.to(kyrgyzstan.member.email)[0].get_body(("plain",)).get_content()
+    english = smtp.to(kyrgyzstan.member_unhcr.email)[0].get_body(("plain",)).get_content()
+    assert "Секретариат рассылает" in russian
+    assert "The secretariat circulates" in english
+
+
+def test_a_rollback_leaves_no_circulation_and_sends_nothing(kyrgyzstan, smtp):
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            circulate(kyrgyzstan)
+            raise RuntimeError("the approving action failed")
+    with scopes_disabled():
+        assert not Circulation.objects.exists() and not Delivery.objects.exists()
+    assert smtp.messages == []
+
+
+def test_running_the_task_twice_sends_once(kyrgyzstan, smtp):
+    circulate(kyrgyzstan, people=("member",))
+    delivery = deliveries(kyrgyzstan)[kyrgyzstan.member.email]
+    assert deliver.apply(args=[delivery.pk]).get() == "sent"
+    assert deliver.apply(args=[delivery.pk]).get() == "skipped"
+    assert len(smtp.messages) == 1
+
+
+def test_one_bad_recipient_fails_with_its_reason_and_the_rest_are_sent(kyrgyzstan, smtp):
+    smtp.refuse[kyrgyzstan.member_unhcr.email] = "550 5.1.1 No such mailbox"
+    circulate(kyrgyzstan)
+    run_all(kyrgyzstan)
+    result = deliveries(kyrgyzstan)
+    refused = result[kyrgyzstan.member_unhcr.email]
+    assert refused.status == Delivery.Status.FAILED
+    assert "550" in refused.last_error and "No such mailbox" in refused.last_error
+    assert {d.status for a, d in result.items() if a != kyrgyzstan.member_unhcr.email} == {"sent"}
+    assert len(smtp.messages) == 2
+
+
+def test_a_temporary_refusal_is_retried_until_it_is_sent(kyrgyzstan, smtp, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # retries run at once, in this process
+    smtp.down_for = 2
+    circulate(kyrgyzstan, people=("member",))
+    delivery = deliveries(kyrgyzstan)[kyrgyzstan.member.email]
+    assert delivery.status == Delivery.Status.SENT
+    assert delivery.attempts == 3
+    assert len(smtp.messages) == 1
+
+
+def test_smtp_down_for_good_fails_with_the_reason(kyrgyzstan, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # nothing listens there
+    settings.CIRCULATION_MAX_ATTEMPTS = 3
+    circulate(kyrgyzstan, people=("member",))
+    delivery = deliveries(kyrgyzstan)[kyrgyzstan.member.email]
+    assert delivery.status == Delivery.Status.FAILED
+    assert delivery.attempts == 3
+    assert "ConnectionRefusedError" in delivery.last_error
+
+
+def test_the_sweeper_requeues_stuck_deliveries(kyrgyzstan, smtp, settings):
+    settings.CIRCULATION_STUCK_AFTER = 0
+    circulate(kyrgyzstan, people=("member", "co_chair"))
+    stuck = deliveries(kyrgyzstan)[kyrgyzstan.member.email]
+    with network_scope(kyrgyzstan.network):
+        Delivery.objects.filter(pk=stuck.pk).update(
+            status=Delivery.Status.SENDING
+        )  # a killed worker
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    assert sweep_stuck_deliveries.apply().get() == 2
+    assert {d.status for d in deliveries(kyrgyzstan).values()} == {"sent"}
+
+
+def test_a_template_that_cannot_render_is_refused_before_anything_is_stored(kyrgyzstan):
+    with pytest.raises(ValidationError, match="nothing was stored or sent"):
+        services.circulation_create(
+            network=kyrgyzstan.network,
+            kind="document",
+            sender=kyrgyzstan.secretariat,
+            recipients=[services.Recipient.of(kyrgyzstan.member)],
+            template="no-such-template",
+            context={},
+        )
+    with scopes_disabled():
+        assert not Circulation.objects.exists()
+
+
+def test_the_secretariat_resends_a_failed_delivery_with_the_same_message_id(
+    kyrgyzstan, smtp, client
+):
+    smtp.refuse[kyrgyzstan.member.email] = "550 mailbox full"
+    circulate(kyrgyzstan, people=("member",))
+    run_all(kyrgyzstan)
+    failed = deliveries(kyrgyzstan)[kyrgyzstan.member.email]
+    assert failed.status == "failed"
+    smtp.refuse.clear()
+    client.force_login(kyrgyzstan.secretariat)
+    url = reverse("circulation:resend", kwargs={"network": "kyrgyzstan", "delivery_id": failed.pk})
+    assert client.post(url).status_code == 302
+    run_all(kyrgyzstan)
+    again = deliveries(kyrgyzstan)[kyrgyzstan.member.email]
+    assert again.pk == failed.pk and again.status == "sent" and again.attempts == 2
+    assert smtp.messages[0]["Message-ID"] == failed.message_id

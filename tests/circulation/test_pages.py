@@ -1,0 +1,123 @@
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from circulation import services
+from circulation.mail import opened_token
+from circulation.models import Delivery
+from networks.scoping import network_scope
+
+
+def circulate(net, keys=("member", "co_chair"), title="Study"):
+    return services.circulation_create(
+        network=net.network,
+        kind="document",
+        sender=net.people["secretariat"],
+        recipients=[services.Recipient.of(net.people[key]) for key in keys],
+        template="document",
+        context={"title": title},
+        link=f"/n/{net.network.slug}/",
+    )
+
+
+def delivery_of(net, key):
+    with network_scope(net.network):
+        return Delivery.objects.get(recipient=net.people[key])
+
+
+def test_the_opened_link_records_the_first_opening_by_its_recipient(kyrgyzstan, client):
+    circulate(kyrgyzstan)
+    delivery = delivery_of(kyrgyzstan, "member")
+    url = reverse("circulation-opened", kwargs={"token": opened_token(delivery)})
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(
+        reverse("account_login")
+    )
+    client.force_login(kyrgyzstan.co_chair)  # someone else following the link records nothing
+    assert client.get(url)["Location"] == "/n/kyrgyzstan/"
+    assert delivery_of(kyrgyzstan, "member").opened_at is None
+    client.force_login(kyrgyzstan.member)
+    assert client.get(url)["Location"] == "/n/kyrgyzstan/"
+    first = delivery_of(kyrgyzstan, "member").opened_at
+    assert first is not None
+    client.get(url)
+    assert delivery_of(kyrgyzstan, "member").opened_at == first
+
+
+@pytest.mark.parametrize("token", ["nonsense", "1:abc:def", "x" * 300])
+def test_a_forged_opened_link_is_a_404(kyrgyzstan, client, token):
+    client.force_login(kyrgyzstan.member)
+    assert client.get(reverse("circulation-opened", kwargs={"token": token})).status_code == 404
+
+
+def test_the_secretariat_sees_each_mailing_with_its_delivery_states(kyrgyzstan, login):
+    circulation = circulate(kyrgyzstan)
+    with network_scope(kyrgyzstan.network):
+        Delivery.objects.filter(recipient=kyrgyzstan.member).update(
+            status="failed", last_error="550 no such mailbox"
+        )
+    client = login(kyrgyzstan.secretariat)
+    listing = client.get(
+        reverse("circulation:list", kwargs={"network": "kyrgyzstan"})
+    ).content.decode()
+    assert "Study" in listing
+    detail = client.get(
+        reverse(
+            "circulation:detail", kwargs={"network": "kyrgyzstan", "circulation_id": circulation.pk}
+        ),
+        {"status": "failed"},
+    ).content.decode()
+    assert "550 no such mailbox" in detail and kyrgyzstan.member.email in detail
+    assert kyrgyzstan.co_chair.email not in detail
+    assert "Send again" in detail
+
+
+def test_members_do_not_see_the_mailings_but_see_their_own_mail(kyrgyzstan, login):
+    circulate(kyrgyzstan, keys=("member",), title="For the member")
+    client = login(kyrgyzstan.member)
+    assert (
+        client.get(reverse("circulation:list", kwargs={"network": "kyrgyzstan"})).status_code == 403
+    )
+    mine = client.get(
+        reverse("circulation:mine", kwargs={"network": "kyrgyzstan"})
+    ).content.decode()
+    assert "For the member" in mine
+    other = login(kyrgyzstan.co_chair).get(
+        reverse("circulation:mine", kwargs={"network": "kyrgyzstan"})
+    )
+    assert "For the member" not in other.content.decode()
+
+
+def _queries(client, url):
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_mailing_pages_run_a_fixed_number_of_queries(kyrgyzstan, login):
+    first = circulate(kyrgyzstan)
+    client = login(kyrgyzstan.secretariat)
+    listing = reverse("circulation:list", kwargs={"network": "kyrgyzstan"})
+    detail = reverse(
+        "circulation:detail", kwargs={"network": "kyrgyzstan", "circulation_id": first.pk}
+    )
+    before = (_queries(client, listing), _queries(client, detail))
+    for index in range(15):
+        circulate(
+            kyrgyzstan,
+            keys=("member", "co_chair", "member_unhcr", "rco", "partner"),
+            title=f"Mail {index}",
+        )
+    assert (_queries(client, listing), _queries(client, detail)) == before
+
+
+def test_nothing_of_another_network_leaks_into_my_mail(kyrgyzstan, mongolia, login):
+    circulate(mongolia, keys=("member",), title="Mongolian secret")
+    page = login(kyrgyzstan.member).get(
+        reverse("circulation:mine", kwargs={"network": "kyrgyzstan"})
+    )
+    assert not re.search("Mongolian secret", page.content.decode())
