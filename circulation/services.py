@@ -42,6 +42,14 @@ class File:
     content: bytes
 
 
+def _is_address(address: str) -> bool:
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True
+
+
 def _render(template: str, context: dict, language: str) -> dict:
     base = f"circulation/email/{template}"
     with translation.override(language):
@@ -74,11 +82,6 @@ def circulation_create(
     unique: dict[str, Recipient] = {}
     for recipient in recipients:
         address = recipient.address.strip().lower()
-        try:
-            validate_email(address)
-        except ValidationError:
-            # Kept as a delivery that fails with its reason, so the secretariat sees it.
-            pass
         unique.setdefault(address, Recipient(address, recipient.language, recipient.user))
     if not unique:
         raise ValidationError(_("A mailing needs at least one recipient."))
@@ -133,10 +136,20 @@ def circulation_create(
                 address=address,
                 language=recipient.language if recipient.language in rendered else languages[0],
                 message_id=make_msgid(idstring=f"c{circulation.pk}", domain=domain),
+                # A malformed address is kept, failed with its reason, so the secretariat
+                # sees it beside the others; it is never handed to the mail server.
+                **(
+                    {}
+                    if _is_address(address)
+                    else {
+                        "status": Delivery.Status.FAILED,
+                        "last_error": _("Not a valid email address."),
+                    }
+                ),
             )
             for address, recipient in unique.items()
         )
-        ids = [delivery.pk for delivery in deliveries]
+        ids = [delivery.pk for delivery in deliveries if delivery.status == Delivery.Status.QUEUED]
         transaction.on_commit(lambda: [deliver.delay(pk) for pk in ids])
     return circulation
 
@@ -149,6 +162,8 @@ def delivery_resend(*, delivery: Delivery) -> Delivery:
         locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
         if locked.status != Delivery.Status.FAILED:
             raise ValidationError(_("Only a failed delivery can be sent again."))
+        if not _is_address(locked.address):
+            raise ValidationError(_("Not a valid email address."))
         locked.status = Delivery.Status.QUEUED
         locked.last_error = ""
         locked.save(update_fields=["status", "last_error", "updated_at"])

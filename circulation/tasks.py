@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from circulation.mail import PermanentFailure, TemporaryFailure, build_message, classify
+from circulation.mail import PermanentFailure, build_message, classify
 from circulation.models import Delivery
 from networks.scoping import network_scope, scopes_disabled
 
@@ -62,7 +62,6 @@ def deliver(self, delivery_id: int) -> str:
             if isinstance(failure, PermanentFailure):
                 _finish(delivery, Delivery.Status.FAILED, str(failure))
                 return "failed"
-            assert isinstance(failure, TemporaryFailure)
             if delivery.attempts >= settings.CIRCULATION_MAX_ATTEMPTS:
                 _finish(
                     delivery,

@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
-from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 
@@ -58,12 +57,3 @@ def portal_exception_handler(exc, context):
         body["message"] = " ".join(_flatten(detail)) or str(exc)
     response.data = {"error": body}
     return response
-
-
-def error_response(status_code: int, code: str, message: str) -> Response:
-    return Response(
-        {"error": {"status": status_code, "code": code, "message": message}}, status=status_code
-    )
-
-
-__all__ = ["portal_exception_handler", "error_response", "status"]

@@ -165,3 +165,19 @@ def test_the_secretariat_resends_a_failed_delivery_with_the_same_message_id(
     again = deliveries(kyrgyzstan)[kyrgyzstan.member.email]
     assert again.pk == failed.pk and again.status == "sent" and again.attempts == 2
     assert smtp.messages[0]["Message-ID"] == failed.message_id
+
+
+def test_a_malformed_address_fails_with_a_reason_and_the_rest_are_sent(kyrgyzstan, smtp):
+    services.circulation_create(
+        network=kyrgyzstan.network,
+        kind="document",
+        sender=kyrgyzstan.secretariat,
+        recipients=[services.Recipient("not an address"), services.Recipient.of(kyrgyzstan.member)],
+        template="document",
+        context={"title": "Study"},
+    )
+    run_all(kyrgyzstan)
+    result = deliveries(kyrgyzstan)
+    assert result["not an address"].status == Delivery.Status.FAILED
+    assert result["not an address"].last_error
+    assert result[kyrgyzstan.member.email].status == Delivery.Status.SENT
