@@ -1,5 +1,10 @@
+from types import SimpleNamespace
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import translation
+from django.utils.translation import gettext
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -19,3 +24,16 @@ class PortalAccountAdapter(DefaultAccountAdapter):
                 secure=request.is_secure(),
             )
         return response
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # A person's mail (password reset, two-factor changes) speaks their profile's
+        # language; mail to an address with no account, the language of the page.
+        user = context.get("user")
+        if user is None:
+            user = get_user_model().objects.filter(email__iexact=email).first()
+        language = getattr(user, "language", "") or translation.get_language()
+        with translation.override(language):
+            # allauth's mails greet "from" and sign off with the site: the portal's name
+            # and address, not the host name of the request.
+            site = SimpleNamespace(name=gettext("Network Portal"), domain=settings.PORTAL_BASE_URL)
+            super().send_mail(template_prefix, email, {"current_site": site, **context})

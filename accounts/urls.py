@@ -3,6 +3,8 @@ from django.urls import path
 from accounts import views
 
 urlpatterns = [
+    # Before allauth's own "login/", which this one extends.
+    path("login/", views.LoginView.as_view(), name="account_login"),
     path("profile/", views.ProfileView.as_view(), name="account-profile"),
     path("tokens/", views.AccessTokenListView.as_view(), name="account-tokens"),
     path(

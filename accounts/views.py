@@ -1,13 +1,15 @@
-"""A person's own account: profile, personal access tokens, and accepting an invitation."""
+"""A person's own account: signing in, profile, personal access tokens, and accepting an
+invitation."""
 
 from __future__ import annotations
 
+from allauth.account.views import LoginView as AllauthLoginView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -21,6 +23,19 @@ from accounts.models import AccessToken
 from networks import services as network_services
 
 
+class LoginView(AllauthLoginView):
+    """allauth's sign-in. When allauth refuses an attempt because of too many failed ones
+    (ACCOUNT_RATE_LIMITS["login_failed"]), the page says so and answers 429 Too Many
+    Requests, like allauth's other rate limits, rather than 200."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        errors = form.errors.as_data().get(NON_FIELD_ERRORS, [])
+        if any(error.code == "too_many_login_attempts" for error in errors):
+            response.status_code = 429
+        return response
+
+
 class ProfileView(LoginRequiredMixin, UpdateView):
     form_class = ProfileForm
     template_name = "accounts/profile.html"
@@ -31,7 +46,7 @@ class ProfileView(LoginRequiredMixin, UpdateView):
     def form_valid(self, form):
         response = super().form_valid(form)
         translation.activate(form.instance.language)
-        response.set_cookie("django_language", form.instance.language, samesite="Lax")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.instance.language, samesite="Lax")
         messages.success(self.request, _("Your profile is saved."))
         return response
 
@@ -81,7 +96,8 @@ class InvitationAcceptView(View):
     def dispatch(self, request, token: str):
         self.invitation = network_services.invitation_for_token(token)
         if self.invitation is None:
-            raise Http404
+            # Says what is wrong with the link, and nothing about any network.
+            return render(request, self.template_name, {"unknown": True}, status=404)
         self.token = token
         return super().dispatch(request, token)
 

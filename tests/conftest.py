@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.core.cache import cache
 
@@ -58,3 +60,10 @@ def pytest_configure(config):
     app.conf.broker_url = "memory://"
     app.conf.broker_write_url = None
     app.conf.broker_transport_options = {}
+    # On SQLite the test database is a file rather than memory, so that the Celery worker a
+    # test starts in another process (tests/circulation/test_worker.py) sees the same data.
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(
+            settings.VAR_DIR / f"test-{os.getpid()}.sqlite3"
+        )

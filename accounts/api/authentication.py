@@ -1,13 +1,19 @@
 """Personal access tokens: `Authorization: Bearer np_…`. A revoked, expired or unknown token
-is a 401 with the API's error body; a read-only token may only read."""
+is a 401 with the API's error body; a read-only token may only read
+(networks.api.permissions.TokenScopeAllowsMethod)."""
 
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from accounts.models import AccessToken, hash_token
+from networks.api.authentication import refuse_without_second_factor
+
+# Longer than any token the portal makes; a longer one is not looked up at all.
+MAX_TOKEN_LENGTH = 200
 
 
 class AccessTokenAuthentication(BaseAuthentication):
@@ -19,18 +25,23 @@ class AccessTokenAuthentication(BaseAuthentication):
             return None
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(
-                "Send the token as 'Authorization: Bearer <token>'."
+                _("Send the token as “Authorization: Bearer <token>”.")
             )
+        invalid = exceptions.AuthenticationFailed(
+            _("This access token is not valid: it is unknown, revoked or expired.")
+        )
         try:
-            raw = parts[1].decode()
+            raw = parts[1].decode("ascii")
         except UnicodeDecodeError as exc:
-            raise exceptions.AuthenticationFailed("This access token is not valid.") from exc
+            raise invalid from exc
+        if not raw.startswith(AccessToken.PREFIX) or len(raw) > MAX_TOKEN_LENGTH:
+            raise invalid
         token = AccessToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
         if token is None or not token.is_usable or not token.user.is_active:
-            raise exceptions.AuthenticationFailed(
-                "This access token is not valid: unknown, revoked or expired."
-            )
+            raise invalid
+        refuse_without_second_factor(token.user)
         now = timezone.now()
+        # At most one write a minute per token, so a busy script does not write on every call.
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -151,7 +152,10 @@ else:
     # worker while the first is still waiting to retry it.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ACKS_LATE = True
+# A task's message is acknowledged after it ran, so Redis hands it to another worker if this
+# one dies. The filesystem broker removes a message when it is taken anyway, and a late
+# acknowledgement there waits for the worker's two-second poll: one task per poll.
+CELERY_TASK_ACKS_LATE = not CELERY_BROKER_URL.startswith("filesystem://")
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -160,6 +164,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sweep-stuck-deliveries": {
         "task": "circulation.tasks.sweep_stuck_deliveries",
         "schedule": 300.0,
+    },
+    "send-daily-digests": {
+        "task": "circulation.tasks.send_digests",
+        "schedule": crontab(hour=6, minute=0),
     },
 }
 CELERY_TIMEZONE = "UTC"
@@ -223,7 +231,9 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    # Five wrong passwords lock an account for five minutes. The per-address limit is
+    # looser: colleagues of a UN house often share one public address.
+    "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "5/m/ip,3/5m/key",
     "reset_password_from_key": "20/m/ip",
 }
@@ -235,7 +245,7 @@ USERSESSIONS_TRACK_ACTIVITY = True
 PORTAL_REQUIRE_MFA = env_bool("PORTAL_REQUIRE_MFA", False)
 PORTAL_INVITATION_DAYS = 7
 # Circulation: retries of temporary SMTP failures, and when a delivery counts as stuck.
-CIRCULATION_MAX_ATTEMPTS = 8
+CIRCULATION_MAX_ATTEMPTS = int(os.environ.get("CIRCULATION_MAX_ATTEMPTS", "8"))
 CIRCULATION_RETRY_BASE = int(os.environ.get("CIRCULATION_RETRY_BASE", "30"))
 CIRCULATION_RETRY_MAX = 3600
 CIRCULATION_STUCK_AFTER = int(os.environ.get("CIRCULATION_STUCK_AFTER", str(15 * 60)))
@@ -271,7 +281,14 @@ REST_FRAMEWORK = {
         "accounts.api.authentication.AccessTokenAuthentication",
         "networks.api.authentication.PortalSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "networks.api.permissions.TokenScopeAllowsMethod",
+    ],
+    # JSON in, JSON out: no browsable API, no form posts, never a 406.
+    "DEFAULT_PARSER_CLASSES": ["networks.api.parsers.PortalJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "networks.api.negotiation.JSONFallbackNegotiation",
     "DEFAULT_PAGINATION_CLASS": "networks.api.pagination.PortalPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "networks.api.schema.PortalAutoSchema",
@@ -290,6 +307,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # `<id:…>` (portal.converters.IdConverter) is a database id.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1}},
     "ENUM_NAME_OVERRIDES": {
         "CirculationKindEnum": "circulation.models.Circulation.Kind",
         "WorkingGroupKindEnum": "networks.models.WorkingGroup.Kind",
