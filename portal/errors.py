@@ -3,6 +3,8 @@
 from django.http import JsonResponse
 from django.views.defaults import page_not_found, server_error
 
+from networks.api.errors import not_found_response
+
 
 def _is_api(request) -> bool:
     return request.path.startswith("/api/")
@@ -10,9 +12,7 @@ def _is_api(request) -> bool:
 
 def not_found(request, exception=None):
     if _is_api(request):
-        return JsonResponse(
-            {"error": {"status": 404, "code": "not_found", "message": "Not found."}}, status=404
-        )
+        return not_found_response()
     return page_not_found(request, exception)
 
 

@@ -2,22 +2,30 @@
 
     {"error": {"status": 404, "code": "not_found", "message": "Not found.", "fields": {...}}}
 
-`fields` appears on validation errors only, mapping a field name to its messages.
+`fields` appears on validation errors only, mapping a field name (or "non_field_errors") to
+its messages. Every message is written for a person and translated.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
+
+NOT_FOUND_MESSAGE = gettext_lazy("Not found.")
 
 
 class Conflict(exceptions.APIException):
     """The object is not in a state that allows this (ended, approved, frozen…)."""
 
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The object changed state; nothing was changed."
+    default_detail = gettext_lazy("The object changed state; nothing was changed.")
     default_code = "conflict"
 
 
@@ -31,29 +39,68 @@ def _flatten(detail) -> list[str]:
 
 def _fields(detail) -> dict[str, list[str]]:
     if isinstance(detail, dict):
-        return {str(key): _flatten(value) for key, value in detail.items()}
-    return {"non_field_errors": _flatten(detail)}
+        return {
+            api_settings.NON_FIELD_ERRORS_KEY if key == NON_FIELD_ERRORS else str(key): _flatten(
+                value
+            )
+            for key, value in detail.items()
+        }
+    return {api_settings.NON_FIELD_ERRORS_KEY: _flatten(detail)}
+
+
+def _code(exc: exceptions.APIException) -> str:
+    # A view may raise e.g. PermissionDenied(message, code="read_only_token"); the code of a
+    # single message is then more precise than the exception's default.
+    code = getattr(getattr(exc, "detail", None), "code", None)
+    return code if isinstance(code, str) else exc.default_code
+
+
+def error_body(status_code: int, code: str, message: str, fields=None) -> dict:
+    body: dict = {"status": status_code, "code": code, "message": str(message)}
+    if fields is not None:
+        body["fields"] = fields
+    return {"error": body}
+
+
+def not_found_response() -> HttpResponse:
+    """The JSON 404 for a path under /api/ that matches no route: byte for byte the body
+    of a 404 for a network that does not exist or is not the caller's."""
+    content = JSONRenderer().render(error_body(404, "not_found", NOT_FOUND_MESSAGE))
+    return HttpResponse(content, status=404, content_type="application/json")
+
+
+@csrf_exempt
+def api_not_found(request, *args, **kwargs) -> HttpResponse:
+    """Any method on any path under /api/v1/ that no route matches. Django's own 404 page
+    would be HTML (and with DEBUG on, its debug page)."""
+    return not_found_response()
 
 
 def portal_exception_handler(exc, context):
     if isinstance(exc, ValidationError):
         exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+            exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
         )
     elif isinstance(exc, Http404):
-        exc = exceptions.NotFound()
+        exc = exceptions.NotFound(NOT_FOUND_MESSAGE)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     response = exception_handler(exc, context)
     if response is None:
         return None
-    code = getattr(exc, "default_code", "error")
-    body: dict = {"status": response.status_code, "code": code}
     if isinstance(exc, exceptions.ValidationError):
-        body["message"] = "The request has errors; nothing was changed."
-        body["fields"] = _fields(exc.detail)
+        response.data = error_body(
+            response.status_code,
+            "invalid",
+            _("The request has errors; nothing was changed."),
+            fields=_fields(exc.detail),
+        )
     else:
-        detail = getattr(exc, "detail", "")
-        body["message"] = " ".join(_flatten(detail)) or str(exc)
-    response.data = {"error": body}
+        if isinstance(exc, exceptions.NotAuthenticated):
+            message = _("Sign in, or send a personal access token as “Authorization: Bearer np_…”.")
+        elif isinstance(exc, exceptions.UnsupportedMediaType):
+            message = _("Send the body as JSON, with “Content-Type: application/json”.")
+        else:
+            message = " ".join(_flatten(getattr(exc, "detail", ""))) or str(exc)
+        response.data = error_body(response.status_code, _code(exc), message)
     return response

@@ -7,26 +7,37 @@ from django.http import Http404
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 
-from networks.access import NOT_FOUND_MESSAGE, network_access_or_404
+from networks.access import network_access_or_404
+from networks.api.errors import NOT_FOUND_MESSAGE
 from networks.api.permissions import NetworkActionPermission, TokenScopeAllowsMethod
 from networks.roles import Action
 
 
 class NetworkAPIMixin:
-    """Authentication first (401 for anyone anonymous, whatever the network), then the
-    network (404 for anyone outside it), then the view's action (403)."""
+    """In this order: authentication (401 for anyone anonymous, whatever the network), the
+    network (404 for anyone outside it, the same body as for a network that does not exist),
+    the view's action (403), and a read-only token's limit (403).
+
+    Subclasses set `required_action` (or `required_actions` per method) and define
+    `network_queryset()`, which runs with the network entered."""
 
     # Not called `action`: DRF and drf-spectacular give that name a meaning of their own.
     required_action: Action | None = None
-    # Per-method, e.g. {"GET": Action.MEMBERS_VIEW, "POST": Action.MEMBERS_MANAGE}.
+    # Per method, e.g. {"GET": Action.MEMBERS_VIEW, "POST": Action.MEMBERS_MANAGE}.
     required_actions: dict[str, Action] | None = None
-    permission_classes = [IsAuthenticated, TokenScopeAllowsMethod]
+    # The network and the action come after authentication, in initial(); the token's
+    # scope after them, so that a token gets the network's 404 before anything else.
+    permission_classes = [IsAuthenticated]
+    network_permission_classes = [NetworkActionPermission, TokenScopeAllowsMethod]
+    # The model of a view whose serializer is not a model's (for the schema only).
+    schema_model = None
 
     def get_queryset(self):
         # Schema generation has no network entered: hand drf-spectacular an empty queryset
         # of the model rather than querying (which would rightly raise).
         if getattr(self, "swagger_fake_view", False):
-            return self.serializer_class.Meta.model.objects.none()
+            model = getattr(self, "schema_model", None) or self.serializer_class.Meta.model
+            return model.objects.none()
         return self.network_queryset()
 
     def network_queryset(self):
@@ -46,6 +57,6 @@ class NetworkAPIMixin:
         except Http404 as exc:
             raise NotFound(NOT_FOUND_MESSAGE) from exc
         self.network = self.network_access.network
-        permission = NetworkActionPermission()
-        if not permission.has_permission(request, self):
-            self.permission_denied(request, message=permission.message)
+        for permission in (cls() for cls in self.network_permission_classes):
+            if not permission.has_permission(request, self):
+                self.permission_denied(request, message=permission.message, code=permission.code)

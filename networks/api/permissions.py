@@ -1,13 +1,18 @@
 from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from accounts.models import AccessToken
 
 
 class NetworkActionPermission(BasePermission):
-    """The view's `required_action` (or `required_actions[method]`) from the one permission table."""
+    """The view's `required_action` (or `required_actions[method]`) from the one permission
+    table, for the person's roles in the entered network."""
 
-    message = "You are not allowed to do this in this network."
+    message = _("Your role in this network does not allow this.")
+    code = "permission_denied"
 
     def has_permission(self, request, view) -> bool:
         action = view.action_for(request)
@@ -19,9 +24,11 @@ class NetworkActionPermission(BasePermission):
 class TokenScopeAllowsMethod(BasePermission):
     """A read-only personal access token may only read."""
 
-    message = "This access token is read-only."
+    message = _("This access token is read-only: make a read and write token to change things.")
+    code = "read_only_token"
 
     def has_permission(self, request, view) -> bool:
-        token = getattr(request, "auth", None)
-        scope = getattr(token, "scope", None)
-        return request.method in SAFE_METHODS or scope in (None, "read_write")
+        if request.method in SAFE_METHODS:
+            return True
+        token = request.auth
+        return not isinstance(token, AccessToken) or token.scope == AccessToken.Scope.READ_WRITE

@@ -1,4 +1,5 @@
-"""Every operation documents the error statuses it can really return, with the error body."""
+"""The OpenAPI schema tells the truth: every operation documents each error status it can
+return, with the one error body (networks.api.errors), and nothing it cannot return."""
 
 from __future__ import annotations
 
@@ -6,13 +7,22 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
 
 class ErrorDetailSerializer(serializers.Serializer):
-    status = serializers.IntegerField()
-    code = serializers.CharField()
-    message = serializers.CharField()
+    status = serializers.IntegerField(help_text="The HTTP status, repeated.")
+    code = serializers.CharField(
+        help_text="Stable, for programs: e.g. not_authenticated, not_found, "
+        "permission_denied, read_only_token, mfa_required, csrf_failed, invalid, "
+        "parse_error, conflict."
+    )
+    message = serializers.CharField(help_text="For people, in the request's language.")
     fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="On 400 for invalid input only: each field (or non_field_errors, or a query "
+        "parameter) with its messages.",
     )
 
 
@@ -21,34 +31,63 @@ class ErrorSerializer(serializers.Serializer):
 
 
 ERROR_DESCRIPTIONS = {
-    400: "The request has errors; nothing was changed.",
-    401: "No valid session or access token (also for an expired or revoked token).",
-    403: "Signed in, but not allowed to do this (or a read-only token used to write).",
-    404: "No such network or object — or not one of yours; the two are indistinguishable.",
-    405: "Method not allowed.",
-    409: "The object changed state meanwhile (e.g. it is approved and frozen).",
+    400: "The request has errors (the body, a filter, `page` or `page_size`); `fields` says "
+    "which. Nothing was changed.",
+    401: "No valid session or access token: anonymous, or the token is unknown, revoked or "
+    "expired. The same answer whether or not the network exists.",
+    403: "Signed in, but not allowed: the role does not allow it, a read-only token tried to "
+    "write, the CSRF token is missing, or the role requires two-factor authentication that "
+    "is not set up yet.",
+    404: "No such network or object, or not one of yours: the two are indistinguishable. On a "
+    "list, also a page past the last one.",
+    409: "The object is no longer in a state that allows this; nothing was changed.",
+    415: "The body is not JSON: send `Content-Type: application/json`.",
 }
 
 
 class PortalAutoSchema(AutoSchema):
+    def error_statuses(self) -> set[int]:
+        view, method = self.view, self.method
+        # Every route needs a caller (401); any caller may be refused (403) at least for a
+        # missing second factor.
+        statuses = {401, 403}
+        if "{network}" in self.path:
+            statuses.add(404)
+        if method in UNSAFE_METHODS:
+            statuses |= {400, 415}
+        if method == "GET" and self._is_list_view():
+            if self._get_paginator() is not None:
+                statuses |= {400, 404}
+            if getattr(view, "filterset_class", None) is not None:
+                statuses.add(400)
+        statuses |= set(getattr(view, "extra_error_statuses", ()))
+        return statuses
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        view = self.view
-        statuses = {401, 403}
-        if "network" in self.path:
-            statuses.add(404)
-        if self.method in {"POST", "PUT", "PATCH"}:
-            statuses.add(400)
-        if "{" in self.path.replace("{network}", ""):
-            statuses.add(404)
-        statuses |= set(getattr(view, "extra_error_statuses", ()))
-        for code in sorted(statuses):
+        for code in sorted(self.error_statuses()):
             if str(code) in responses:
                 continue
-            response = OpenApiResponse(
-                response=ErrorSerializer, description=ERROR_DESCRIPTIONS[code]
-            )
             responses[str(code)] = self._get_response_for_code(
-                response.response, str(code), direction=direction
-            ) | {"description": response.description}
+                OpenApiResponse(response=ErrorSerializer, description=ERROR_DESCRIPTIONS[code]),
+                str(code),
+                direction=direction,
+            )
         return responses
+
+    def _resolve_path_parameters(self, variables):
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if parameter["name"] == "network":
+                parameter["description"] = "The network's short name, e.g. kyrgyzstan."
+                parameter["schema"] = {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}
+            elif parameter["name"] == "id":
+                parameter["description"] = "The id of the object in this network."
+        return parameters
+
+    def get_tags(self) -> list[str]:
+        # /networks/{network}/members/… is tagged "members", /networks/… "networks".
+        tokens = self._tokenize_path()
+        if "{network}" in self.path and len(tokens) > 1:
+            return tokens[1:2]
+        return tokens[:1]

@@ -1,8 +1,18 @@
+"""The API of networks: the caller, their networks, and in a network its organisations,
+members and working groups; the secretariat ends memberships and invites people.
+
+Views stay thin: reads are querysets of the entered network, writes call networks.services.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics
+from rest_framework import generics, status
 from rest_framework.response import Response
 
 from networks import selectors, services
@@ -11,84 +21,28 @@ from networks.api.errors import Conflict
 from networks.api.filters import MemberFilter, ParticipationFilter
 from networks.api.mixins import NetworkAPIMixin
 from networks.api.serializers import (
+    InvitationCreateSerializer,
     InvitationSerializer,
     MemberSerializer,
     MembershipEndSerializer,
     MeSerializer,
     NetworkSerializer,
     ParticipationSerializer,
+    WorkingGroupDetailSerializer,
     WorkingGroupSerializer,
 )
-from networks.models import Invitation, Membership, Network, Participation
+from networks.models import (
+    Invitation,
+    Membership,
+    Network,
+    Participation,
+    WorkingGroupMember,
+)
 from networks.roles import Action
-from networks.tasks import send_invitation_email
-
-
-class MyNetworksView(generics.ListAPIView):
-    """The networks the caller holds a role in."""
-
-    serializer_class = NetworkSerializer
-    queryset = Network.objects.none()
-
-    def get_queryset(self):
-        ids = [item.network.pk for item in networks_of(self.request.user)]
-        return Network.objects.filter(pk__in=ids).select_related("region").order_by("name")
-
-
-class NetworkDetailView(NetworkAPIMixin, generics.GenericAPIView):
-    """The network itself."""
-
-    required_action = Action.NETWORK_VIEW
-    serializer_class = NetworkSerializer
-
-    def get(self, request, *args, **kwargs):
-        return Response(self.get_serializer(self.network).data)
-
-
-class OrganisationListView(NetworkAPIMixin, generics.ListAPIView):
-    required_action = Action.MEMBERS_VIEW
-    serializer_class = ParticipationSerializer
-    filterset_class = ParticipationFilter
-
-    def network_queryset(self):
-        return Participation.objects.active().select_related("organisation")
-
-
-class MemberListView(NetworkAPIMixin, generics.ListAPIView):
-    required_action = Action.MEMBERS_VIEW
-    serializer_class = MemberSerializer
-    filterset_class = MemberFilter
-
-    def network_queryset(self):
-        return Membership.objects.active().select_related("user", "organisation")
-
-
-class MemberDetailView(NetworkAPIMixin, generics.RetrieveAPIView):
-    required_action = Action.MEMBERS_VIEW
-    serializer_class = MemberSerializer
-
-    def network_queryset(self):
-        return Membership.objects.select_related("user", "organisation")
-
-
-class WorkingGroupListView(NetworkAPIMixin, generics.ListAPIView):
-    required_action = Action.WORKING_GROUPS_VIEW
-    serializer_class = WorkingGroupSerializer
-
-    def network_queryset(self):
-        return selectors.working_groups_visible(access=self.network_access)
-
-
-class WorkingGroupDetailView(NetworkAPIMixin, generics.RetrieveAPIView):
-    required_action = Action.WORKING_GROUPS_VIEW
-    serializer_class = WorkingGroupSerializer
-
-    def network_queryset(self):
-        return selectors.working_groups_visible(access=self.network_access)
 
 
 class MeView(generics.GenericAPIView):
-    """The caller, and the networks they hold a role in."""
+    """The caller, and the networks they hold a role in with those roles."""
 
     serializer_class = MeSerializer
 
@@ -104,38 +58,145 @@ class MeView(generics.GenericAPIView):
         return Response(self.get_serializer(data).data)
 
 
+class MyNetworksView(generics.ListAPIView):
+    """The networks the caller holds a role in, by name."""
+
+    serializer_class = NetworkSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Network.objects.none()
+        ids = [item.network.pk for item in networks_of(self.request.user)]
+        return Network.objects.filter(pk__in=ids).select_related("region").order_by("name", "pk")
+
+
+class NetworkDetailView(NetworkAPIMixin, generics.GenericAPIView):
+    """The network itself."""
+
+    required_action = Action.NETWORK_VIEW
+    serializer_class = NetworkSerializer
+
+    def get(self, request, *args, **kwargs):
+        return Response(self.get_serializer(self.network).data)
+
+
+class OrganisationListView(NetworkAPIMixin, generics.ListAPIView):
+    """The organisations taking part in the network now, with how (member, observer,
+    external partner) and which is the national authority; by type, then acronym."""
+
+    required_action = Action.MEMBERS_VIEW
+    serializer_class = ParticipationSerializer
+    filterset_class = ParticipationFilter
+
+    def network_queryset(self):
+        return (
+            Participation.objects.active()
+            .select_related("organisation")
+            .order_by("type", "organisation__acronym", "organisation__name", "pk")
+        )
+
+
+class MemberListView(NetworkAPIMixin, generics.ListAPIView):
+    """The people holding a role in the network now, one row per role; by organisation,
+    then name."""
+
+    required_action = Action.MEMBERS_VIEW
+    serializer_class = MemberSerializer
+    filterset_class = MemberFilter
+
+    def network_queryset(self):
+        return (
+            Membership.objects.active()
+            .select_related("user", "organisation")
+            .order_by(
+                "organisation__acronym",
+                "organisation__name",
+                "user__full_name",
+                "user__email",
+                "role",
+                "pk",
+            )
+        )
+
+
+class MemberDetailView(NetworkAPIMixin, generics.RetrieveAPIView):
+    """One membership, also after it has ended (`ended_at` says when)."""
+
+    required_action = Action.MEMBERS_VIEW
+    serializer_class = MemberSerializer
+
+    def network_queryset(self):
+        return Membership.objects.select_related("user", "organisation")
+
+
+class WorkingGroupListView(NetworkAPIMixin, generics.ListAPIView):
+    """The network's working groups, by name. External partners see only the groups they
+    belong to."""
+
+    required_action = Action.WORKING_GROUPS_VIEW
+    serializer_class = WorkingGroupSerializer
+
+    def network_queryset(self):
+        return selectors.working_groups_visible(access=self.network_access)
+
+
+class WorkingGroupDetailView(NetworkAPIMixin, generics.RetrieveAPIView):
+    """One working group with its current members. A group an external partner does not
+    belong to is a 404 for them."""
+
+    required_action = Action.WORKING_GROUPS_VIEW
+    serializer_class = WorkingGroupDetailSerializer
+
+    def network_queryset(self):
+        members = (
+            WorkingGroupMember.objects.filter(ended_at__isnull=True)
+            .select_related("user")
+            .order_by("user__full_name", "user__email", "pk")
+        )
+        return selectors.working_groups_visible(access=self.network_access).prefetch_related(
+            Prefetch("members", queryset=members, to_attr="current_members")
+        )
+
+
 class MembershipEndView(NetworkAPIMixin, generics.GenericAPIView):
-    """End a membership (secretariat). The row is kept with its end date and reason."""
+    """End a membership (secretariat). The row is kept with its end date and reason; the
+    person loses the role on their next request. Ending an ended membership is a 409."""
 
     required_action = Action.MEMBERS_MANAGE
     serializer_class = MembershipEndSerializer
-    extra_error_statuses = (409,)
+    schema_model = Membership
+    extra_error_statuses = (status.HTTP_409_CONFLICT,)
 
     def network_queryset(self):
         return Membership.objects.select_related("user", "organisation")
 
     @extend_schema(responses={200: MemberSerializer})
     def post(self, request, *args, **kwargs):
+        membership = self.get_object()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        membership = self.get_object()
-        if membership.ended_at is not None:
-            raise Conflict(_("This membership has already ended."))
-        ended = services.membership_end(
-            membership=membership, ended_by=request.user, reason=serializer.validated_data["reason"]
-        )
+        try:
+            ended = services.membership_end(
+                membership=membership,
+                ended_by=request.user,
+                reason=serializer.validated_data["reason"],
+            )
+        except ValidationError as error:
+            # The service checks under a row lock, so two secretaries ending the same
+            # membership at once get one 200 and one 409.
+            raise Conflict(" ".join(error.messages)) from error
+        ended.user, ended.organisation = membership.user, membership.organisation
         return Response(MemberSerializer(ended).data)
 
 
 class InvitationCreateView(NetworkAPIMixin, generics.GenericAPIView):
-    """Invite a person into a role and organisation of the network (secretariat). The email
-    with the link goes out after the invitation is stored."""
+    """Invite a person by email into a role and organisation of the network (secretariat).
+    The link expires after seven days and works once; it goes out by email after the
+    invitation is stored and is never part of the response."""
 
     required_action = Action.MEMBERS_MANAGE
-    serializer_class = InvitationSerializer
-
-    def network_queryset(self):
-        return Invitation.objects.all()
+    serializer_class = InvitationCreateSerializer
+    schema_model = Invitation
 
     @extend_schema(responses={201: InvitationSerializer})
     def post(self, request, *args, **kwargs):
@@ -143,7 +204,7 @@ class InvitationCreateView(NetworkAPIMixin, generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         with transaction.atomic():
-            invitation, token = services.invitation_create(
+            invitation, _token = services.invitation_create(
                 network=self.network,
                 email=data["email"],
                 full_name=data.get("full_name", ""),
@@ -151,8 +212,9 @@ class InvitationCreateView(NetworkAPIMixin, generics.GenericAPIView):
                 role=data["role"],
                 invited_by=request.user,
             )
-            language = get_language() or "en"
-            transaction.on_commit(
-                lambda: send_invitation_email.delay(invitation.pk, token, language)
+            services.invitation_email(
+                invitation=invitation,
+                sender=request.user,
+                language=get_language() or settings.LANGUAGE_CODE,
             )
-        return Response(InvitationSerializer(invitation).data, status=201)
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
