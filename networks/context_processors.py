@@ -3,14 +3,27 @@ from django.utils.functional import SimpleLazyObject
 
 
 def portal(request):
-    """What the base layout needs: the person's networks for the switcher (queried only if
-    the page uses them, once), and the network of the page for its footnote and navigation
-    (set by NetworkPageMixin)."""
+    """What the base layout needs on every page.
+
+    - `my_networks`: the person's networks for the switcher, queried at most once per
+      request, and only if the page uses it (`networks.access.my_networks` keeps the result
+      on the request, so the landing page and the switcher share it).
+    - `network` / `network_access`: the network the request entered, for its navigation and
+      designation footnote. Views under /n/<network>/ put these in their own context; here
+      they also reach pages rendered outside the view, such as the 403 page of that network.
+      Only a person who holds a role in the network ever has them (NetworkPageMixin sets
+      `request.network_access` after the access check).
+    """
     from networks.access import my_networks
 
-    return {
+    context = {
         "my_networks": SimpleLazyObject(lambda: my_networks(request))
         if getattr(request, "user", None) is not None
         else [],
         "portal_demo": settings.PORTAL_DEMO,
     }
+    access = getattr(request, "network_access", None)
+    if access is not None:
+        context["network"] = access.network
+        context["network_access"] = access
+    return context

@@ -2,7 +2,7 @@
 
 Views and API views declare the `Action` they need; `can()` answers from this table and
 nothing else in the code checks roles. docs/roles.md shows the same table, and
-tests/networks/test_roles.py keeps the two equal.
+tests/networks/test_roles_doc.py keeps the two equal.
 """
 
 from __future__ import annotations

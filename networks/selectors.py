@@ -57,14 +57,39 @@ def working_groups_visible(*, access):
     return groups.order_by("name")
 
 
-def working_group_members(*, working_group):
+@dataclass
+class WorkingGroupPerson:
+    user: object
+    memberships: list[Membership]
+
+    @property
+    def organisations(self) -> list[Organisation]:
+        """The organisations the person takes part for, each once, in a stable order."""
+        seen: dict[int, Organisation] = {}
+        for membership in self.memberships:
+            seen.setdefault(membership.organisation_id, membership.organisation)
+        return sorted(seen.values(), key=lambda org: (org.acronym, org.name))
+
+
+def working_group_members(*, working_group) -> list[WorkingGroupPerson]:
+    """The group's current members, each with the organisation(s) they act for in the
+    network: 2 queries."""
     from networks.models import WorkingGroupMember
 
-    return (
+    members = list(
         WorkingGroupMember.objects.filter(working_group=working_group, ended_at__isnull=True)
         .select_related("user")
-        .order_by("user__full_name")
+        .order_by("user__full_name", "user__email")
     )
+    memberships: dict[int, list[Membership]] = defaultdict(list)
+    for membership in (
+        Membership.objects.active()
+        .filter(user_id__in=[member.user_id for member in members])
+        .select_related("organisation")
+        .order_by("organisation__acronym", "role")
+    ):
+        memberships[membership.user_id].append(membership)
+    return [WorkingGroupPerson(member.user, memberships[member.user_id]) for member in members]
 
 
 def invitations_pending():

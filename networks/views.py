@@ -3,8 +3,6 @@ through services."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 from django.conf import settings
@@ -12,23 +10,19 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from networks import selectors, services
+from networks import exports, selectors, services
 from networks.access import my_networks, not_found
 from networks.forms import InvitationForm, MembershipEndForm
 from networks.mixins import NetworkPageMixin
-from networks.models import Invitation, Membership, Participation
-from networks.pdf import render_pdf
+from networks.models import Invitation, Membership
 from networks.roles import Action
-from networks.tasks import send_invitation_email
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 
@@ -59,6 +53,7 @@ class NetworkHomeView(NetworkPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["my_roles"] = sorted(str(role.label) for role in self.network_access.roles)
         if self.network_access.can(Action.MEMBERS_VIEW):
             context["members"] = selectors.member_list(network=self.network)
             if self.network_access.can(Action.MEMBERS_MANAGE):
@@ -68,81 +63,18 @@ class NetworkHomeView(NetworkPageMixin, TemplateView):
         return context
 
 
-def _member_rows(network):
-    """Flat rows of the member list for the exports, in the active language."""
-    grouped = selectors.member_list(network=network)
-    for type_value, rows in grouped.items():
-        type_label = Participation.Type(type_value).label
-        for row in rows:
-            participation = row.participation
-            people = row.focal_points or [None]
-            for membership in people:
-                yield [
-                    participation.organisation.name,
-                    participation.organisation.acronym,
-                    str(type_label),
-                    _("yes") if participation.is_national_authority else "",
-                    membership.user.get_full_name() if membership else "",
-                    str(membership.get_role_display()) if membership else "",
-                    membership.user.email if membership else "",
-                    membership.started_at.date().isoformat() if membership else "",
-                ]
-
-
-def _export_headers():
-    return [
-        _("Organisation"),
-        _("Acronym"),
-        _("Participation"),
-        _("National authority"),
-        _("Person"),
-        _("Role"),
-        _("Email"),
-        _("Since"),
-    ]
-
-
-def _filename(network, extension: str) -> str:
-    today = timezone.localdate(timezone=network.zone).isoformat()
-    return f"members-{network.slug}-{today}.{extension}"
-
-
-def _private(response: HttpResponse, filename: str) -> HttpResponse:
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 class MemberListCSVView(NetworkPageMixin, View):
     required_action = Action.MEMBERS_EXPORT
 
     def get(self, request, network):
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # so that Excel reads UTF-8
-        writer = csv.writer(buffer)
-        writer.writerow(_export_headers())
-        writer.writerows(_member_rows(self.network))
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        return _private(response, _filename(self.network, "csv"))
+        return exports.member_list_csv(self.network)
 
 
 class MemberListPDFView(NetworkPageMixin, View):
     required_action = Action.MEMBERS_EXPORT
 
     def get(self, request, network):
-        pdf = render_pdf(
-            "networks/members_pdf.html",
-            {
-                "network": self.network,
-                "headers": _export_headers(),
-                "rows": list(_member_rows(self.network)),
-                "generated": timezone.localtime(timezone=self.network.zone),
-            },
-            request=request,
-        )
-        response = HttpResponse(pdf, content_type="application/pdf")
-        return _private(response, _filename(self.network, "pdf"))
+        return exports.member_list_pdf(self.network, request=request)
 
 
 class MembershipEndView(NetworkPageMixin, FormView):
@@ -229,7 +161,7 @@ class InvitationView(NetworkPageMixin, FormView):
     def form_valid(self, form):
         try:
             with transaction.atomic():
-                invitation, token = services.invitation_create(
+                invitation, _token = services.invitation_create(
                     network=self.network,
                     email=form.cleaned_data["email"],
                     full_name=form.cleaned_data["full_name"],
@@ -237,9 +169,10 @@ class InvitationView(NetworkPageMixin, FormView):
                     role=form.cleaned_data["role"],
                     invited_by=self.request.user,
                 )
-                language = get_language() or "en"
-                transaction.on_commit(
-                    lambda: send_invitation_email.delay(invitation.pk, token, language)
+                services.invitation_email(
+                    invitation=invitation,
+                    sender=self.request.user,
+                    language=get_language() or settings.LANGUAGE_CODE,
                 )
         except ValidationError as error:
             form.add_error(None, error)

@@ -1,0 +1,104 @@
+"""The member list as files the secretariat shares: CSV for spreadsheets, PDF for mailing.
+
+Both are built from `selectors.member_list` in the active language, one row per focal point
+(an organisation without one still gets a row), and carry the network's designation footnote
+where the format has room for it (the PDF).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from networks import selectors
+from networks.models import Network, Participation
+from networks.pdf import render_pdf
+
+# A spreadsheet runs a cell that starts with one of these as a formula. Names come from
+# people's own profiles, so a name like "=HYPERLINK(…)" must stay text when opened in Excel.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def member_headers() -> list[str]:
+    return [
+        _("Organisation"),
+        _("Acronym"),
+        _("Participation"),
+        _("National authority"),
+        _("Person"),
+        _("Role"),
+        _("Email"),
+        _("Since"),
+    ]
+
+
+def member_rows(network: Network) -> Iterator[list[str]]:
+    """Flat rows of the member list (of the entered network), in the active language."""
+    for type_value, rows in selectors.member_list(network=network).items():
+        type_label = str(Participation.Type(type_value).label)
+        for row in rows:
+            participation = row.participation
+            organisation = [
+                participation.organisation.name,
+                participation.organisation.acronym,
+                type_label,
+                _("yes") if participation.is_national_authority else "",
+            ]
+            if not row.focal_points:
+                yield [*organisation, "", "", "", ""]
+            for membership in row.focal_points:
+                yield [
+                    *organisation,
+                    membership.user.get_full_name(),
+                    str(membership.get_role_display()),
+                    membership.user.email,
+                    timezone.localtime(membership.started_at, network.zone).date().isoformat(),
+                ]
+
+
+def _spreadsheet_safe(value: str) -> str:
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
+def filename(network: Network, extension: str) -> str:
+    today = timezone.localdate(timezone=network.zone).isoformat()
+    return f"members-{network.slug}-{today}.{extension}"
+
+
+def _private_download(response: HttpResponse, name: str) -> HttpResponse:
+    # Personal data: never kept by a shared cache or the browser's disk cache.
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def member_list_csv(network: Network) -> HttpResponse:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # the byte order mark tells Excel the file is UTF-8
+    writer = csv.writer(buffer)
+    writer.writerow(member_headers())
+    for row in member_rows(network):
+        writer.writerow([_spreadsheet_safe(cell) for cell in row])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    return _private_download(response, filename(network, "csv"))
+
+
+def member_list_pdf(network: Network, *, request=None) -> HttpResponse:
+    pdf = render_pdf(
+        "networks/members_pdf.html",
+        {
+            "network": network,
+            "headers": member_headers(),
+            "rows": list(member_rows(network)),
+            "generated": timezone.localtime(timezone=network.zone),
+        },
+        request=request,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    return _private_download(response, filename(network, "pdf"))

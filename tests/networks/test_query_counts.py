@@ -1,0 +1,94 @@
+"""The landing page and the network home cost the same number of queries whether the portal
+holds 4 networks or 100, and whether the person holds roles in 3 of them or in 99."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from networks.models import Membership, Network, Participation, RegionalViewer
+from networks.scoping import scopes_disabled
+from tests.factories import organisation, person
+
+HOME = reverse("networks:home", kwargs={"network": "kyrgyzstan"})
+
+
+def add_networks(start: int, stop: int, *, me, region) -> None:
+    """Networks numbered start…stop-1, each with two organisations and a member focal point;
+    the person holds a role in each (every other one through the region), built in a handful
+    of bulk queries."""
+    iom, undp = organisation("IOM"), organisation("UNDP")
+    colleague = person("colleague@extra.test")
+    networks = Network.objects.bulk_create(
+        Network(
+            name=f"Extra network {index:03d}",
+            slug=f"extra-{index}",
+            code=f"X{index:03d}",
+            country=f"Country {index}",
+            time_zone="UTC",
+            languages=["en"],
+            region=region if index % 2 else None,
+        )
+        for index in range(start, stop)
+    )
+    with scopes_disabled():
+        Participation.objects.bulk_create(
+            Participation(network=network, organisation=org, type="member")
+            for network in networks
+            for org in (iom, undp)
+        )
+        Membership.objects.bulk_create(
+            [
+                Membership(network=n, user=colleague, organisation=undp, role="member")
+                for n in networks
+            ]
+            + [
+                Membership(network=n, user=me, organisation=iom, role="co_chair")
+                for n in networks
+                if n.region_id is None
+            ]
+        )
+
+
+def queries(client, path: str) -> int:
+    client.get(path)  # the first request of a session writes its own bookkeeping
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("path", ["/", HOME], ids=["landing", "network home"])
+def test_pages_run_the_same_number_of_queries_at_4_and_100_networks(
+    kyrgyzstan, mongolia, eca, client, path
+):
+    me = kyrgyzstan.secretariat
+    RegionalViewer.objects.create(user=me, region=eca)
+    add_networks(0, 2, me=me, region=eca)
+    assert Network.objects.count() == 4
+    client.force_login(me)
+    at_4 = queries(client, path)
+    landing = client.get("/").content.decode()
+    assert landing.count('<li class="card">') == 3  # Kyrgyzstan and the two extra ones
+
+    add_networks(2, 98, me=me, region=eca)
+    assert Network.objects.count() == 100
+    assert client.get("/").content.decode().count('<li class="card">') == 99
+    assert queries(client, path) == at_4
+
+
+def test_the_persons_networks_are_looked_up_once_per_request(kyrgyzstan, login, monkeypatch):
+    """The landing page lists them and the header's switcher offers them: one lookup."""
+    from networks import access
+
+    calls = []
+    original = access.networks_of
+
+    def counting(user):
+        calls.append(user)
+        return original(user)
+
+    monkeypatch.setattr(access, "networks_of", counting)
+    page = login(kyrgyzstan.member).get("/").content.decode()
+    assert 'id="network-switch"' in page and '<li class="card">' in page
+    assert len(calls) == 1
