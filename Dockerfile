@@ -1,22 +1,29 @@
+# The portal's image: web (gunicorn), worker and beat all run it (see docker-compose.yml).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=portal.settings.production PORTAL_VAR_DIR=/var/lib/portal
 
-# WeasyPrint needs Pango; gettext compiles the translations.
+# WeasyPrint needs Pango (and HarfBuzz's subsetter for fonts in PDFs); gettext compiles the
+# translations; curl is the web container's health check.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-        fonts-dejavu-core gettext curl \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+        libharfbuzz-subset0 fonts-dejavu-core gettext curl \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+# The dependencies first, pinned by constraints.txt, so a code change reuses this layer.
+# (The project declares no packages of its own: the apps run from /app.)
 COPY pyproject.toml constraints.txt ./
+RUN pip install --no-cache-dir -c constraints.txt . && rm -rf build *.egg-info
+
 COPY . .
-RUN pip install --no-cache-dir -c constraints.txt . \
- && SECRET_KEY=build-only python manage.py compilemessages --ignore '.venv' -v 0 \
+# The settings need a SECRET_KEY to load; these two commands never use it.
+RUN SECRET_KEY=build-only python manage.py compilemessages -v 0 \
  && SECRET_KEY=build-only python manage.py collectstatic --no-input -v 0 \
- && useradd --system --home /app portal \
- && mkdir -p /var/lib/portal && chown portal /var/lib/portal
+ && useradd --system --home-dir /app --shell /usr/sbin/nologin portal \
+ && mkdir -p /var/lib/portal/media \
+ && chown -R portal /var/lib/portal
 
 USER portal
 EXPOSE 8000

@@ -20,7 +20,8 @@ $(STAMP): pyproject.toml constraints.txt | $(PY)
 system-packages:
 	@missing=""; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
-	[ -n "$(NEED_CHROMIUM)" ] && [ ! -x /usr/bin/chromium ] && missing="$$missing chromium"; \
+	[ -n "$(FOR_TESTS)" ] && [ ! -x /usr/bin/chromium ] && missing="$$missing chromium"; \
+	[ -n "$(FOR_TESTS)" ] && ! command -v redis-server >/dev/null && missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$(ROOT)" = yes ]; then \
 	    echo "Installing Debian packages:$$missing"; \
@@ -38,9 +39,9 @@ install: $(STAMP) messages
 run: install
 	$(PY) manage.py migrate --no-input -v 0
 	PORTAL_DEMO=1 $(PY) manage.py load_demo
-	PORTAL_DEMO=1 bin/run-dev
+	PORTAL_DEMO=1 bash bin/run-dev
 
-test: NEED_CHROMIUM=yes
+test: FOR_TESTS=yes
 test: install
 	$(PY) -m pytest
 

@@ -1,9 +1,11 @@
 """The production shape and the environment switches."""
 
+import json
 import os
 import secrets
 import subprocess
 import sys
+import time
 
 import pytest
 from django.conf import settings
@@ -102,29 +104,6 @@ def test_a_bad_email_url_says_what_is_wrong():
         _email_settings("http://mail.example.org")
 
 
-def test_healthz_answers_without_a_database(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200 and response.json() == {"status": "ok"}
-
-
-@pytest.mark.django_db
-def test_readyz_checks_the_database_and_the_broker(client):
-    response = client.get("/readyz")
-    assert response.status_code == 200, response.json()
-    assert response.json()["checks"] == {"database": "ok", "broker": "ok"}
-
-
-@pytest.mark.django_db
-def test_readyz_says_which_part_is_down(client, monkeypatch):
-    from portal.celery import app
-
-    monkeypatch.setattr(app.conf, "broker_write_url", "redis://127.0.0.1:1/0")  # a closed port
-    response = client.get("/readyz")
-    assert response.status_code == 503
-    assert response.json()["checks"]["database"] == "ok"
-    assert response.json()["checks"]["broker"].startswith("error")
-
-
 def test_compose_runs_the_production_shape_with_health_checks():
     import yaml
 
@@ -136,3 +115,129 @@ def test_compose_runs_the_production_shape_with_health_checks():
     assert "gunicorn" in (settings.BASE_DIR / "Dockerfile").read_text()
     assert services["web"]["environment"]["DJANGO_SETTINGS_MODULE"] == "portal.settings.production"
     assert {"pgdata", "media"} <= set(compose["volumes"])
+
+
+def settings_seen_by_a_new_process(**env) -> dict:
+    code = (
+        "import json; from django.conf import settings as s; print(json.dumps({"
+        "'db': [s.DATABASES['default'][k] for k in ('ENGINE', 'HOST', 'PORT', 'NAME')], "
+        "'broker': s.CELERY_BROKER_URL, 'cache': s.CACHES['default']['BACKEND'], "
+        "'mail': [s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT], "
+        "'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS}))"
+    )
+    result = manage("shell", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_environment_moves_the_portal_onto_postgresql_redis_and_smtp():
+    seen = settings_seen_by_a_new_process(
+        DATABASE_URL="postgres://portal:secret@db.example.org:5433/portal",
+        REDIS_URL="redis://cache.example.org:6379/2",
+        CELERY_BROKER_URL="",
+        EMAIL_URL="submission://mailer:pw@smtp.example.org",
+        DEBUG="false",
+        ALLOWED_HOSTS="portal.example.org, www.portal.example.org",
+    )
+    assert seen["db"] == ["django.db.backends.postgresql", "db.example.org", 5433, "portal"]
+    assert seen["broker"] == "redis://cache.example.org:6379/2"
+    assert seen["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert seen["mail"] == ["django.core.mail.backends.smtp.EmailBackend", "smtp.example.org", 587]
+    assert seen["debug"] is False
+    assert seen["hosts"] == ["portal.example.org", "www.portal.example.org"]
+
+
+def test_with_nothing_set_the_portal_needs_no_server():
+    seen = settings_seen_by_a_new_process(
+        DATABASE_URL="", REDIS_URL="", CELERY_BROKER_URL="", EMAIL_URL=""
+    )
+    assert seen["db"][0] == "django.db.backends.sqlite3"
+    assert seen["db"][3].endswith("var/portal.sqlite3")
+    assert seen["broker"] == "filesystem://"
+    assert seen["cache"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert seen["mail"][0] == "django.core.mail.backends.filebased.EmailBackend"
+
+
+def test_celery_broker_url_wins_over_redis_url_for_the_broker_only():
+    seen = settings_seen_by_a_new_process(
+        REDIS_URL="redis://cache.example.org:6379/2",
+        CELERY_BROKER_URL="amqp://guest@rabbit.example.org//",
+    )
+    assert seen["broker"] == "amqp://guest@rabbit.example.org//"
+    assert seen["cache"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_a_misspelt_debug_value_stops_the_portal_with_a_clear_message():
+    result = manage("check", DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG must be true or false, not 'maybe'" in result.stderr
+
+
+def test_the_embedded_broker_carries_tasks_from_the_portal_and_from_beat_to_a_worker(tmp_path):
+    """What `make run` starts: a worker and beat on kombu's filesystem transport, no server.
+    One task is sent the way the portal sends tasks, one comes from beat's schedule; both
+    must run in the worker."""
+    (tmp_path / "beat_every_second.py").write_text(
+        "from portal.settings import *  # noqa: F403\n"
+        "CELERY_BEAT_SCHEDULE = {'echo': {'task': 'celery.accumulate', 'schedule': 1.0,"
+        " 'args': ('sent-by-beat',)}}\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key not in CLEARED}
+    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"):
+        env.pop(name, None)
+    env.update(
+        PORTAL_VAR_DIR=str(tmp_path / "var"),
+        PYTHONPATH=os.pathsep.join([str(tmp_path), str(settings.BASE_DIR)]),
+        DJANGO_SETTINGS_MODULE="beat_every_second",
+    )
+    celery = [sys.executable, "-m", "celery", "-A", "portal"]
+    log = tmp_path / "worker.log"
+    with open(log, "w") as worker_out, open(tmp_path / "beat.log", "w") as beat_out:
+        started = [
+            subprocess.Popen(
+                [*celery, "worker", "--pool=solo", "--loglevel=INFO"],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=worker_out,
+                stderr=subprocess.STDOUT,
+            ),
+            subprocess.Popen(
+                [*celery, "beat", "--loglevel=INFO"],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=beat_out,
+                stderr=subprocess.STDOUT,
+            ),
+        ]
+        try:
+            sent = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "import django; django.setup(); from portal.celery import app; "
+                    "app.send_task('celery.accumulate', args=('sent-by-the-portal',))",
+                ],
+                cwd=settings.BASE_DIR,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert sent.returncode == 0, sent.stderr
+            deadline = time.monotonic() + 90
+            wanted = ("succeeded", "'sent-by-the-portal'", "'sent-by-beat'")
+            while time.monotonic() < deadline and not all(w in log.read_text() for w in wanted):
+                assert all(process.poll() is None for process in started), log.read_text()
+                time.sleep(0.5)
+            ran = [line for line in log.read_text().splitlines() if "succeeded" in line]
+            assert any("'sent-by-the-portal'" in line for line in ran), log.read_text()
+            assert any("'sent-by-beat'" in line for line in ran), log.read_text()
+        finally:
+            for process in started:
+                process.terminate()
+            for process in started:
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
