@@ -44,6 +44,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--warmup", type=int, default=3, help="unmeasured requests first (default 3)"
     )
     parser.add_argument("--networks", type=int, default=100, help="networks in the second round")
+    parser.add_argument(
+        "--no-mail",
+        action="store_true",
+        help="skip the mail queue rows (1,000 recipients through a real worker)",
+    )
     args = parser.parse_args(argv)
     if args.runs < 2 or args.warmup < 0 or args.networks < 5:
         parser.error("--runs must be at least 2, --warmup at least 0, --networks at least 5")
@@ -188,8 +193,20 @@ def main(argv: list[str]) -> int:
         grown = query_growth(rows)
         if grown:
             print("Query count grows with the number of networks: " + ", ".join(grown))
+        missed = []
+        if not args.no_mail:
+            from bench import circulation
+
+            description, mail_rows = circulation.run(scratch)
+            print(description)
+            print()
+            print(circulation.table(mail_rows))
+            print()
+            missed = [row.name for row in mail_rows if not row.met]
+            if missed:
+                print("Mail queue targets missed: " + ", ".join(missed))
         print(f"finished in {time.monotonic() - started:.0f} s")
-        return 1 if grown else 0
+        return 1 if grown or missed else 0
     finally:
         if cleanup is not None:
             cleanup()
