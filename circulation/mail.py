@@ -10,10 +10,13 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
+from django.utils import translation
 
-from circulation.models import Delivery
+from circulation.models import Circulation, Delivery
 
 OPEN_URL_PLACEHOLDER = "https://portal.invalid/opened-link-of-this-delivery"
+# Where an invitation's one-time link goes: the stored message never holds the link itself.
+INVITATION_URL_PLACEHOLDER = "https://portal.invalid/invitation-link"
 OPENED_SALT = "circulation.opened"
 
 
@@ -35,21 +38,60 @@ def opened_url(delivery: Delivery) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
+def item_url(link: str, network_slug: str) -> str:
+    """Absolute address of the item a mailing is about (the network's home if none)."""
+    path = link or reverse("networks:home", kwargs={"network": network_slug})
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
 def build_message(delivery: Delivery) -> EmailMultiAlternatives:
+    """The email of one delivery, from what was stored: the delivery's own "opened" link and,
+    for an invitation, its one-time link put in where the placeholders stand. Raises
+    PermanentFailure when the mail must not go (an invitation no longer valid)."""
     circulation = delivery.circulation
     content = circulation.message_in(delivery.language)
-    url = opened_url(delivery)
+    links = {OPEN_URL_PLACEHOLDER: opened_url(delivery)}
+    if circulation.kind == Circulation.Kind.INVITATION:
+        links[INVITATION_URL_PLACEHOLDER] = invitation_url(circulation)
+
+    def fill(text: str) -> str:
+        for placeholder, url in links.items():
+            text = text.replace(placeholder, url)
+        return text
+
     message = EmailMultiAlternatives(
         subject=content["subject"],
-        body=content["text"].replace(OPEN_URL_PLACEHOLDER, url),
+        body=fill(content["text"]),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.address],
         headers={"Message-ID": delivery.message_id},
     )
-    message.attach_alternative(content["html"].replace(OPEN_URL_PLACEHOLDER, url), "text/html")
+    message.attach_alternative(fill(content["html"]), "text/html")
     for attachment in circulation.attachments.all():
         message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
     return message
+
+
+def invitation_url(circulation: Circulation) -> str:
+    """The one-time link of the invitation a circulation is about, rebuilt from its row."""
+    from networks.models import Invitation
+    from networks.services import invitation_link_token, invitation_problem
+
+    invitation = Invitation.objects.filter(pk=circulation.about_id).first()
+    if invitation is None:
+        raise PermanentFailure("The invitation no longer exists; nothing was sent.")
+    with translation.override(settings.LANGUAGE_CODE):
+        problem = invitation_problem(invitation)
+    if problem:
+        raise PermanentFailure(f"Not sent: {problem}")
+    token = invitation_link_token(invitation)
+    if token is None:
+        raise PermanentFailure(
+            "The invitation's link cannot be rebuilt (the site's secret key changed): "
+            "withdraw it and invite again."
+        )
+    path = reverse("invitation-accept", kwargs={"token": token})
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
 class PermanentFailure(Exception):
@@ -61,6 +103,8 @@ class TemporaryFailure(Exception):
 
 
 def classify(exc: Exception) -> Exception:
+    if isinstance(exc, (PermanentFailure, TemporaryFailure)):
+        return exc
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _message in exc.recipients.values()]
         reason = "; ".join(

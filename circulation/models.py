@@ -24,6 +24,12 @@ class Circulation(NetworkOwned):
         REMINDER = "reminder", _("Reminder")
         REPORT = "report", _("Report")
         INVITATION = "invitation", _("Invitation")
+        DIGEST = "digest", _("Daily digest")
+
+    # Sent at once whatever the person chose: they carry deadlines or decisions.
+    ALWAYS_IMMEDIATE = frozenset(
+        {Kind.AGENDA, Kind.MINUTES, Kind.CONSULTATION, Kind.INVITATION, Kind.DIGEST}
+    )
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     about_type = models.ForeignKey(
@@ -45,6 +51,9 @@ class Circulation(NetworkOwned):
     link = models.CharField(max_length=500, blank=True)
     # {language: {"subject": …, "text": …, "html": …}}, rendered before anything is stored.
     rendered = models.JSONField(default=dict)
+    # A large mailing's recipients ([{"address", "language", "user"}]) until the worker has
+    # created their deliveries, right after the commit; null once they exist.
+    pending = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -83,6 +92,8 @@ class Delivery(NetworkOwned):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # Held for the recipient's daily digest; sent or failed with it.
+        DIGEST = "digest", _("Waiting for the daily digest")
 
     circulation = models.ForeignKey(
         Circulation, on_delete=models.CASCADE, related_name="deliveries"
@@ -104,6 +115,12 @@ class Delivery(NetworkOwned):
     last_error = models.TextField(_("last error"), blank=True)
     message_id = models.CharField(max_length=250, unique=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When a temporary failure is retried: the sweeper leaves the delivery alone until then.
+    retry_at = models.DateTimeField(null=True, blank=True)
+    # The digest delivery that carried this one (a person who chose the daily digest).
+    bundled_in = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="bundled"
+    )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
 
@@ -123,3 +140,29 @@ class Delivery(NetworkOwned):
 
     def __str__(self) -> str:
         return f"{self.address} — {self.get_status_display()}"
+
+
+class MailPreference(models.Model):
+    """How a person wants the portal's optional mail (documents, reminders, reports): at once
+    or in one daily digest per network. Agendas, minutes and consultations always go at once.
+    A person's own setting, the same in every network they belong to."""
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("As it is circulated")
+        DAILY = "daily", _("In one daily digest")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_preference"
+    )
+    optional_mail = models.CharField(
+        _("optional mail"),
+        max_length=10,
+        choices=Frequency.choices,
+        default=Frequency.IMMEDIATE,
+    )
+
+    class Meta:
+        verbose_name = _("mail preference")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_optional_mail_display()}"

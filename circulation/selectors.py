@@ -1,8 +1,8 @@
 """Reads on mailings, each in a fixed number of queries."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 
-from circulation.models import Circulation, Delivery
+from circulation.models import Attachment, Circulation, Delivery
 
 
 def circulations_with_counts():
@@ -10,10 +10,12 @@ def circulations_with_counts():
     status = Delivery.Status
     return (
         Circulation.objects.select_related("sent_by")
+        .defer("pending")
         .annotate(
             total=Count("deliveries"),
             queued=Count(
-                "deliveries", filter=Q(deliveries__status__in=[status.QUEUED, status.SENDING])
+                "deliveries",
+                filter=Q(deliveries__status__in=[status.QUEUED, status.SENDING, status.DIGEST]),
             ),
             sent=Count("deliveries", filter=Q(deliveries__status=status.SENT)),
             failed=Count("deliveries", filter=Q(deliveries__status=status.FAILED)),
@@ -36,4 +38,16 @@ def mail_of(user):
         Delivery.objects.filter(recipient=user)
         .select_related("circulation")
         .order_by("-circulation__created_at")
+    )
+
+
+def delivery_with_message(delivery_id: int):
+    """One delivery of the entered network with what is needed to show its message."""
+    return (
+        Delivery.objects.filter(pk=delivery_id)
+        .select_related("circulation", "recipient")
+        .prefetch_related(
+            Prefetch("circulation__attachments", queryset=Attachment.objects.defer("content"))
+        )
+        .first()
     )

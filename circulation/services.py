@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from email.utils import make_msgid
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -18,10 +19,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from circulation.mail import OPEN_URL_PLACEHOLDER
-from circulation.models import Attachment, Circulation, Delivery
+from circulation.mail import OPEN_URL_PLACEHOLDER, opened_url
+from circulation.models import Attachment, Circulation, Delivery, MailPreference
 from networks.models import Network
 from networks.scoping import network_scope
+
+# Up to this many recipients, deliveries are created in the caller's transaction; a larger
+# mailing stores its recipient list and the worker creates them right after the commit, so
+# that the request that circulates returns quickly whatever the number of recipients.
+INLINE_RECIPIENTS = 200
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,9 @@ def circulation_create(
     attachments: Iterable[File] = (),
 ) -> Circulation:
     """Store a mailing and one delivery per distinct address, and send each delivery after
-    the caller's transaction commits (a rollback leaves nothing and sends nothing).
+    the caller's transaction commits (a rollback leaves nothing and sends nothing). Beyond
+    INLINE_RECIPIENTS the recipient list is stored with the mailing and the worker creates
+    the deliveries right after the commit.
 
     The subject and both bodies are rendered in every recipient language *before* anything
     is stored: a template that cannot render is a ValidationError and changes nothing."""
@@ -106,9 +114,17 @@ def circulation_create(
             % {"reason": type(exc).__name__}
         ) from exc
 
-    from circulation.tasks import deliver
+    from circulation.tasks import send_circulation
 
-    domain = settings.PORTAL_MAIL_DOMAIN
+    people = [
+        {
+            "address": address,
+            "language": recipient.language if recipient.language in rendered else languages[0],
+            "user": recipient.user.pk if recipient.user is not None else None,
+        }
+        for address, recipient in unique.items()
+    ]
+    inline = len(people) <= INLINE_RECIPIENTS
     with network_scope(network), transaction.atomic():
         circulation = Circulation.objects.create(
             network=network,
@@ -119,6 +135,7 @@ def circulation_create(
             template=template,
             link=link,
             rendered=rendered,
+            pending=None if inline else people,
         )
         for file in attachments:
             Attachment.objects.create(
@@ -128,30 +145,66 @@ def circulation_create(
                 content_type=file.content_type,
                 content=file.content,
             )
-        deliveries = Delivery.objects.bulk_create(
-            Delivery(
-                network=network,
-                circulation=circulation,
-                recipient=recipient.user,
-                address=address,
-                language=recipient.language if recipient.language in rendered else languages[0],
-                message_id=make_msgid(idstring=f"c{circulation.pk}", domain=domain),
-                # A malformed address is kept, failed with its reason, so the secretariat
-                # sees it beside the others; it is never handed to the mail server.
-                **(
-                    {}
-                    if _is_address(address)
-                    else {
-                        "status": Delivery.Status.FAILED,
-                        "last_error": _("Not a valid email address."),
-                    }
-                ),
-            )
-            for address, recipient in unique.items()
-        )
-        ids = [delivery.pk for delivery in deliveries if delivery.status == Delivery.Status.QUEUED]
-        transaction.on_commit(lambda: [deliver.delay(pk) for pk in ids])
+        queued = _create_deliveries(circulation, people) if inline else len(people)
+        if queued:
+            # One message whatever the number of recipients keeps the caller's request fast;
+            # the worker fans out one task per delivery.
+            transaction.on_commit(lambda: send_circulation.delay(circulation.pk))
     return circulation
+
+
+def circulation_expand(*, circulation_id: int) -> None:
+    """The worker, right after a large mailing's commit: create its deliveries. Safe to run
+    twice: the circulation row is locked and its pending recipients are taken once."""
+    with transaction.atomic():
+        circulation = Circulation.objects.select_for_update().filter(pk=circulation_id).first()
+        if circulation is None or circulation.pending is None:
+            return
+        _create_deliveries(circulation, circulation.pending)
+        circulation.pending = None
+        circulation.save(update_fields=["pending"])
+
+
+def _create_deliveries(circulation: Circulation, people: list[dict]) -> int:
+    """One delivery per recipient, with its Message-ID fixed for every attempt to come.
+    Returns how many are queued for sending now."""
+    daily = _daily_digest_readers(circulation.kind, [p["user"] for p in people if p["user"]])
+    domain = settings.PORTAL_MAIL_DOMAIN
+    deliveries = [
+        Delivery(
+            network_id=circulation.network_id,
+            circulation=circulation,
+            recipient_id=person["user"],
+            address=person["address"],
+            language=person["language"],
+            message_id=make_msgid(idstring=f"c{circulation.pk}", domain=domain),
+            **_initial_state(person["address"], person["user"], daily),
+        )
+        for person in people
+    ]
+    Delivery.objects.bulk_create(deliveries, batch_size=500)
+    return sum(delivery.status == Delivery.Status.QUEUED for delivery in deliveries)
+
+
+def _daily_digest_readers(kind: str, user_ids: list[int]) -> set[int]:
+    """Ids of the recipients who get this mailing in their daily digest."""
+    if kind in Circulation.ALWAYS_IMMEDIATE or not user_ids:
+        return set()
+    return set(
+        MailPreference.objects.filter(
+            user_id__in=user_ids, optional_mail=MailPreference.Frequency.DAILY
+        ).values_list("user_id", flat=True)
+    )
+
+
+def _initial_state(address: str, user_id: int | None, daily: set[int]) -> dict:
+    if not _is_address(address):
+        # A malformed address is kept, failed with its reason, so the secretariat sees it
+        # beside the others; it is never handed to the mail server.
+        return {"status": Delivery.Status.FAILED, "last_error": _("Not a valid email address.")}
+    if user_id is not None and user_id in daily:
+        return {"status": Delivery.Status.DIGEST}
+    return {"status": Delivery.Status.QUEUED}
 
 
 def delivery_resend(*, delivery: Delivery) -> Delivery:
@@ -166,7 +219,8 @@ def delivery_resend(*, delivery: Delivery) -> Delivery:
             raise ValidationError(_("Not a valid email address."))
         locked.status = Delivery.Status.QUEUED
         locked.last_error = ""
-        locked.save(update_fields=["status", "last_error", "updated_at"])
+        locked.retry_at = None
+        locked.save(update_fields=["status", "last_error", "retry_at", "updated_at"])
         transaction.on_commit(lambda: deliver.delay(locked.pk))
         return locked
 
@@ -179,3 +233,68 @@ def delivery_mark_opened(*, delivery: Delivery) -> Delivery:
         )
         delivery.refresh_from_db(fields=["opened_at"])
     return delivery
+
+
+def mail_preference_set(*, user, optional_mail: str) -> MailPreference:
+    """The person themselves: optional mail at once or in a daily digest."""
+    if optional_mail not in MailPreference.Frequency.values:
+        raise ValidationError(_("Choose how you want to receive optional mail."))
+    preference, _created = MailPreference.objects.update_or_create(
+        user=user, defaults={"optional_mail": optional_mail}
+    )
+    return preference
+
+
+def mail_preference_of(user) -> str:
+    preference = MailPreference.objects.filter(user=user).values_list("optional_mail", flat=True)
+    return preference.first() or MailPreference.Frequency.IMMEDIATE
+
+
+def digests_send(*, network: Network) -> int:
+    """The daily job: one digest per person of `network` with mail waiting for it, listing
+    each item with its own "opened" link. The items are marked sent (or failed) with their
+    digest. Safe to run twice: an item already in a digest is not taken again."""
+    with network_scope(network), transaction.atomic():
+        waiting = list(
+            Delivery.objects.select_for_update()
+            .filter(status=Delivery.Status.DIGEST, bundled_in__isnull=True, recipient__isnull=False)
+            .order_by("recipient_id", "circulation__created_at", "pk")
+        )
+        if not waiting:
+            return 0
+        circulations = {
+            c.pk: c for c in Circulation.objects.filter(pk__in={d.circulation_id for d in waiting})
+        }
+        people = {
+            u.pk: u
+            for u in get_user_model().objects.filter(pk__in={d.recipient_id for d in waiting})
+        }
+        by_person: dict[int, list] = {}
+        for delivery in waiting:
+            by_person.setdefault(delivery.recipient_id, []).append(delivery)
+        for person_id, items in by_person.items():
+            person = people[person_id]
+            digest = circulation_create(
+                network=network,
+                kind=Circulation.Kind.DIGEST,
+                sender=None,
+                recipients=[Recipient.of(person)],
+                template="digest",
+                context={
+                    "items": [
+                        {
+                            "subject": circulations[item.circulation_id]
+                            .message_in(item.language)
+                            .get("subject", ""),
+                            # Lazy: rendered in the person's language.
+                            "kind": Circulation.Kind(circulations[item.circulation_id].kind).label,
+                            "url": opened_url(item),
+                        }
+                        for item in items
+                    ]
+                },
+                link=f"/n/{network.slug}/mail/mine/",
+            )
+            carrier = Delivery.objects.get(circulation=digest)
+            Delivery.objects.filter(pk__in=[item.pk for item in items]).update(bundled_in=carrier)
+        return len(by_person)

@@ -7,11 +7,13 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from circulation.mail import PermanentFailure, build_message, classify
-from circulation.models import Delivery
+from circulation.models import Circulation, Delivery
+from networks.models import Invitation, Network
 from networks.scoping import network_scope, scopes_disabled
 
 
@@ -22,39 +24,99 @@ def backoff(attempts: int) -> int:
     )
 
 
+def _network_of(model, pk: int) -> int | None:
+    # Only the network is read across scopes; everything else happens inside it.
+    with scopes_disabled():
+        return model.objects.filter(pk=pk).values_list("network_id", flat=True).first()
+
+
+@shared_task
+def send_circulation(circulation_id: int) -> int:
+    """After the mailing's transaction commits: the deliveries of a large mailing are
+    created, then one delivery task per queued delivery is enqueued."""
+    from circulation.services import circulation_expand
+
+    network_id = _network_of(Circulation, circulation_id)
+    if network_id is None:
+        return 0
+    with network_scope(network_id):
+        circulation_expand(circulation_id=circulation_id)
+        ids = list(
+            Delivery.objects.filter(
+                circulation_id=circulation_id, status=Delivery.Status.QUEUED
+            ).values_list("pk", flat=True)
+        )
+    for pk in ids:
+        deliver.delay(pk)
+    return len(ids)
+
+
 def _claim(delivery_id: int) -> Delivery | None:
     """Lock the delivery and move it from queued to sending; None when another run has it,
     or it is done."""
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("circulation")
+            .filter(pk=delivery_id)
+            .first()
+        )
         if delivery is None or delivery.status != Delivery.Status.QUEUED:
             return None
         delivery.status = Delivery.Status.SENDING
         delivery.attempts += 1
-        delivery.save(update_fields=["status", "attempts", "updated_at"])
+        delivery.retry_at = None
+        delivery.save(update_fields=["status", "attempts", "retry_at", "updated_at"])
         return delivery
 
 
-def _finish(delivery: Delivery, status: str, error: str = "") -> None:
-    fields = {"status": status, "last_error": error[:2000], "updated_at": timezone.now()}
+def _finish(delivery: Delivery, status: str, error: str = "", retry_in: int = 0) -> None:
+    now = timezone.now()
+    fields = {"status": status, "last_error": error[:2000], "updated_at": now}
     if status == Delivery.Status.SENT:
-        fields["sent_at"] = timezone.now()
-    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(**fields)
-
-
-@shared_task(bind=True, acks_late=True, max_retries=None)
-def deliver(self, delivery_id: int) -> str:
-    with scopes_disabled():
-        network_id = (
-            Delivery.objects.filter(pk=delivery_id).values_list("network_id", flat=True).first()
+        fields["sent_at"] = now
+    if retry_in:
+        fields["retry_at"] = now + timedelta(seconds=retry_in)
+    with transaction.atomic():
+        updated = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+            **fields
         )
+        kind = delivery.circulation.kind
+        if (
+            updated
+            and kind == Circulation.Kind.DIGEST
+            and status in (Delivery.Status.SENT, Delivery.Status.FAILED)
+        ):
+            _finish_bundled(delivery, status, error, now)
+        if updated and kind == Circulation.Kind.INVITATION and status == Delivery.Status.SENT:
+            # The secretariat's list of pending invitations shows when the email went.
+            Invitation.objects.filter(
+                pk=delivery.circulation.about_id, emailed_at__isnull=True
+            ).update(emailed_at=now)
+
+
+def _finish_bundled(digest: Delivery, status: str, error: str, now) -> None:
+    """The items a daily digest carried share its fate."""
+    bundled = Delivery.objects.filter(
+        bundled_in=digest, status__in=[Delivery.Status.DIGEST, Delivery.Status.FAILED]
+    )
+    if status == Delivery.Status.SENT:
+        bundled.update(status=status, sent_at=now, last_error="", updated_at=now)
+    else:
+        bundled.update(
+            status=status, last_error=f"The daily digest failed: {error}"[:2000], updated_at=now
+        )
+
+
+@shared_task(bind=True, max_retries=None)
+def deliver(self, delivery_id: int) -> str:
+    network_id = _network_of(Delivery, delivery_id)
     if network_id is None:
         return "missing"
     with network_scope(network_id):
         delivery = _claim(delivery_id)
         if delivery is None:
             return "skipped"
-        delivery = Delivery.objects.select_related("circulation").get(pk=delivery.pk)
         try:
             build_message(delivery).send()
         except Exception as exc:  # classified below; nothing escapes unrecorded
@@ -69,8 +131,9 @@ def deliver(self, delivery_id: int) -> str:
                     f"Gave up after {delivery.attempts} attempts: {failure}",
                 )
                 return "failed"
-            _finish(delivery, Delivery.Status.QUEUED, str(failure))
-            raise self.retry(countdown=backoff(delivery.attempts), exc=None) from None
+            countdown = backoff(delivery.attempts)
+            _finish(delivery, Delivery.Status.QUEUED, str(failure), retry_in=countdown)
+            raise self.retry(countdown=countdown, exc=None) from None
         _finish(delivery, Delivery.Status.SENT)
         return "sent"
 
@@ -78,21 +141,51 @@ def deliver(self, delivery_id: int) -> str:
 @shared_task
 def sweep_stuck_deliveries() -> int:
     """Beat: deliveries left queued or sending past CIRCULATION_STUCK_AFTER (a killed worker,
-    a lost message) are queued again. A delivery that was in flight may then go twice — with
-    the same Message-ID."""
-    limit = timezone.now() - timedelta(seconds=settings.CIRCULATION_STUCK_AFTER)
+    a lost message, a broker that restarted empty) are queued again, and so are large
+    mailings whose deliveries were never created. A delivery waiting for its retry counts
+    from the time of that retry, so the sweeper never cuts a back-off short. A delivery that
+    was in flight may then go twice — with the same Message-ID."""
+    now = timezone.now()
+    limit = now - timedelta(seconds=settings.CIRCULATION_STUCK_AFTER)
+    status = Delivery.Status
+    stuck_filter = (
+        Q(status=status.SENDING, updated_at__lt=limit)
+        | Q(status=status.QUEUED, retry_at__isnull=True, updated_at__lt=limit)
+        | Q(status=status.QUEUED, retry_at__lt=limit)
+    )
+    with scopes_disabled(), transaction.atomic():
+        locked = Delivery.objects.select_for_update(
+            skip_locked=connection.features.has_select_for_update_skip_locked
+        ).filter(stuck_filter)
+        stuck = list(locked.values_list("pk", flat=True)[:5000])
+        Delivery.objects.filter(pk__in=stuck).update(
+            status=status.QUEUED, retry_at=None, updated_at=now
+        )
+        transaction.on_commit(lambda: [deliver.delay(pk) for pk in stuck])
+        # A large mailing whose deliveries were never created (its first task was lost).
+        unexpanded = list(
+            Circulation.objects.filter(pending__isnull=False, created_at__lt=limit).values_list(
+                "pk", flat=True
+            )[:500]
+        )
+    for pk in unexpanded:
+        send_circulation.delay(pk)
+    return len(stuck) + len(unexpanded)
+
+
+@shared_task
+def send_digests() -> int:
+    """Beat, daily: each person's waiting optional mail, one digest per network."""
+    from circulation.services import digests_send
+
     with scopes_disabled():
-        stuck = list(
-            Delivery.objects.filter(
-                status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING], updated_at__lt=limit
-            ).values_list("pk", flat=True)[:5000]
+        network_ids = list(
+            Delivery.objects.filter(status=Delivery.Status.DIGEST, bundled_in__isnull=True)
+            .order_by()
+            .values_list("network_id", flat=True)
+            .distinct()
         )
-        Delivery.objects.filter(pk__in=stuck, status=Delivery.Status.SENDING).update(
-            status=Delivery.Status.QUEUED, updated_at=timezone.now()
-        )
-        Delivery.objects.filter(pk__in=stuck, status=Delivery.Status.QUEUED).update(
-            updated_at=timezone.now()
-        )
-    for pk in stuck:
-        deliver.delay(pk)
-    return len(stuck)
+    sent = 0
+    for network in Network.objects.filter(pk__in=network_ids):
+        sent += digests_send(network=network)
+    return sent

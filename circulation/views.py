@@ -14,7 +14,13 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from circulation import selectors, services
-from circulation.mail import delivery_for_token
+from circulation.forms import MailPreferenceForm
+from circulation.mail import (
+    INVITATION_URL_PLACEHOLDER,
+    OPEN_URL_PLACEHOLDER,
+    delivery_for_token,
+    item_url,
+)
 from circulation.models import Delivery
 from networks.access import not_found
 from networks.mixins import NetworkPageMixin
@@ -82,6 +88,9 @@ class DeliveryResendView(NetworkPageMixin, View):
 
 
 class MyMailView(NetworkPageMixin, TemplateView):
+    """The mail the portal sent this person in this network, and how they want optional
+    mail: at once or in a daily digest."""
+
     required_action = Action.MY_MAIL_VIEW
     template_name = "circulation/my_mail.html"
 
@@ -89,6 +98,51 @@ class MyMailView(NetworkPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["page"] = Paginator(selectors.mail_of(self.request.user), PAGE_SIZE).get_page(
             self.request.GET.get("page")
+        )
+        context.setdefault(
+            "form",
+            MailPreferenceForm(
+                initial={"optional_mail": services.mail_preference_of(self.request.user)}
+            ),
+        )
+        return context
+
+    def post(self, request, network):
+        form = MailPreferenceForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        services.mail_preference_set(
+            user=request.user, optional_mail=form.cleaned_data["optional_mail"]
+        )
+        messages.success(request, _("Your mail preference is saved."))
+        return redirect("circulation:mine", network=self.network.slug)
+
+
+class DeliveryMessageView(NetworkPageMixin, TemplateView):
+    """One delivery's message as it was sent: the secretariat sees any (also when the demo
+    writes mail to files instead of sending it); a person sees their own."""
+
+    required_action = Action.MY_MAIL_VIEW
+    template_name = "circulation/message.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        delivery = selectors.delivery_with_message(self.kwargs["delivery_id"])
+        secretariat = self.network_access.can(Action.CIRCULATIONS_VIEW)
+        if delivery is None or not (secretariat or delivery.recipient_id == self.request.user.pk):
+            raise not_found()
+        content = delivery.circulation.message_in(delivery.language)
+        context.update(
+            delivery=delivery,
+            circulation=delivery.circulation,
+            subject=content["subject"],
+            # The recipient's personal "opened" link stays in their mailbox.
+            text=content["text"]
+            .replace(OPEN_URL_PLACEHOLDER, item_url(delivery.circulation.link, self.network.slug))
+            # Only the invitee ever sees an invitation's link.
+            .replace(INVITATION_URL_PLACEHOLDER, _("[the one-time invitation link]")),
+            attachments=list(delivery.circulation.attachments.all()),
+            secretariat=secretariat,
         )
         return context
 

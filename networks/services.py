@@ -7,13 +7,14 @@ that calls it has already checked the action in networks.roles.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -178,7 +179,8 @@ def invitation_create(
     full_name: str = "",
 ) -> tuple[Invitation, str]:
     """Secretariat. Returns the invitation and the raw token for the link (only its hash is
-    stored). Sending the email is the caller's (after commit)."""
+    stored; `invitation_link_token` rebuilds the token from the row). Sending the email is
+    the caller's, after commit."""
     email = email.strip().lower()
     with network_scope(network), transaction.atomic():
         if not Participation.objects.active().filter(organisation=organisation).exists():
@@ -188,18 +190,66 @@ def invitation_create(
             )
         if Membership.objects.active().filter(user__email__iexact=email, role=role).exists():
             raise ValidationError(_("This person already holds that role in this network."))
-        raw = secrets.token_urlsafe(32)
         invitation = Invitation.objects.create(
             network=network,
             email=email,
             full_name=full_name.strip(),
             organisation=organisation,
             role=role,
-            token_hash=hash_token(raw),
+            # A random stand-in until the row has the id its token is derived from.
+            token_hash=secrets.token_hex(32),
             invited_by=invited_by,
             expires_at=timezone.now() + timedelta(days=settings.PORTAL_INVITATION_DAYS),
         )
+        raw = _invitation_token(invitation, secret=settings.SECRET_KEY)
+        invitation.token_hash = hash_token(raw)
+        invitation.save(update_fields=["token_hash"])
         return invitation, raw
+
+
+def _invitation_token(invitation: Invitation, *, secret: str) -> str:
+    # Keyed with the site's secret, so the token is as unguessable as a random one; derived
+    # from the row, so neither the database nor the task queue ever holds it.
+    created = invitation.created_at.astimezone(UTC).isoformat()
+    value = f"{invitation.pk}:{invitation.network_id}:{invitation.email}:{created}"
+    return salted_hmac("networks.invitation", value, secret=secret, algorithm="sha256").hexdigest()
+
+
+def invitation_link_token(invitation: Invitation) -> str | None:
+    """The token of the invitation's link, rebuilt from the row (for the task that mails
+    it, which is given only the id). None when no current or fallback SECRET_KEY gives the
+    stored hash: the link cannot be rebuilt, and a new invitation is needed."""
+    for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]:
+        raw = _invitation_token(invitation, secret=secret)
+        if constant_time_compare(hash_token(raw), invitation.token_hash):
+            return raw
+    return None
+
+
+def invitation_email(*, invitation: Invitation, sender, language: str):
+    """Secretariat, in the transaction that created the invitation: its email, as a stored
+    circulation with one delivery, sent after the commit. The stored message holds a
+    placeholder where the link goes; the delivery task puts in the link it rebuilds from the
+    row (`invitation_link_token`), so neither the database nor the queue holds the token."""
+    from circulation.mail import INVITATION_URL_PLACEHOLDER
+    from circulation.models import Circulation
+    from circulation.services import Recipient, circulation_create
+
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    return circulation_create(
+        network=invitation.network,
+        kind=Circulation.Kind.INVITATION,
+        sender=sender,
+        recipients=[Recipient(address=invitation.email, language=language)],
+        template="invitation",
+        context={
+            "invitation": invitation,
+            "invitation_url": INVITATION_URL_PLACEHOLDER,
+            "invitation_days": settings.PORTAL_INVITATION_DAYS,
+        },
+        about=invitation,
+    )
 
 
 def invitation_for_token(token: str) -> Invitation | None:

@@ -5,10 +5,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from circulation import services
 from circulation.models import Circulation, Delivery
-from circulation.tasks import deliver, sweep_stuck_deliveries
+from circulation.tasks import deliver, send_circulation, sweep_stuck_deliveries
 from networks.scoping import network_scope, scopes_disabled
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -70,7 +71,8 @@ def test_each_recipient_reads_their_own_language(kyrgyzstan, smtp):
     assert "The secretariat circulates" in english
 
 
-def test_a_rollback_leaves_no_circulation_and_sends_nothing(kyrgyzstan, smtp):
+def test_a_rollback_leaves_no_circulation_and_sends_nothing(kyrgyzstan, smtp, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # a task enqueued at all would send at once
     with pytest.raises(RuntimeError):
         with transaction.atomic():
             circulate(kyrgyzstan)
@@ -181,3 +183,116 @@ def test_a_malformed_address_fails_with_a_reason_and_the_rest_are_sent(kyrgyzsta
     assert result["not an address"].status == Delivery.Status.FAILED
     assert result["not an address"].last_error
     assert result[kyrgyzstan.member.email].status == Delivery.Status.SENT
+
+
+def test_the_sweeper_does_not_cut_a_retry_back_off_short(kyrgyzstan, settings):
+    settings.CIRCULATION_STUCK_AFTER = 60
+    circulate(kyrgyzstan, people=("member", "co_chair"))
+    now = timezone.now()
+    long_ago = now - timezone.timedelta(hours=2)
+    with network_scope(kyrgyzstan.network):
+        # Failed an hour and a half ago, retried in an hour: still waiting for its turn.
+        Delivery.objects.filter(recipient=kyrgyzstan.member).update(
+            updated_at=long_ago, retry_at=now + timezone.timedelta(minutes=30)
+        )
+        # Its retry was due an hour ago and never ran: lost.
+        Delivery.objects.filter(recipient=kyrgyzstan.co_chair).update(
+            updated_at=long_ago, retry_at=now - timezone.timedelta(hours=1)
+        )
+    assert sweep_stuck_deliveries.apply().get() == 1
+    with network_scope(kyrgyzstan.network):
+        assert Delivery.objects.get(recipient=kyrgyzstan.co_chair).retry_at is None
+        assert Delivery.objects.get(recipient=kyrgyzstan.member).retry_at is not None
+
+
+def test_one_task_per_mailing_is_enqueued_and_fans_out_to_every_delivery(kyrgyzstan, smtp):
+    circulation = circulate(kyrgyzstan)
+    assert send_circulation.apply(args=[circulation.pk]).get() == 3
+    # Memory broker: nothing ran yet; each delivery is sent by its own task.
+    run_all(kyrgyzstan)
+    assert len(smtp.messages) == 3
+
+
+def test_a_calendar_invitation_arrives_as_an_attachment(kyrgyzstan, smtp):
+    ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Network Portal//EN\r\nEND:VCALENDAR\r\n"
+    circulate(
+        kyrgyzstan,
+        people=("member",),
+        attachments=[services.File("meeting.ics", "text/calendar", ics.encode())],
+    )
+    run_all(kyrgyzstan)
+    message = smtp.to(kyrgyzstan.member.email)[0]
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == "meeting.ics"
+    assert attachment.get_content_type() == "text/calendar"
+    assert "BEGIN:VCALENDAR" in attachment.get_content()
+    assert message.get_body(("plain",)) is not None and message.get_body(("html",)) is not None
+
+
+def test_a_large_mailing_gets_its_deliveries_right_after_the_commit(
+    kyrgyzstan, smtp, settings, monkeypatch
+):
+    monkeypatch.setattr(services, "INLINE_RECIPIENTS", 2)
+    circulation = circulate(kyrgyzstan, people=("member", "member_unhcr", "co_chair"))
+    assert deliveries(kyrgyzstan) == {}  # not yet: the worker creates them
+    with network_scope(kyrgyzstan.network):
+        assert len(Circulation.objects.get(pk=circulation.pk).pending) == 3
+    assert send_circulation.apply(args=[circulation.pk]).get() == 3
+    assert send_circulation.apply(args=[circulation.pk]).get() == 3  # twice: no new rows
+    assert len(deliveries(kyrgyzstan)) == 3
+    run_all(kyrgyzstan)
+    assert len(smtp.messages) == 3
+    assert {m["Message-ID"] for m in smtp.messages} == {
+        d.message_id for d in deliveries(kyrgyzstan).values()
+    }
+
+
+def test_a_large_mailing_whose_first_task_was_lost_is_picked_up_by_the_sweeper(
+    kyrgyzstan, smtp, settings, monkeypatch
+):
+    monkeypatch.setattr(services, "INLINE_RECIPIENTS", 1)
+    settings.CIRCULATION_STUCK_AFTER = 0
+    circulate(kyrgyzstan, people=("member", "co_chair"))  # its task goes nowhere
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    sweep_stuck_deliveries.apply()
+    assert {d.status for d in deliveries(kyrgyzstan).values()} == {"sent"}
+    assert len(smtp.messages) == 2
+
+
+def test_a_large_mailing_rolled_back_leaves_nothing(kyrgyzstan, smtp, settings, monkeypatch):
+    monkeypatch.setattr(services, "INLINE_RECIPIENTS", 1)
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            circulate(kyrgyzstan)
+            raise RuntimeError("the approving action failed")
+    with scopes_disabled():
+        assert not Circulation.objects.exists() and not Delivery.objects.exists()
+    assert smtp.messages == []
+
+
+def test_redis_keeps_a_waiting_retry_invisible_longer_than_the_longest_back_off():
+    import subprocess
+    import sys
+
+    from django.conf import settings as django_settings
+
+    code = (
+        "from django.conf import settings; from portal.celery import app; "
+        "from circulation.tasks import backoff; "
+        "print(app.conf.broker_transport_options['visibility_timeout'], backoff(99))"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=django_settings.BASE_DIR,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    visibility, longest = map(int, result.stdout.split()[-2:])
+    assert visibility > longest * 2, result.stderr

@@ -121,3 +121,46 @@ def test_nothing_of_another_network_leaks_into_my_mail(kyrgyzstan, mongolia, log
         reverse("circulation:mine", kwargs={"network": "kyrgyzstan"})
     )
     assert not re.search("Mongolian secret", page.content.decode())
+
+
+def test_the_secretariat_reads_a_delivery_as_sent_without_the_recipients_personal_link(
+    kyrgyzstan, login
+):
+    circulate(kyrgyzstan, title="Labour study")
+    delivery = delivery_of(kyrgyzstan, "member")
+    url = reverse(
+        "circulation:message", kwargs={"network": "kyrgyzstan", "delivery_id": delivery.pk}
+    )
+    page = login(kyrgyzstan.secretariat).get(url).content.decode()
+    assert "Labour study" in page and delivery.message_id.strip("<>") in page
+    assert "/c/o/" not in page and "opened-link-of-this-delivery" not in page
+    assert "http://127.0.0.1:8000/n/kyrgyzstan/" in page
+
+
+def test_a_person_reads_their_own_mail_but_not_someone_elses(kyrgyzstan, login):
+    circulate(kyrgyzstan, title="Labour study")
+    own = delivery_of(kyrgyzstan, "member")
+    other = delivery_of(kyrgyzstan, "co_chair")
+    client = login(kyrgyzstan.member)
+
+    def url(delivery):
+        return reverse(
+            "circulation:message", kwargs={"network": "kyrgyzstan", "delivery_id": delivery.pk}
+        )
+
+    assert "Labour study" in client.get(url(own)).content.decode()
+    assert client.get(url(other)).status_code == 404
+
+
+def test_my_mail_runs_a_fixed_number_of_queries(kyrgyzstan, login):
+    circulate(kyrgyzstan)
+    client = login(kyrgyzstan.member)
+    mine = reverse("circulation:mine", kwargs={"network": "kyrgyzstan"})
+    message = reverse(
+        "circulation:message",
+        kwargs={"network": "kyrgyzstan", "delivery_id": delivery_of(kyrgyzstan, "member").pk},
+    )
+    before = (_queries(client, mine), _queries(client, message))
+    for index in range(15):
+        circulate(kyrgyzstan, title=f"Mail {index}")
+    assert (_queries(client, mine), _queries(client, message)) == before
