@@ -4,9 +4,9 @@ the caller's transaction commits."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from email.utils import make_msgid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -177,13 +177,19 @@ def _create_deliveries(circulation: Circulation, people: list[dict]) -> int:
             recipient_id=person["user"],
             address=person["address"],
             language=person["language"],
-            message_id=make_msgid(idstring=f"c{circulation.pk}", domain=domain),
+            message_id=message_id(circulation.pk, domain),
             **_initial_state(person["address"], person["user"], daily),
         )
         for person in people
     ]
     Delivery.objects.bulk_create(deliveries, batch_size=500)
     return sum(delivery.status == Delivery.Status.QUEUED for delivery in deliveries)
+
+
+def message_id(circulation_id: int, domain: str) -> str:
+    """A unique Message-ID short enough that "Message-ID: <…>" stays on one header line
+    (a longer one is folded, and some mail software then reads it with a leading space)."""
+    return f"<{secrets.token_hex(10)}.c{circulation_id}@{domain}>"
 
 
 def _daily_digest_readers(kind: str, user_ids: list[int]) -> set[int]:
