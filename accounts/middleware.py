@@ -14,7 +14,7 @@ from networks.roles import MFA_REQUIRED_ROLES
 
 ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/readyz", "/i18n/", "/jsi18n/")
 # Account pages that would let a script act for the person without the second factor.
-GUARDED_PREFIXES = ("/accounts/tokens/",)
+GUARDED_PREFIXES = ("/accounts/tokens/", "/accounts/calendar/")
 
 
 def needs_mfa(user) -> bool:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
+from django.utils import timezone
 
 from networks import services
 from networks.models import (
@@ -630,6 +631,63 @@ def _load_network(spec: DemoNetwork, region: Region, passwords: _Passwords, resu
             ).exists():
                 WorkingGroupMember.objects.create(network=network, working_group=group, user=user)
                 result.created += 1
+    result.created += _demo_meetings(network, organisations)
+
+
+DEMO_AGENDA = [
+    ("Welcome and adoption of the agenda", "RCO", 10),
+    ("Follow-up on the action points of the last meeting", "IOM", 20),
+    ("Briefing: labour migration trends this quarter", "IOM", 30),
+    ("Joint workplan: progress and next steps", "UNDP", 30),
+    ("Any other business", "RCO", 10),
+]
+
+
+def _demo_meetings(network: Network, organisations: dict[str, Organisation]) -> int:
+    """A past meeting whose agenda went out, and the next one with its agenda waiting for
+    the co-chairs. Nothing is mailed; a network that has meetings is left alone."""
+    from datetime import datetime, time, timedelta
+
+    from meetings import services as meeting_services
+    from meetings.models import Meeting
+
+    with network_scope(network):
+        if Meeting.objects.exists():
+            return 0
+        secretariat = (
+            Membership.objects.active().filter(role=Role.SECRETARIAT).select_related("user").first()
+        )
+        by = secretariat.user if secretariat else None
+        today = timezone.localdate(timezone=network.zone)
+        created = 0
+        for title, days, status in (
+            (f"Regular meeting, {today.year} Q{(today.month - 1) // 3 + 1}", 28, "submitted"),
+            ("Regular meeting, previous quarter", -63, "circulated"),
+        ):
+            start = datetime.combine(today + timedelta(days=days), time(10, 0), tzinfo=network.zone)
+            meeting = meeting_services.meeting_schedule(
+                network=network,
+                by=by,
+                kind=Meeting.Kind.REGULAR,
+                title=title,
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
+                location=f"UN House, {network.country}",
+            )
+            for item_title, acronym, minutes in DEMO_AGENDA:
+                meeting_services.agenda_item_save(
+                    meeting=meeting,
+                    by=by,
+                    title=item_title,
+                    presenter_organisation=organisations.get(acronym),
+                    duration_minutes=minutes,
+                )
+            Meeting.objects.filter(pk=meeting.pk).update(
+                agenda_status=status,
+                agenda_circulated_at=start - timedelta(days=14) if status == "circulated" else None,
+            )
+            created += 1
+        return created
 
 
 def _person(email: str, full_name: str, job_title: str, passwords: _Passwords, result: DemoResult):

@@ -38,6 +38,14 @@ class Action(models.TextChoices):
     )
     CIRCULATIONS_RESEND = "circulations.resend", _("Send a failed delivery again")
     MY_MAIL_VIEW = "my_mail.view", _("See the mail the portal sent me")
+    MEETINGS_VIEW = "meetings.view", _("See meetings and their agendas")
+    MEETINGS_MANAGE = (
+        "meetings.manage",
+        _("Schedule, change and cancel meetings; write, submit and circulate agendas"),
+    )
+    MEETINGS_INVITE = "meetings.invite", _("Invite people to a meeting")
+    AGENDA_APPROVE = "agenda.approve", _("Approve an agenda or return it with comments")
+    MEETING_RSVP = "meeting.rsvp", _("Answer a meeting invitation")
 
 
 S, C, M, P, R, G = (
@@ -58,6 +66,12 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.CIRCULATIONS_VIEW: frozenset({S}),
     Action.CIRCULATIONS_RESEND: frozenset({S}),
     Action.MY_MAIL_VIEW: frozenset({S, C, M, P, R}),
+    # External partners see only the meetings they are invited to (meetings.selectors).
+    Action.MEETINGS_VIEW: frozenset({S, C, M, P, R}),
+    Action.MEETINGS_MANAGE: frozenset({S}),
+    Action.MEETINGS_INVITE: frozenset({S, C}),
+    Action.AGENDA_APPROVE: frozenset({C}),
+    Action.MEETING_RSVP: frozenset({S, C, M, P}),
 }
 
 # Roles that must sign in with a second factor when PORTAL_REQUIRE_MFA is on.

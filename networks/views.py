@@ -54,6 +54,11 @@ class NetworkHomeView(NetworkPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["my_roles"] = sorted(str(role.label) for role in self.network_access.roles)
+        if self.network_access.can(Action.MEETINGS_VIEW):
+            from meetings import selectors as meeting_selectors
+
+            context["cadence"] = meeting_selectors.cadence(network=self.network)
+            context["waiting"] = meeting_selectors.waiting_for(access=self.network_access)
         if self.network_access.can(Action.MEMBERS_VIEW):
             context["members"] = selectors.member_list(network=self.network)
             if self.network_access.can(Action.MEMBERS_MANAGE):

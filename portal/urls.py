@@ -3,6 +3,7 @@ from django.urls import include, path, register_converter
 from django.views.i18n import JavaScriptCatalog
 
 from circulation import views as circulation_views
+from meetings import views as meeting_views
 from networks import views as network_views
 from portal import health
 from portal.converters import IdConverter
@@ -16,11 +17,18 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path(
+        "accounts/calendar/",
+        meeting_views.CalendarSubscriptionView.as_view(),
+        name="calendar-subscription",
+    ),
+    path("calendar/<str:token>.ics", meeting_views.calendar_feed, name="calendar-feed"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("operators/", admin.site.urls),
     path("n/<slug:network>/", include("networks.urls")),
     path("n/<slug:network>/mail/", include("circulation.urls")),
+    path("n/<slug:network>/meetings/", include("meetings.urls")),
     path("c/o/<str:token>/", circulation_views.OpenedLinkView.as_view(), name="circulation-opened"),
     path("api/v1/", include("portal.api_urls")),
 ]

@@ -93,6 +93,40 @@ def _circulation(victim: TestNetwork):
     return circulation, delivery
 
 
+def _meeting(victim: TestNetwork) -> int:
+    """One meeting per victim (built once, found again), with one agenda item."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings import services
+    from meetings.models import AgendaItem, Meeting
+
+    with network_scope(victim.network):
+        meeting = Meeting.objects.filter(title="Q3 meeting").first()
+    if meeting is None:
+        start = timezone.now() + timedelta(days=20)
+        meeting = services.meeting_schedule(
+            network=victim.network,
+            by=victim.people["secretariat"],
+            kind="regular",
+            title="Q3 meeting",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+        )
+        with network_scope(victim.network):
+            AgendaItem.objects.create(network=victim.network, meeting=meeting, title="Welcome")
+    return meeting.pk
+
+
+def _agenda_item(victim: TestNetwork) -> int:
+    from meetings.models import AgendaItem
+
+    meeting_id = _meeting(victim)
+    with network_scope(victim.network):
+        return AgendaItem.objects.filter(meeting_id=meeting_id).first().pk
+
+
 BY_PARAMETER = {
     "network": lambda victim: victim.network.slug,
     "membership_id": _membership,
@@ -100,6 +134,8 @@ BY_PARAMETER = {
     "invitation_id": _invitation,
     "circulation_id": lambda victim: _circulation(victim)[0].pk,
     "delivery_id": lambda victim: _circulation(victim)[1].pk,
+    "meeting_id": _meeting,
+    "item_id": _agenda_item,
 }
 BY_ROUTE_NAME = {
     "api:member-detail": {"pk": _membership},
@@ -107,6 +143,7 @@ BY_ROUTE_NAME = {
     "api:working-group-detail": {"pk": _working_group},
     "networks:working-group-detail": {"pk": _working_group},
     "api:circulation-detail": {"pk": lambda victim: _circulation(victim)[0].pk},
+    "api:meeting-detail": {"pk": _meeting},
 }
 
 

@@ -40,4 +40,5 @@ urlpatterns = [
         name="working-group-detail",
     ),
     path("", include("circulation.api.urls")),
+    path("", include("meetings.api.urls")),
 ]

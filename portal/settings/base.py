@@ -169,6 +169,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "circulation.tasks.send_digests",
         "schedule": crontab(hour=6, minute=0),
     },
+    "remind-missed-meeting-cadence": {
+        "task": "meetings.tasks.remind_missed_cadence",
+        "schedule": crontab(hour=5, minute=0),
+    },
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -261,6 +265,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Day-month-year and a 24-hour clock in English too (portal/formats/en).
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 # --- Static and media -----------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -314,6 +320,8 @@ SPECTACULAR_SETTINGS = {
         "WorkingGroupKindEnum": "networks.models.WorkingGroup.Kind",
         "OrganisationKindEnum": "networks.models.Organisation.Kind",
         "DeliveryStatusEnum": "circulation.models.Delivery.Status",
+        "MeetingKindEnum": "meetings.models.Meeting.Kind",
+        "MeetingStatusEnum": "meetings.models.Meeting.Status",
     },
 }
 

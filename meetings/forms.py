@@ -1,0 +1,164 @@
+"""Forms of the meeting pages. Times are typed in the network's time zone (the views
+activate it), and every choice is limited to the entered network."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import Meeting, Participant
+from networks.models import Membership, Organisation, Participation, WorkingGroup
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format=DATETIME_FORMAT, **kwargs)
+
+
+def _datetime_field(label):
+    return forms.DateTimeField(
+        label=label,
+        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
+        widget=LocalDateTimeInput(),
+        error_messages={"invalid": _("Give a date and time, e.g. 2026-09-15 10:00.")},
+    )
+
+
+def network_people():
+    """People holding a role in the entered network now."""
+    people = Membership.objects.active().values("user_id")
+    return (
+        get_user_model()
+        .objects.filter(pk__in=people, is_active=True)
+        .order_by("full_name", "email")
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.get_full_name()} ({obj.email})" if obj.full_name else obj.email
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=Meeting.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    working_group = forms.ModelChoiceField(
+        label=_("Working group"),
+        queryset=WorkingGroup.objects.none(),
+        required=False,
+        help_text=_("For a working-group meeting."),
+    )
+    starts_at = _datetime_field(_("Starts"))
+    ends_at = _datetime_field(_("Ends"))
+    location = forms.CharField(label=_("Place"), max_length=300, required=False)
+    online_url = forms.URLField(
+        label=_("Online link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, time_zone: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["working_group"].queryset = WorkingGroup.objects.order_by("name")
+        if time_zone:
+            help_text = _("In the network's time zone, %(zone)s.") % {"zone": time_zone}
+            self.fields["starts_at"].help_text = help_text
+            self.fields["ends_at"].help_text = help_text
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The meeting must end after it starts."))
+        if data.get("kind") == Meeting.Kind.WORKING_GROUP and not data.get("working_group"):
+            self.add_error("working_group", _("Choose the working group that meets."))
+        return data
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    presenter_organisation = forms.ModelChoiceField(
+        label=_("Presenting organisation"), queryset=Organisation.objects.none(), required=False
+    )
+    presenter = PersonChoiceField(
+        label=_("Presenter"), queryset=get_user_model().objects.none(), required=False
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=1, max_value=600, initial=15
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        taking_part = Participation.objects.active().values("organisation_id")
+        self.fields["presenter_organisation"].queryset = Organisation.objects.filter(
+            pk__in=taking_part
+        ).order_by("acronym", "name")
+        self.fields["presenter"].queryset = network_people()
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should change"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class RsvpForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[c for c in Participant.Answer.choices if c[0] != Participant.Answer.PENDING],
+        widget=forms.RadioSelect,
+    )
+    delegate = PersonChoiceField(
+        label=_("Colleague attending instead"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("Only when you send a colleague of your organisation."),
+    )
+
+    def __init__(self, *args, participant: Participant | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if participant is not None and participant.organisation_id:
+            colleagues = Membership.objects.active().filter(
+                organisation_id=participant.organisation_id
+            )
+            self.fields["delegate"].queryset = (
+                get_user_model()
+                .objects.filter(pk__in=colleagues.values("user_id"), is_active=True)
+                .exclude(pk=participant.user_id)
+                .order_by("full_name", "email")
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("answer") == Participant.Answer.DELEGATED and not data.get("delegate"):
+            self.add_error("delegate", _("Choose the colleague who attends."))
+        return data
+
+
+class InviteForm(forms.Form):
+    user = PersonChoiceField(label=_("Person"), queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = network_people()
+        if meeting is not None:
+            people = people.exclude(
+                pk__in=Participant.objects.filter(meeting=meeting).values("user_id")
+            )
+        self.fields["user"].queryset = people

@@ -1,0 +1,199 @@
+"""Meetings of a network, who takes part and answers, and their agendas.
+
+A meeting's agenda moves draft → submitted → approved (by a co-chair) → circulated. Items
+change only while it is a draft; the secretariat reopens it to change a circulated agenda,
+and the next circulation goes out as an update of the same calendar event (same UID,
+SEQUENCE raised).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from networks.scoping import NetworkOwned
+
+
+class Meeting(NetworkOwned):
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("Regular meeting")
+        EXTENDED = "extended", _("Extended meeting")
+        ANNUAL = "annual", _("Annual network meeting")
+        WORKING_GROUP = "working_group", _("Working-group meeting")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class AgendaStatus(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted to the co-chairs")
+        APPROVED = "approved", _("Approved")
+        CIRCULATED = "circulated", _("Circulated")
+
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.REGULAR)
+    title = models.CharField(_("title"), max_length=200)
+    working_group = models.ForeignKey(
+        "networks.WorkingGroup",
+        verbose_name=_("working group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    location = models.CharField(_("place"), max_length=300, blank=True)
+    online_url = models.URLField(_("online link"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SCHEDULED
+    )
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+
+    agenda_status = models.CharField(
+        _("agenda"), max_length=12, choices=AgendaStatus.choices, default=AgendaStatus.DRAFT
+    )
+    agenda_note = models.TextField(_("co-chair's comment"), blank=True)
+    agenda_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    agenda_approved_at = models.DateTimeField(null=True, blank=True)
+    agenda_circulated_at = models.DateTimeField(null=True, blank=True)
+
+    # The calendar event (RFC 5545): one UID for the meeting's life; SEQUENCE goes up with
+    # every circulated change, so calendars replace the event rather than add one.
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    # Bumped by every saved change; a form based on an older value is refused (two editors).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        verbose_name = _("meeting")
+        indexes = [models.Index(fields=["network", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
+        if self.kind == self.Kind.WORKING_GROUP and self.working_group_id is None:
+            raise ValidationError({"working_group": _("Choose the working group that meets.")})
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def agenda_is_draft(self) -> bool:
+        return self.agenda_status == self.AgendaStatus.DRAFT
+
+
+class Participant(NetworkOwned):
+    """A person expected at a meeting, and their answer."""
+
+    class Answer(models.TextChoices):
+        PENDING = "pending", _("No answer yet")
+        ACCEPTED = "accepted", _("Attends")
+        TENTATIVE = "tentative", _("Maybe")
+        DECLINED = "declined", _("Does not attend")
+        DELEGATED = "delegated", _("Sends a colleague")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_invitations"
+    )
+    organisation = models.ForeignKey(
+        "networks.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Invited for this meeting (e.g. an external participant of an extended meeting), rather
+    # than expected as a focal point.
+    invited = models.BooleanField(default=False)
+    answer = models.CharField(
+        _("answer"), max_length=10, choices=Answer.choices, default=Answer.PENDING
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("colleague attending instead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user__full_name", "user__email"]
+        verbose_name = _("participant")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="one_participant_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_answer_display()}"
+
+
+class AgendaItem(NetworkOwned):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    presenter_organisation = models.ForeignKey(
+        "networks.Organisation",
+        verbose_name=_("presenting organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("presenter"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=15)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("agenda item")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CalendarFeed(models.Model):
+    """A person's calendar subscription: every meeting of theirs, across networks, behind a
+    secret link. Only the hash of the secret is kept; revoking ends the link."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.created_at:%Y-%m-%d}"

@@ -1,0 +1,164 @@
+"""Reads on meetings, each in a fixed number of queries whatever the number of meetings."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Count
+from django.utils import timezone
+
+from meetings.models import AgendaItem, CalendarFeed, Meeting, Participant
+from networks.models import Network
+from networks.roles import Action, Role
+from networks.scoping import scopes_disabled
+
+CADENCE_DAYS = {
+    Network.Cadence.MONTHLY: 31,
+    Network.Cadence.BIMONTHLY: 62,
+    Network.Cadence.QUARTERLY: 92,
+    Network.Cadence.HALF_YEARLY: 183,
+}
+
+
+def _only_invited(access) -> bool:
+    """External partners (and regional viewers without a role) see the meetings they are
+    invited to, not the network's internal ones."""
+    return access.roles <= {Role.EXTERNAL_PARTNER, Role.REGIONAL_VIEWER}
+
+
+def meetings_visible(*, access):
+    meetings = Meeting.objects.select_related("working_group").annotate(
+        item_count=Count("agenda_items", distinct=True)
+    )
+    if _only_invited(access):
+        meetings = meetings.filter(participants__user_id=access.user_id)
+    return meetings
+
+
+def meeting_list(
+    *, access, when: str = "upcoming", kind: str = "", working_group: int | None = None
+):
+    now = timezone.now()
+    meetings = meetings_visible(access=access)
+    if when == "past":
+        meetings = meetings.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+    else:
+        meetings = meetings.filter(ends_at__gte=now).order_by("starts_at", "pk")
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    if working_group:
+        meetings = meetings.filter(working_group_id=working_group)
+    return meetings
+
+
+@dataclass
+class MeetingPage:
+    meeting: Meeting
+    items: list[AgendaItem]
+    participants: list[Participant]
+    mine: Participant | None
+    answers: Counter = field(default_factory=Counter)
+    organisations_answered: int = 0
+
+
+def meeting_page(*, access, meeting_id: int) -> MeetingPage | None:
+    """The meeting with its agenda and participants: 3 queries."""
+    meeting = (
+        meetings_visible(access=access)
+        .select_related("agenda_approved_by", "created_by")
+        .filter(pk=meeting_id)
+        .first()
+    )
+    if meeting is None:
+        return None
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting).select_related(
+            "presenter", "presenter_organisation"
+        )
+    )
+    participants = list(
+        Participant.objects.filter(meeting=meeting)
+        .select_related("user", "organisation", "delegate")
+        .order_by("organisation__acronym", "user__full_name", "user__email")
+    )
+    mine = next((p for p in participants if p.user_id == access.user_id), None)
+    answers = Counter(p.answer for p in participants)
+    organisations = {
+        p.organisation_id
+        for p in participants
+        if p.organisation_id
+        and p.answer in (Participant.Answer.ACCEPTED, Participant.Answer.DELEGATED)
+    }
+    return MeetingPage(meeting, items, participants, mine, answers, len(organisations))
+
+
+@dataclass
+class Cadence:
+    last: Meeting | None
+    next: Meeting | None
+    due: object  # date by which the next meeting should be held, or None
+    missed: bool
+
+
+def cadence(*, network: Network) -> Cadence:
+    """When the next regular meeting is due under the network's cadence, and whether it is
+    late: 2 queries."""
+    now = timezone.now()
+    plenary = Meeting.objects.filter(status=Meeting.Status.SCHEDULED).exclude(
+        kind=Meeting.Kind.WORKING_GROUP
+    )
+    last = plenary.filter(starts_at__lt=now).order_by("-starts_at").first()
+    upcoming = plenary.filter(starts_at__gte=now).order_by("starts_at").first()
+    days = CADENCE_DAYS.get(network.meeting_cadence, 92)
+    due = (last.starts_at + timedelta(days=days)) if last else None
+    missed = upcoming is None and due is not None and due < now
+    if upcoming is not None and due is not None and upcoming.starts_at > due:
+        missed = True
+    return Cadence(last, upcoming, due, missed)
+
+
+def waiting_for(*, access) -> dict:
+    """What waits for this person in this network: agendas to approve, invitations to answer."""
+    result = {"approve": [], "answer": []}
+    if access.can(Action.AGENDA_APPROVE):
+        result["approve"] = list(
+            Meeting.objects.filter(
+                agenda_status=Meeting.AgendaStatus.SUBMITTED, status=Meeting.Status.SCHEDULED
+            ).order_by("starts_at")[:10]
+        )
+    result["answer"] = list(
+        Meeting.objects.filter(
+            participants__user_id=access.user_id,
+            participants__answer=Participant.Answer.PENDING,
+            status=Meeting.Status.SCHEDULED,
+            ends_at__gte=timezone.now(),
+        ).order_by("starts_at")[:10]
+    )
+    return result
+
+
+def feed_meetings(*, user):
+    """Every meeting of the person, across the networks where they hold a role now."""
+    from networks.models import Membership
+
+    with scopes_disabled():
+        networks = Membership.objects.active().filter(user=user).values("network_id")
+        return list(
+            Meeting.objects.filter(
+                network_id__in=networks,
+                participants__user=user,
+                starts_at__gte=timezone.now() - timedelta(days=365),
+            )
+            .select_related("network")
+            .order_by("starts_at")
+        )
+
+
+def feed_for_token(token_hash: str) -> CalendarFeed | None:
+    return (
+        CalendarFeed.objects.filter(token_hash=token_hash, revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )

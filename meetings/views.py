@@ -1,0 +1,511 @@
+"""Meeting pages: the list, a meeting with its agenda and participants, the editors and the
+agenda's transitions. Every page enters the network and checks its action
+(NetworkPageMixin); a meeting the person may not see is the same 404 as a missing one.
+Times are shown and typed in the network's time zone."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from meetings import ics, selectors, services
+from meetings.forms import (
+    AgendaItemForm,
+    CancelForm,
+    InviteForm,
+    MeetingForm,
+    ReturnForm,
+    RsvpForm,
+)
+from meetings.models import AgendaItem, CalendarFeed, Meeting
+from networks.access import not_found
+from networks.mixins import NetworkPageMixin
+from networks.models import WorkingGroup
+from networks.roles import Action
+
+PAGE_SIZE = 25
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field when the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class MeetingPageMixin(NetworkPageMixin):
+    """A meeting page: times in the network's zone, and `self.meeting` when the URL names
+    one the person may see."""
+
+    def setup_meeting(self) -> Meeting:
+        meeting = (
+            selectors.meetings_visible(access=self.network_access)
+            .filter(pk=self.kwargs["meeting_id"])
+            .first()
+        )
+        if meeting is None:
+            raise not_found()
+        return meeting
+
+    def render_to_response(self, context, **kwargs):
+        with timezone.override(self.network.zone):
+            response = super().render_to_response(context, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+        return response
+
+    def meeting_url(self, meeting: Meeting) -> str:
+        return f"/n/{self.network.slug}/meetings/{meeting.pk}/"
+
+
+class MeetingListView(MeetingPageMixin, TemplateView):
+    required_action = Action.MEETINGS_VIEW
+    template_name = "meetings/list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        when = "past" if self.request.GET.get("when") == "past" else "upcoming"
+        kind = self.request.GET.get("kind", "")
+        if kind not in Meeting.Kind.values:
+            kind = ""
+        group = self.request.GET.get("working_group", "")
+        group_id = int(group) if group.isdigit() and len(group) < 18 else None
+        meetings = selectors.meeting_list(
+            access=self.network_access, when=when, kind=kind, working_group=group_id
+        )
+        context.update(
+            when=when,
+            kind=kind,
+            working_group=group_id,
+            kinds=Meeting.Kind.choices,
+            working_groups=list(WorkingGroup.objects.order_by("name").values_list("pk", "name")),
+            page=Paginator(meetings, PAGE_SIZE).get_page(self.request.GET.get("page")),
+            can_manage=self.network_access.can(Action.MEETINGS_MANAGE),
+            cadence=selectors.cadence(network=self.network),
+            pager_query=urlencode(
+                {
+                    key: value
+                    for key, value in {
+                        "when": when,
+                        "kind": kind,
+                        "working_group": group_id,
+                    }.items()
+                    if value
+                }
+            ),
+        )
+        return context
+
+
+class MeetingCreateView(MeetingPageMixin, FormView):
+    required_action = Action.MEETINGS_MANAGE
+    template_name = "meetings/form.html"
+    form_class = MeetingForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "time_zone": self.network.time_zone}
+
+    def post(self, request, *args, **kwargs):
+        with timezone.override(self.network.zone):
+            return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_schedule(
+                network=self.network,
+                by=self.request.user,
+                kind=data["kind"],
+                title=data["title"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                location=data["location"],
+                online_url=data["online_url"],
+                working_group=data["working_group"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The meeting is scheduled. Now write its agenda."))
+        return redirect(self.meeting_url(meeting))
+
+
+class MeetingDetailView(MeetingPageMixin, TemplateView):
+    required_action = Action.MEETINGS_VIEW
+    template_name = "meetings/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = selectors.meeting_page(
+            access=self.network_access, meeting_id=self.kwargs["meeting_id"]
+        )
+        if page is None:
+            raise not_found()
+        access = self.network_access
+        can_manage = access.can(Action.MEETINGS_MANAGE)
+        user_zone = getattr(self.request.user, "time_zone", "")
+        context.update(
+            page=page,
+            meeting=page.meeting,
+            can_manage=can_manage,
+            can_approve=access.can(Action.AGENDA_APPROVE),
+            can_invite=access.can(Action.MEETINGS_INVITE),
+            can_rsvp=access.can(Action.MEETING_RSVP) and page.mine is not None,
+            rsvp_form=kwargs.get("rsvp_form")
+            or RsvpForm(
+                participant=page.mine,
+                initial={"answer": page.mine.answer, "delegate": page.mine.delegate_id}
+                if page.mine
+                else None,
+            ),
+            return_form=ReturnForm(),
+            invite_form=InviteForm(meeting=page.meeting)
+            if access.can(Action.MEETINGS_INVITE)
+            else None,
+            user_zone=user_zone if user_zone and user_zone != self.network.time_zone else "",
+        )
+        return context
+
+
+class MeetingEditView(MeetingPageMixin, FormView):
+    """Two secretaries may edit at once: the form carries the version it started from, and a
+    save over a newer version is refused with everything typed kept in the form."""
+
+    required_action = Action.MEETINGS_MANAGE
+    template_name = "meetings/form.html"
+    form_class = MeetingForm
+
+    def get_form_kwargs(self):
+        self.meeting = self.setup_meeting()
+        kwargs = {**super().get_form_kwargs(), "time_zone": self.network.time_zone}
+        if self.request.method == "GET":
+            meeting = self.meeting
+            with timezone.override(self.network.zone):
+                kwargs["initial"] = {
+                    "kind": meeting.kind,
+                    "title": meeting.title,
+                    "working_group": meeting.working_group_id,
+                    "starts_at": timezone.localtime(meeting.starts_at),
+                    "ends_at": timezone.localtime(meeting.ends_at),
+                    "location": meeting.location,
+                    "online_url": meeting.online_url,
+                    "version": meeting.version,
+                }
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "meeting": self.meeting}
+
+    def post(self, request, *args, **kwargs):
+        with timezone.override(self.network.zone):
+            return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        if data.get("version") is None:
+            form.add_error(None, _("The form is incomplete: open the meeting again and retry."))
+            return self.form_invalid(form)
+        try:
+            services.meeting_update(
+                meeting=self.meeting,
+                by=self.request.user,
+                version=data["version"],
+                kind=data["kind"],
+                title=data["title"],
+                working_group=data["working_group"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                location=data["location"],
+                online_url=data["online_url"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The meeting is saved."))
+        return redirect(self.meeting_url(self.meeting))
+
+
+class MeetingCancelView(MeetingPageMixin, FormView):
+    required_action = Action.MEETINGS_MANAGE
+    template_name = "meetings/cancel.html"
+    form_class = CancelForm
+
+    def get_form_kwargs(self):
+        self.meeting = self.setup_meeting()
+        return super().get_form_kwargs()
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "meeting": self.meeting}
+
+    def form_valid(self, form):
+        try:
+            services.meeting_cancel(
+                meeting=self.meeting, by=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The meeting is cancelled."))
+        return redirect(self.meeting_url(self.meeting))
+
+
+class AgendaItemFormView(MeetingPageMixin, FormView):
+    required_action = Action.MEETINGS_MANAGE
+    template_name = "meetings/item_form.html"
+    form_class = AgendaItemForm
+
+    def get_form_kwargs(self):
+        self.meeting = self.setup_meeting()
+        self.item = None
+        if "item_id" in self.kwargs:
+            self.item = AgendaItem.objects.filter(
+                meeting=self.meeting, pk=self.kwargs["item_id"]
+            ).first()
+            if self.item is None:
+                raise not_found()
+        kwargs = super().get_form_kwargs()
+        if self.item is not None and self.request.method == "GET":
+            kwargs["initial"] = {
+                "title": self.item.title,
+                "description": self.item.description,
+                "presenter_organisation": self.item.presenter_organisation_id,
+                "presenter": self.item.presenter_id,
+                "duration_minutes": self.item.duration_minutes,
+            }
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "meeting": self.meeting, "item": self.item}
+
+    def form_valid(self, form):
+        try:
+            services.agenda_item_save(
+                meeting=self.meeting, by=self.request.user, item=self.item, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The agenda item is saved."))
+        return redirect(self.meeting_url(self.meeting) + "#agenda")
+
+
+class AgendaItemActionView(MeetingPageMixin, View):
+    """POST: delete an item, or move it up or down."""
+
+    required_action = Action.MEETINGS_MANAGE
+    action = ""
+
+    def post(self, request, network, meeting_id, item_id):
+        meeting = self.setup_meeting()
+        item = (
+            AgendaItem.objects.filter(meeting=meeting, pk=item_id).select_related("meeting").first()
+        )
+        if item is None:
+            raise not_found()
+        try:
+            if self.action == "delete":
+                services.agenda_item_delete(item=item, by=request.user)
+                messages.success(request, _("The agenda item is deleted."))
+            else:
+                services.agenda_item_move(item=item, by=request.user, up=self.action == "up")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(self.meeting_url(meeting) + "#agenda")
+
+
+class AgendaTransitionView(MeetingPageMixin, View):
+    """POST: one step of the agenda's life. Each subclass names its action and service."""
+
+    service = None
+    success = ""
+
+    def post(self, request, network, meeting_id):
+        meeting = self.setup_meeting()
+        try:
+            self.run(meeting)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, self.success_message())
+        return redirect(self.meeting_url(meeting) + "#agenda")
+
+    def run(self, meeting):
+        type(self).service(meeting=meeting, by=self.request.user)
+
+    def success_message(self) -> str:
+        return str(self.success)
+
+
+class AgendaSubmitView(AgendaTransitionView):
+    required_action = Action.MEETINGS_MANAGE
+    service = staticmethod(services.agenda_submit)
+
+    def success_message(self):
+        return _("The agenda is submitted to the co-chairs.")
+
+
+class AgendaApproveView(AgendaTransitionView):
+    required_action = Action.AGENDA_APPROVE
+    service = staticmethod(services.agenda_approve)
+
+    def success_message(self):
+        return _("You approved the agenda. The secretariat can circulate it now.")
+
+
+class AgendaReturnView(AgendaTransitionView):
+    required_action = Action.AGENDA_APPROVE
+
+    def run(self, meeting):
+        form = ReturnForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Say what should change."))
+        services.agenda_return(
+            meeting=meeting, by=self.request.user, comment=form.cleaned_data["comment"]
+        )
+
+    def success_message(self):
+        return _("The agenda is back with the secretariat, with your comment.")
+
+
+class AgendaReopenView(AgendaTransitionView):
+    required_action = Action.MEETINGS_MANAGE
+    service = staticmethod(services.agenda_reopen)
+
+    def success_message(self):
+        return _("The agenda is a draft again; it needs a co-chair's approval before it goes out.")
+
+
+class AgendaCirculateView(AgendaTransitionView):
+    required_action = Action.MEETINGS_MANAGE
+    service = staticmethod(services.agenda_circulate)
+
+    def success_message(self):
+        return _("The agenda is on its way to every participant, with the calendar invitation.")
+
+
+class RsvpView(MeetingPageMixin, View):
+    required_action = Action.MEETING_RSVP
+
+    def post(self, request, network, meeting_id):
+        meeting = self.setup_meeting()
+        mine = meeting.participants.filter(user=request.user).first()
+        if mine is None:
+            raise not_found()
+        form = RsvpForm(request.POST, participant=mine)
+        try:
+            if not form.is_valid():
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
+            services.rsvp(
+                meeting=meeting,
+                user=request.user,
+                answer=form.cleaned_data["answer"],
+                delegate=form.cleaned_data.get("delegate"),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your answer is saved."))
+        return redirect(self.meeting_url(meeting) + "#rsvp")
+
+
+class ParticipantInviteView(MeetingPageMixin, View):
+    required_action = Action.MEETINGS_INVITE
+
+    def post(self, request, network, meeting_id):
+        meeting = self.setup_meeting()
+        form = InviteForm(request.POST, meeting=meeting)
+        if not form.is_valid():
+            messages.error(request, _("Choose a person of this network who is not yet invited."))
+        else:
+            try:
+                services.participant_invite(
+                    meeting=meeting, by=request.user, user=form.cleaned_data["user"]
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The person is invited."))
+        return redirect(self.meeting_url(meeting) + "#participants")
+
+
+class AgendaPdfView(MeetingPageMixin, View):
+    required_action = Action.MEETINGS_VIEW
+
+    def get(self, request, network, meeting_id):
+        meeting = self.setup_meeting()
+        response = HttpResponse(services.agenda_pdf(meeting), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="agenda-{meeting.pk}.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class MeetingIcsView(MeetingPageMixin, View):
+    """The meeting for one's calendar (METHOD:PUBLISH: adding it, not answering)."""
+
+    required_action = Action.MEETINGS_VIEW
+
+    def get(self, request, network, meeting_id):
+        meeting = self.setup_meeting()
+        meeting.network = self.network
+        response = HttpResponse(
+            ics.feed([meeting], name=meeting.title), content_type="text/calendar; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class CalendarSubscriptionView(LoginRequiredMixin, TemplateView):
+    """The person's calendar subscription: a secret link to every meeting of theirs, across
+    networks. Making a new link ends the old one; the link is shown once."""
+
+    template_name = "meetings/calendar.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["active"] = CalendarFeed.objects.filter(
+            user=self.request.user, revoked_at__isnull=True
+        ).first()
+        context["new_link"] = self.request.session.pop("calendar_feed_link", "")
+        return context
+
+    def post(self, request):
+        if request.POST.get("action") == "revoke":
+            services.calendar_feed_revoke(user=request.user)
+            messages.success(request, _("The calendar link no longer works."))
+        else:
+            token = services.calendar_feed_create(user=request.user)
+            request.session["calendar_feed_link"] = request.build_absolute_uri(
+                reverse("calendar-feed", kwargs={"token": token})
+            )
+            messages.success(
+                request, _("Your new calendar link is ready; any earlier one has stopped working.")
+            )
+        return redirect("calendar-subscription")
+
+
+def calendar_feed(request, token: str):
+    """The subscription itself, for calendar apps: no sign-in, the secret is the key. An
+    unknown or revoked link is a plain 404."""
+    if len(token) > 100:
+        raise not_found()
+    feed = selectors.feed_for_token(services.hash_feed_token(token))
+    if feed is None or not feed.user.is_active:
+        raise not_found()
+    body = ics.feed(selectors.feed_meetings(user=feed.user), name=_("My meetings"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response
