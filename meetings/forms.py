@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Meeting, Participant
+from meetings.models import Attendance, Meeting, Participant
 from networks.models import Membership, Organisation, Participation, WorkingGroup
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -162,3 +162,110 @@ class InviteForm(forms.Form):
                 pk__in=Participant.objects.filter(meeting=meeting).values("user_id")
             )
         self.fields["user"].queryset = people
+
+
+# Minutes ----------------------------------------------------------------------------------
+
+
+class AttendanceForm(forms.Form):
+    """One choice per person on the attendance list."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, rows=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = list(rows)
+        for row in self.rows:
+            organisation = (
+                row.organisation.acronym or row.organisation.name if row.organisation else ""
+            )
+            name = row.user.get_full_name() or row.user.email
+            self.fields[f"status_{row.user_id}"] = forms.ChoiceField(
+                label=f"{name} ({organisation})" if organisation else name,
+                choices=Attendance.Status.choices,
+                initial=row.status,
+            )
+
+    def statuses(self) -> dict[int, str]:
+        return {row.user_id: self.cleaned_data[f"status_{row.user_id}"] for row in self.rows}
+
+
+class MinutesItemForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    summary = forms.CharField(
+        label=_("Summary of the discussion"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    decisions = forms.CharField(
+        label=_("Decisions taken"),
+        required=False,
+        max_length=10000,
+        help_text=_("One decision per line."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ActionPointForm(forms.Form):
+    text = forms.CharField(label=_("Action"), max_length=500, required=False)
+    owner_organisation = forms.ModelChoiceField(
+        label=_("Owner organisation"), queryset=Organisation.objects.none(), required=False
+    )
+    due_date = forms.DateField(
+        label=_("Due date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Give a date, e.g. 2026-12-31.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        taking_part = Participation.objects.active().values("organisation_id")
+        self.fields["owner_organisation"].queryset = Organisation.objects.filter(
+            pk__in=taking_part
+        ).order_by("acronym", "name")
+
+    def clean(self):
+        data = super().clean()
+        filled = [data.get("text"), data.get("owner_organisation"), data.get("due_date")]
+        if any(filled) and not all(filled):
+            raise forms.ValidationError(
+                _("An action point needs the action, its owner organisation and a due date.")
+            )
+        return data
+
+
+ActionPointFormSet = forms.formset_factory(ActionPointForm, extra=2, max_num=30, validate_max=True)
+
+
+class MinutesSubmitForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    comment_deadline = forms.DateTimeField(
+        label=_("Attendees may comment until"),
+        required=False,
+        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
+        widget=LocalDateTimeInput(),
+        help_text=_("Optional. Leave empty to send the minutes straight to the co-chairs."),
+        error_messages={"invalid": _("Give a date and time, e.g. 2026-09-15 10:00.")},
+    )
+
+
+class MinutesApproveForm(forms.Form):
+    content_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class MinutesReturnForm(forms.Form):
+    note = forms.CharField(
+        label=_("What should change"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class MinutesCommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class MinutesCorrectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=500)

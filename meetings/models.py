@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from networks.scoping import NetworkOwned
+from networks.scoping import NetworkOwned, NetworkScopedManager
 
 
 class Meeting(NetworkOwned):
@@ -197,3 +197,201 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.created_at:%Y-%m-%d}"
+
+
+# Minutes ----------------------------------------------------------------------------------
+
+
+class FrozenError(Exception):
+    """An approved version of the minutes was about to change."""
+
+
+class Minutes(NetworkOwned):
+    """The minutes of one meeting: a draft the secretariat edits, and the versions it
+    submitted. Draft → submitted (optionally open for attendees' comments until a deadline)
+    → approved under the network's rule → circulated; a co-chair may return the draft. An
+    approved version never changes: a correction is a new version with a reason."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Awaiting the co-chairs' approval")
+        APPROVED = "approved", _("Approved")
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    # Bumped by every saved change of the draft; a form based on an older value is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    comment_deadline = models.DateTimeField(_("comments until"), null=True, blank=True)
+    returned_note = models.TextField(_("co-chair's comment"), blank=True)
+    correction_reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self) -> str:
+        return str(self.meeting)
+
+
+class Attendance(NetworkOwned):
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        EXCUSED = "excused", _("Excused")
+        ABSENT = "absent", _("Absent")
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="attendance")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "networks.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("attendance"), max_length=8, choices=Status.choices, default=Status.ABSENT
+    )
+
+    class Meta:
+        ordering = ["organisation__acronym", "user__full_name", "user__email"]
+        verbose_name = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "user"], name="one_attendance_per_person")
+        ]
+
+
+class MinutesItem(NetworkOwned):
+    """What was said and decided on one agenda item."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="items")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary of the discussion"), blank=True)
+    decisions = models.TextField(
+        _("decisions taken"), blank=True, help_text=_("One decision per line.")
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("minutes item")
+
+    def decision_lines(self) -> list[str]:
+        return [line.strip() for line in self.decisions.splitlines() if line.strip()]
+
+
+class MinutesActionPoint(NetworkOwned):
+    item = models.ForeignKey(MinutesItem, on_delete=models.CASCADE, related_name="action_points")
+    position = models.PositiveIntegerField(default=0)
+    text = models.CharField(_("action"), max_length=500)
+    owner_organisation = models.ForeignKey(
+        "networks.Organisation",
+        verbose_name=_("owner organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due_date = models.DateField(_("due date"))
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("action point")
+
+
+class FrozenWhenApprovedQuerySet(models.QuerySet):
+    """`update()` and `delete()` refuse to touch an approved version."""
+
+    def update(self, **kwargs):
+        if self.filter(approved_at__isnull=False).exists():
+            raise FrozenError("An approved version of the minutes cannot change.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(approved_at__isnull=False).exists():
+            raise FrozenError("An approved version of the minutes cannot be deleted.")
+        return super().delete()
+
+
+class MinutesVersion(NetworkOwned):
+    """What the secretariat submitted, as it was: the content, its PDF and the SHA-256 of
+    both. Once approved it is frozen — saving, updating or deleting it raises FrozenError,
+    whether through a form, the API or the admin."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    content = models.JSONField()
+    pdf = models.BinaryField()
+    content_sha256 = models.CharField(max_length=64)
+    pdf_sha256 = models.CharField(max_length=64)
+    reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+    approved_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    return_note = models.TextField(blank=True)
+
+    objects = NetworkScopedManager.from_queryset(FrozenWhenApprovedQuerySet)()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("version of the minutes")
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "number"], name="one_number_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} v{self.number}"
+
+    def _stored_is_approved(self) -> bool:
+        stored = type(self).objects.filter(pk=self.pk, approved_at__isnull=False)
+        return self.pk is not None and stored.exists()
+
+    def save(self, *args, **kwargs):
+        if self._stored_is_approved():
+            raise FrozenError("An approved version of the minutes cannot change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._stored_is_approved():
+            raise FrozenError("An approved version of the minutes cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+
+class MinutesApproval(NetworkOwned):
+    """One co-chair's approval of one version: who, when (UTC) and the hash they approved."""
+
+    version = models.ForeignKey(MinutesVersion, on_delete=models.PROTECT, related_name="approvals")
+    co_chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField()
+    content_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["approved_at"]
+        verbose_name = _("approval")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "co_chair"], name="one_approval_per_co_chair"
+            )
+        ]
+
+
+class MinutesComment(NetworkOwned):
+    """An attendee's comment on a submitted version, during the comment period; seen by the
+    secretariat and the co-chairs."""
+
+    version = models.ForeignKey(MinutesVersion, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment on the minutes")

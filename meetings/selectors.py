@@ -61,6 +61,7 @@ class MeetingPage:
     mine: Participant | None
     answers: Counter = field(default_factory=Counter)
     organisations_answered: int = 0
+    minutes_status: str = ""
 
 
 def meeting_page(*, access, meeting_id: int) -> MeetingPage | None:
@@ -91,7 +92,11 @@ def meeting_page(*, access, meeting_id: int) -> MeetingPage | None:
         if p.organisation_id
         and p.answer in (Participant.Answer.ACCEPTED, Participant.Answer.DELEGATED)
     }
-    return MeetingPage(meeting, items, participants, mine, answers, len(organisations))
+    from meetings.models import Minutes
+
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    status = str(minutes.get_status_display()) if minutes else ""
+    return MeetingPage(meeting, items, participants, mine, answers, len(organisations), status)
 
 
 @dataclass
@@ -121,12 +126,25 @@ def cadence(*, network: Network) -> Cadence:
 
 def waiting_for(*, access) -> dict:
     """What waits for this person in this network: agendas to approve, invitations to answer."""
-    result = {"approve": [], "answer": []}
+    from meetings.models import Minutes, MinutesApproval
+
+    result = {"approve": [], "answer": [], "minutes": []}
     if access.can(Action.AGENDA_APPROVE):
         result["approve"] = list(
             Meeting.objects.filter(
                 agenda_status=Meeting.AgendaStatus.SUBMITTED, status=Meeting.Status.SCHEDULED
             ).order_by("starts_at")[:10]
+        )
+    if access.can(Action.MINUTES_APPROVE):
+        approved_by_me = MinutesApproval.objects.filter(
+            co_chair_id=access.user_id,
+            version__approved_at__isnull=True,
+            version__returned_at__isnull=True,
+        ).values("version__minutes__meeting_id")
+        result["minutes"] = list(
+            Meeting.objects.filter(minutes__status=Minutes.Status.SUBMITTED)
+            .exclude(pk__in=approved_by_me)
+            .order_by("starts_at")[:10]
         )
     result["answer"] = list(
         Meeting.objects.filter(
@@ -162,3 +180,50 @@ def feed_for_token(token_hash: str) -> CalendarFeed | None:
         .select_related("user")
         .first()
     )
+
+
+@dataclass
+class MinutesPage:
+    minutes: object  # Minutes | None
+    approved: object  # the latest approved MinutesVersion, or None
+    pending: object  # the submitted version awaiting approval, or None
+    versions: list
+    approvals: dict  # version id → [MinutesApproval]
+    comments: list
+    draft: dict | None  # the draft's content, for those who may read drafts
+    attendee: bool
+
+
+def minutes_page(*, access, meeting, can_read_drafts: bool) -> MinutesPage:
+    """The minutes of a meeting as this person may see them: a fixed number of queries."""
+    from meetings.models import Attendance, Minutes, MinutesApproval, MinutesComment, MinutesVersion
+
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is None:
+        return MinutesPage(None, None, None, [], {}, [], None, False)
+    versions = list(
+        MinutesVersion.objects.filter(minutes=minutes)
+        .defer("pdf")
+        .select_related("submitted_by", "returned_by")
+        .order_by("-number")
+    )
+    approvals: dict = {}
+    for approval in MinutesApproval.objects.filter(version__minutes=minutes).select_related(
+        "co_chair"
+    ):
+        approvals.setdefault(approval.version_id, []).append(approval)
+    approved = next((v for v in versions if v.approved_at), None)
+    pending = None
+    if minutes.status == Minutes.Status.SUBMITTED:
+        pending = next((v for v in versions if not v.approved_at and not v.returned_at), None)
+    attendee = Attendance.objects.filter(minutes=minutes, user_id=access.user_id).exists()
+    comments = []
+    if pending is not None and can_read_drafts:
+        comments = list(MinutesComment.objects.filter(version=pending).select_related("author"))
+    draft = None
+    if can_read_drafts and minutes.status == Minutes.Status.DRAFT:
+        from meetings.services import minutes_content
+
+        minutes.meeting = meeting
+        draft = minutes_content(minutes)
+    return MinutesPage(minutes, approved, pending, versions, approvals, comments, draft, attendee)

@@ -9,20 +9,39 @@ nothing.
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from circulation.models import Circulation
 from circulation.services import File, Recipient, circulation_create
 from meetings import ics
-from meetings.models import AgendaItem, CalendarFeed, Meeting, Participant
-from networks.models import Membership, Network, WorkingGroupMember
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    CalendarFeed,
+    Meeting,
+    Minutes,
+    MinutesActionPoint,
+    MinutesApproval,
+    MinutesComment,
+    MinutesItem,
+    MinutesVersion,
+    Participant,
+)
+from networks.models import (
+    Membership,
+    Network,
+    Organisation,
+    Participation,
+    WorkingGroupMember,
+)
 from networks.pdf import render_pdf
 from networks.roles import Role
 from networks.scoping import network_scope
@@ -494,4 +513,413 @@ def calendar_feed_create(*, user) -> str:
 def calendar_feed_revoke(*, user) -> int:
     return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
+    )
+
+
+# Minutes ----------------------------------------------------------------------------------
+
+
+def _locked_minutes(minutes: Minutes) -> Minutes:
+    return Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
+
+
+def _check_version(minutes: Minutes, version: int | None) -> None:
+    if version is not None and minutes.version != version:
+        raise ValidationError(
+            _(
+                "Someone else changed these minutes while you were editing them. Your text "
+                "is still in the form: compare it with the minutes and save again."
+            ),
+            code="stale",
+        )
+
+
+def _require_minutes_draft(minutes: Minutes) -> None:
+    if minutes.status != Minutes.Status.DRAFT:
+        raise ValidationError(
+            _("The minutes are %(status)s: they can no longer be edited.")
+            % {"status": minutes.get_status_display().lower()}
+        )
+
+
+def _touch(minutes: Minutes) -> None:
+    minutes.version += 1
+    minutes.save(update_fields=["version", "updated_at"])
+
+
+def minutes_start(*, meeting: Meeting, by) -> Minutes:
+    """Secretariat: the draft minutes, with one attendance row per participant (present
+    when they said they attend) and one item per agenda item."""
+    with transaction.atomic():
+        locked = _locked(meeting)
+        if locked.is_cancelled:
+            raise ValidationError(_("This meeting is cancelled; it has no minutes."))
+        if Minutes.objects.filter(meeting=locked).exists():
+            raise ValidationError(_("The minutes of this meeting are already started."))
+        if locked.starts_at > timezone.now():
+            raise ValidationError(_("The minutes can be written once the meeting has started."))
+        minutes = Minutes.objects.create(network=locked.network, meeting=locked)
+        participants = Participant.objects.filter(meeting=locked)
+        Attendance.objects.bulk_create(
+            Attendance(
+                network=locked.network,
+                minutes=minutes,
+                user_id=participant.user_id,
+                organisation_id=participant.organisation_id,
+                status=Attendance.Status.PRESENT
+                if participant.answer == Participant.Answer.ACCEPTED
+                else Attendance.Status.EXCUSED
+                if participant.answer in (Participant.Answer.DECLINED, Participant.Answer.DELEGATED)
+                else Attendance.Status.ABSENT,
+            )
+            for participant in participants
+        )
+        MinutesItem.objects.bulk_create(
+            MinutesItem(
+                network=locked.network,
+                minutes=minutes,
+                agenda_item=item,
+                position=position,
+                title=item.title,
+            )
+            for position, item in enumerate(_items(locked), start=1)
+        )
+    return minutes
+
+
+def attendance_save(*, minutes: Minutes, by, version: int | None, statuses: dict[int, str]):
+    """Secretariat: who was present, excused or absent ({user id: status})."""
+    if any(status not in Attendance.Status.values for status in statuses.values()):
+        raise ValidationError(_("Choose present, excused or absent for each person."))
+    with transaction.atomic():
+        locked = _locked_minutes(minutes)
+        _require_minutes_draft(locked)
+        _check_version(locked, version)
+        rows = {row.user_id: row for row in Attendance.objects.filter(minutes=locked)}
+        unknown = set(statuses) - set(rows)
+        if unknown:
+            raise ValidationError(_("Some of these people are not on the attendance list."))
+        changed = [
+            rows[user_id] for user_id, status in statuses.items() if rows[user_id].status != status
+        ]
+        for row in changed:
+            row.status = statuses[row.user_id]
+        Attendance.objects.bulk_update(changed, ["status"])
+        _touch(locked)
+    return locked
+
+
+def minutes_item_save(
+    *,
+    item: MinutesItem,
+    by,
+    version: int | None,
+    summary: str,
+    decisions: str,
+    action_points: list[dict],
+) -> MinutesItem:
+    """Secretariat: one item's summary, decisions (one per line) and action points
+    ([{"text", "owner_organisation", "due_date"}], replacing the item's earlier ones)."""
+    for point in action_points:
+        if not str(point.get("text", "")).strip():
+            raise ValidationError(_("Describe each action point."))
+        if point.get("owner_organisation") is None or point.get("due_date") is None:
+            raise ValidationError(_("Give each action point an owner organisation and a due date."))
+    with transaction.atomic():
+        locked = _locked_minutes(item.minutes)
+        _require_minutes_draft(locked)
+        _check_version(locked, version)
+        item.summary = summary.strip()
+        item.decisions = "\n".join(line.strip() for line in decisions.splitlines() if line.strip())
+        item.save(update_fields=["summary", "decisions"])
+        MinutesActionPoint.objects.filter(item=item).delete()
+        MinutesActionPoint.objects.bulk_create(
+            MinutesActionPoint(
+                network=locked.network,
+                item=item,
+                position=position,
+                text=point["text"].strip(),
+                owner_organisation=point["owner_organisation"],
+                due_date=point["due_date"],
+            )
+            for position, point in enumerate(action_points, start=1)
+        )
+        _touch(locked)
+    return item
+
+
+def minutes_content(minutes: Minutes) -> dict:
+    """The draft as a plain, ordered record: what a version stores and its hash covers."""
+    meeting = minutes.meeting
+    network = meeting.network
+    attendance = list(
+        Attendance.objects.filter(minutes=minutes).select_related("user", "organisation")
+    )
+    members = set(
+        Participation.objects.active()
+        .filter(type=Participation.Type.MEMBER)
+        .values_list("organisation_id", flat=True)
+    )
+    present = {row.organisation_id for row in attendance if row.status == Attendance.Status.PRESENT}
+    items = list(
+        MinutesItem.objects.filter(minutes=minutes).prefetch_related(
+            Prefetch(
+                "action_points",
+                queryset=MinutesActionPoint.objects.select_related("owner_organisation"),
+            )
+        )
+    )
+    return {
+        "meeting": {
+            "title": meeting.title,
+            "kind": meeting.kind,
+            "starts_at": meeting.starts_at.isoformat(),
+            "ends_at": meeting.ends_at.isoformat(),
+            "time_zone": network.time_zone,
+            "location": meeting.location,
+            "online_url": meeting.online_url,
+        },
+        "attendance": [
+            {
+                "email": row.user.email,
+                "name": row.user.get_full_name(),
+                "organisation": row.organisation.display_name if row.organisation else "",
+                "status": row.status,
+            }
+            for row in attendance
+        ],
+        "representation": {
+            "member_organisations": len(members),
+            "represented": len(members & present),
+            "missing": sorted(
+                org.display_name for org in Organisation.objects.filter(pk__in=members - present)
+            ),
+        },
+        "items": [
+            {
+                "title": item.title,
+                "summary": item.summary,
+                "decisions": item.decision_lines(),
+                "action_points": [
+                    {
+                        "text": point.text,
+                        "owner": point.owner_organisation.display_name,
+                        "due_date": point.due_date.isoformat(),
+                    }
+                    for point in item.action_points.all()
+                ],
+            }
+            for item in items
+        ],
+        "correction_reason": minutes.correction_reason,
+    }
+
+
+def content_hash(content: dict) -> str:
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def minutes_pdf(meeting: Meeting, content: dict, number: int) -> bytes:
+    network = meeting.network
+    language = (network.languages or [settings.LANGUAGE_CODE])[0]
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        return render_pdf(
+            "meetings/minutes_pdf.html",
+            {
+                "network": network,
+                "meeting": meeting,
+                "content": content,
+                "number": number,
+                "starts": timezone.localtime(meeting.starts_at, network.zone),
+                "ends": timezone.localtime(meeting.ends_at, network.zone),
+                "statuses": dict(Attendance.Status.choices),
+            },
+        )
+
+
+def minutes_submit(
+    *, minutes: Minutes, by, version: int | None = None, comment_deadline=None
+) -> MinutesVersion:
+    """Secretariat: the draft becomes a version — content, PDF and their hashes — for the
+    co-chairs to approve; with a deadline, attendees may comment until then."""
+    with transaction.atomic():
+        locked = _locked_minutes(minutes)
+        _require_minutes_draft(locked)
+        _check_version(locked, version)
+        content = minutes_content(locked)
+        if not any(item["summary"] or item["decisions"] for item in content["items"]):
+            raise ValidationError(
+                _("The minutes are empty: write what was discussed or decided first.")
+            )
+        if comment_deadline is not None and comment_deadline <= timezone.now():
+            raise ValidationError({"comment_deadline": _("Give a deadline in the future.")})
+        previous = MinutesVersion.objects.filter(minutes=locked).order_by("-number").first()
+        if (
+            previous is not None
+            and previous.approved_at is not None
+            and not locked.correction_reason
+        ):
+            raise ValidationError(_("Give the reason for the correction."))
+        number = (previous.number if previous else 0) + 1
+        pdf = minutes_pdf(locked.meeting, content, number)
+        submitted = MinutesVersion.objects.create(
+            network=locked.network,
+            minutes=locked,
+            number=number,
+            content=content,
+            pdf=pdf,
+            content_sha256=content_hash(content),
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            reason=locked.correction_reason,
+            submitted_by=by,
+            submitted_at=timezone.now(),
+        )
+        locked.status = Minutes.Status.SUBMITTED
+        locked.comment_deadline = comment_deadline
+        locked.returned_note = ""
+        locked.version += 1
+        locked.save()
+    return submitted
+
+
+def _pending_version(minutes: Minutes) -> MinutesVersion:
+    if minutes.status != Minutes.Status.SUBMITTED:
+        raise ValidationError(_("Only submitted minutes can be approved or returned."))
+    return (
+        MinutesVersion.objects.select_for_update()
+        .filter(minutes=minutes, approved_at__isnull=True, returned_at__isnull=True)
+        .order_by("-number")
+        .first()
+    )
+
+
+def _co_chairs_now() -> set[int]:
+    return set(
+        Membership.objects.active().filter(role=Role.CO_CHAIR).values_list("user_id", flat=True)
+    )
+
+
+def minutes_approve(*, minutes: Minutes, by, content_sha256: str) -> MinutesVersion:
+    """A co-chair approves the submitted version whose hash they saw. Under the network's
+    rule (every co-chair, or any one) the last approval freezes it and circulates it."""
+    with transaction.atomic():
+        locked = _locked_minutes(minutes)
+        pending = _pending_version(locked)
+        if pending is None:
+            raise ValidationError(_("Only submitted minutes can be approved or returned."))
+        if content_sha256 != pending.content_sha256:
+            raise ValidationError(
+                _(
+                    "These minutes changed since you opened them: read the current version "
+                    "and approve again."
+                )
+            )
+        if MinutesApproval.objects.filter(version=pending, co_chair=by).exists():
+            raise ValidationError(_("You have already approved this version."))
+        now = timezone.now()
+        MinutesApproval.objects.create(
+            network=locked.network,
+            version=pending,
+            co_chair=by,
+            approved_at=now,
+            content_sha256=pending.content_sha256,
+        )
+        approved_by = set(
+            MinutesApproval.objects.filter(version=pending).values_list("co_chair_id", flat=True)
+        )
+        rule = locked.network.minutes_approval_rule
+        done = rule == Network.ApprovalRule.ANY_CO_CHAIR or _co_chairs_now() <= approved_by
+        if done:
+            pending.approved_at = now
+            pending.save(update_fields=["approved_at"])
+            locked.status = Minutes.Status.APPROVED
+            locked.correction_reason = ""
+            locked.comment_deadline = None
+            locked.version += 1
+            locked.save()
+            _circulate_minutes(locked, pending, by=by)
+    return pending
+
+
+def minutes_return(*, minutes: Minutes, by, note: str) -> Minutes:
+    """A co-chair sends the submitted minutes back to the secretariat with comments."""
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Say what should change.")})
+    with transaction.atomic():
+        locked = _locked_minutes(minutes)
+        pending = _pending_version(locked)
+        if pending is None:
+            raise ValidationError(_("Only submitted minutes can be approved or returned."))
+        pending.returned_at = timezone.now()
+        pending.returned_by = by
+        pending.return_note = note
+        pending.save(update_fields=["returned_at", "returned_by", "return_note"])
+        locked.status = Minutes.Status.DRAFT
+        locked.returned_note = note
+        locked.comment_deadline = None
+        locked.version += 1
+        locked.save()
+    return locked
+
+
+def minutes_comment(*, minutes: Minutes, by, text: str) -> MinutesComment:
+    """An attendee comments on the submitted version until the comment deadline."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write your comment.")})
+    with transaction.atomic():
+        locked = _locked_minutes(minutes)
+        if locked.status != Minutes.Status.SUBMITTED or locked.comment_deadline is None:
+            raise ValidationError(_("These minutes are not open for comments."))
+        if locked.comment_deadline <= timezone.now():
+            raise ValidationError(_("The comment period has ended."))
+        if not Attendance.objects.filter(minutes=locked, user=by).exists():
+            raise ValidationError(_("Only the meeting's participants comment on its minutes."))
+        pending = _pending_version(locked)
+        return MinutesComment.objects.create(
+            network=locked.network, version=pending, author=by, text=text[:5000]
+        )
+
+
+def minutes_correct(*, minutes: Minutes, by, reason: str) -> Minutes:
+    """Secretariat: approved minutes become a draft again for a correction; the approved
+    version stays as it is, and the correction is a new version that needs approval."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the correction.")})
+    with transaction.atomic():
+        locked = _locked_minutes(minutes)
+        if locked.status != Minutes.Status.APPROVED:
+            raise ValidationError(_("Only approved minutes are corrected; edit the draft instead."))
+        locked.status = Minutes.Status.DRAFT
+        locked.correction_reason = reason[:500]
+        locked.version += 1
+        locked.save()
+    return locked
+
+
+def _circulate_minutes(minutes: Minutes, version: MinutesVersion, *, by) -> Circulation:
+    meeting = minutes.meeting
+    network = meeting.network
+    participants = list(
+        Participant.objects.filter(meeting=meeting).select_related("user").order_by("pk")
+    )
+    return circulation_create(
+        network=network,
+        kind=Circulation.Kind.MINUTES,
+        sender=by,
+        recipients=[Recipient.of(participant.user) for participant in participants],
+        template="minutes",
+        context={
+            "meeting": meeting,
+            "version": version,
+            "correction": version.number > 1 and bool(version.reason),
+            "starts": timezone.localtime(meeting.starts_at, network.zone),
+        },
+        about=version,
+        link=f"/n/{network.slug}/meetings/{meeting.pk}/minutes/",
     )

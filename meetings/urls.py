@@ -48,4 +48,42 @@ urlpatterns = [
         views.AgendaCirculateView.as_view(),
         name="agenda-circulate",
     ),
+    path("<id:meeting_id>/minutes/", views.MinutesView.as_view(), name="minutes"),
+    path("<id:meeting_id>/minutes/start/", views.MinutesStartView.as_view(), name="minutes-start"),
+    path(
+        "<id:meeting_id>/minutes/attendance/",
+        views.AttendanceView.as_view(),
+        name="minutes-attendance",
+    ),
+    path(
+        "<id:meeting_id>/minutes/items/<id:minutes_item_id>/",
+        views.MinutesItemView.as_view(),
+        name="minutes-item",
+    ),
+    path(
+        "<id:meeting_id>/minutes/submit/", views.MinutesSubmitView.as_view(), name="minutes-submit"
+    ),
+    path(
+        "<id:meeting_id>/minutes/approve/",
+        views.MinutesApproveView.as_view(),
+        name="minutes-approve",
+    ),
+    path(
+        "<id:meeting_id>/minutes/return/", views.MinutesReturnView.as_view(), name="minutes-return"
+    ),
+    path(
+        "<id:meeting_id>/minutes/comment/",
+        views.MinutesCommentView.as_view(),
+        name="minutes-comment",
+    ),
+    path(
+        "<id:meeting_id>/minutes/correct/",
+        views.MinutesCorrectView.as_view(),
+        name="minutes-correct",
+    ),
+    path(
+        "<id:meeting_id>/minutes/v<id:number>.pdf",
+        views.MinutesPdfView.as_view(),
+        name="minutes-pdf",
+    ),
 ]

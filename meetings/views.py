@@ -21,14 +21,30 @@ from django.views.generic import FormView, TemplateView
 
 from meetings import ics, selectors, services
 from meetings.forms import (
+    ActionPointFormSet,
     AgendaItemForm,
+    AttendanceForm,
     CancelForm,
     InviteForm,
     MeetingForm,
+    MinutesApproveForm,
+    MinutesCommentForm,
+    MinutesCorrectForm,
+    MinutesItemForm,
+    MinutesReturnForm,
+    MinutesSubmitForm,
     ReturnForm,
     RsvpForm,
 )
-from meetings.models import AgendaItem, CalendarFeed, Meeting
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    CalendarFeed,
+    Meeting,
+    Minutes,
+    MinutesItem,
+    MinutesVersion,
+)
 from networks.access import not_found
 from networks.mixins import NetworkPageMixin
 from networks.models import WorkingGroup
@@ -176,6 +192,8 @@ class MeetingDetailView(MeetingPageMixin, TemplateView):
             if access.can(Action.MEETINGS_INVITE)
             else None,
             user_zone=user_zone if user_zone and user_zone != self.network.time_zone else "",
+            can_view_minutes=access.can(Action.MINUTES_VIEW),
+            minutes_status=page.minutes_status,
         )
         return context
 
@@ -509,3 +527,283 @@ def calendar_feed(request, token: str):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# Minutes ----------------------------------------------------------------------------------
+
+
+class MinutesMixin(MeetingPageMixin):
+    def minutes_url(self, meeting: Meeting) -> str:
+        return self.meeting_url(meeting) + "minutes/"
+
+    def get_minutes(self, meeting: Meeting) -> Minutes:
+        minutes = Minutes.objects.filter(meeting=meeting).select_related("meeting").first()
+        if minutes is None:
+            raise not_found()
+        return minutes
+
+
+class MinutesView(MinutesMixin, TemplateView):
+    """The minutes as this person may see them: approved versions for everyone who may read
+    minutes; the draft, the submitted version and its comments for secretariat and co-chairs;
+    the submitted version for attendees while comments are open."""
+
+    required_action = Action.MINUTES_VIEW
+    template_name = "meetings/minutes.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = self.setup_meeting()
+        access = self.network_access
+        can_read_drafts = access.can(Action.MINUTES_DRAFT_VIEW)
+        page = selectors.minutes_page(
+            access=access, meeting=meeting, can_read_drafts=can_read_drafts
+        )
+        minutes = page.minutes
+        commenting = bool(
+            minutes
+            and page.pending
+            and minutes.comment_deadline
+            and minutes.comment_deadline > timezone.now()
+        )
+        approved_by_me = bool(
+            page.pending
+            and any(
+                a.co_chair_id == access.user_id for a in page.approvals.get(page.pending.pk, [])
+            )
+        )
+        context.update(
+            meeting=meeting,
+            page=page,
+            minutes=minutes,
+            can_edit=access.can(Action.MINUTES_EDIT),
+            can_approve=access.can(Action.MINUTES_APPROVE),
+            can_read_drafts=can_read_drafts,
+            show_pending=page.pending is not None
+            and (can_read_drafts or (commenting and page.attendee)),
+            can_comment=commenting and page.attendee and access.can(Action.MINUTES_COMMENT),
+            approved_by_me=approved_by_me,
+            started=meeting.starts_at <= timezone.now(),
+            submit_form=MinutesSubmitForm(
+                initial={"version": minutes.version} if minutes else None
+            ),
+            approve_form=MinutesApproveForm(
+                initial={"content_sha256": page.pending.content_sha256} if page.pending else None
+            ),
+            return_form=MinutesReturnForm(),
+            comment_form=MinutesCommentForm(),
+            correct_form=MinutesCorrectForm(),
+            statuses=dict(Attendance.Status.choices),
+        )
+        return context
+
+
+class MinutesActionView(MinutesMixin, View):
+    """POST: one step of the minutes' life; each subclass names its action and runs it."""
+
+    form_class = None
+
+    def post(self, request, network, meeting_id):
+        meeting = self.setup_meeting()
+        form = self.form_class(request.POST) if self.form_class else None
+        try:
+            if form is not None and not form.is_valid():
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
+            message = self.run(meeting, form.cleaned_data if form is not None else {})
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, message)
+        return redirect(self.minutes_url(meeting))
+
+
+class MinutesStartView(MinutesActionView):
+    required_action = Action.MINUTES_EDIT
+
+    def run(self, meeting, data):
+        services.minutes_start(meeting=meeting, by=self.request.user)
+        return _("The minutes are started: record the attendance and each item.")
+
+
+class MinutesSubmitView(MinutesActionView):
+    required_action = Action.MINUTES_EDIT
+    form_class = MinutesSubmitForm
+
+    def post(self, request, network, meeting_id):
+        with timezone.override(self.network.zone):
+            return super().post(request, network, meeting_id)
+
+    def run(self, meeting, data):
+        services.minutes_submit(
+            minutes=self.get_minutes(meeting),
+            by=self.request.user,
+            version=data["version"],
+            comment_deadline=data.get("comment_deadline"),
+        )
+        return _("The minutes are submitted to the co-chairs.")
+
+
+class MinutesApproveView(MinutesActionView):
+    required_action = Action.MINUTES_APPROVE
+    form_class = MinutesApproveForm
+
+    def run(self, meeting, data):
+        version = services.minutes_approve(
+            minutes=self.get_minutes(meeting),
+            by=self.request.user,
+            content_sha256=data["content_sha256"],
+        )
+        if version.approved_at:
+            return _("The minutes are approved and on their way to every participant.")
+        return _("Your approval is recorded; the other co-chair's is still needed.")
+
+
+class MinutesReturnView(MinutesActionView):
+    required_action = Action.MINUTES_APPROVE
+    form_class = MinutesReturnForm
+
+    def run(self, meeting, data):
+        services.minutes_return(
+            minutes=self.get_minutes(meeting), by=self.request.user, note=data["note"]
+        )
+        return _("The minutes are back with the secretariat, with your comments.")
+
+
+class MinutesCommentView(MinutesActionView):
+    required_action = Action.MINUTES_COMMENT
+    form_class = MinutesCommentForm
+
+    def run(self, meeting, data):
+        services.minutes_comment(
+            minutes=self.get_minutes(meeting), by=self.request.user, text=data["text"]
+        )
+        return _("Your comment is recorded for the secretariat and the co-chairs.")
+
+
+class MinutesCorrectView(MinutesActionView):
+    required_action = Action.MINUTES_EDIT
+    form_class = MinutesCorrectForm
+
+    def run(self, meeting, data):
+        services.minutes_correct(
+            minutes=self.get_minutes(meeting), by=self.request.user, reason=data["reason"]
+        )
+        return _("The minutes are a draft again for the correction; it needs approval.")
+
+
+class AttendanceView(MinutesMixin, FormView):
+    required_action = Action.MINUTES_EDIT
+    template_name = "meetings/attendance.html"
+    form_class = AttendanceForm
+
+    def get_form_kwargs(self):
+        self.meeting = self.setup_meeting()
+        self.minutes = self.get_minutes(self.meeting)
+        rows = Attendance.objects.filter(minutes=self.minutes).select_related(
+            "user", "organisation"
+        )
+        kwargs = {**super().get_form_kwargs(), "rows": rows}
+        if self.request.method == "GET":
+            kwargs["initial"] = {"version": self.minutes.version}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "meeting": self.meeting}
+
+    def form_valid(self, form):
+        try:
+            services.attendance_save(
+                minutes=self.minutes,
+                by=self.request.user,
+                version=form.cleaned_data["version"],
+                statuses=form.statuses(),
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The attendance is saved."))
+        return redirect(self.minutes_url(self.meeting))
+
+
+class MinutesItemView(MinutesMixin, TemplateView):
+    """One item of the draft: summary, decisions and action points."""
+
+    required_action = Action.MINUTES_EDIT
+    template_name = "meetings/minutes_item.html"
+
+    def load(self):
+        self.meeting = self.setup_meeting()
+        self.minutes = self.get_minutes(self.meeting)
+        self.item = MinutesItem.objects.filter(
+            minutes=self.minutes, pk=self.kwargs["minutes_item_id"]
+        ).first()
+        if self.item is None:
+            raise not_found()
+
+    def get(self, request, *args, **kwargs):
+        self.load()
+        points = [
+            {"text": p.text, "owner_organisation": p.owner_organisation_id, "due_date": p.due_date}
+            for p in self.item.action_points.all()
+        ]
+        form = MinutesItemForm(
+            initial={
+                "version": self.minutes.version,
+                "summary": self.item.summary,
+                "decisions": self.item.decisions,
+            }
+        )
+        return self.render_to_response(
+            self.get_context_data(form=form, points=ActionPointFormSet(initial=points))
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.load()
+        form = MinutesItemForm(request.POST)
+        points = ActionPointFormSet(request.POST)
+        if form.is_valid() and points.is_valid():
+            try:
+                services.minutes_item_save(
+                    item=self.item,
+                    by=request.user,
+                    version=form.cleaned_data["version"],
+                    summary=form.cleaned_data["summary"],
+                    decisions=form.cleaned_data["decisions"],
+                    action_points=[
+                        point for point in points.cleaned_data if point and point.get("text")
+                    ],
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("The item is saved."))
+                return redirect(self.minutes_url(self.meeting) + f"#item-{self.item.pk}")
+        return self.render_to_response(self.get_context_data(form=form, points=points), status=200)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "meeting": self.meeting,
+            "item": self.item,
+        }
+
+
+class MinutesPdfView(MinutesMixin, View):
+    """A version's PDF as it was approved (or submitted, for those who may read drafts)."""
+
+    required_action = Action.MINUTES_VIEW
+
+    def get(self, request, network, meeting_id, number):
+        meeting = self.setup_meeting()
+        minutes = self.get_minutes(meeting)
+        version = MinutesVersion.objects.filter(minutes=minutes, number=number).first()
+        if version is None or not (
+            version.approved_at or self.network_access.can(Action.MINUTES_DRAFT_VIEW)
+        ):
+            raise not_found()
+        response = HttpResponse(bytes(version.pdf), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'inline; filename="minutes-{meeting.pk}-v{version.number}.pdf"'
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response

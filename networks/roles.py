@@ -46,6 +46,14 @@ class Action(models.TextChoices):
     MEETINGS_INVITE = "meetings.invite", _("Invite people to a meeting")
     AGENDA_APPROVE = "agenda.approve", _("Approve an agenda or return it with comments")
     MEETING_RSVP = "meeting.rsvp", _("Answer a meeting invitation")
+    MINUTES_VIEW = "minutes.view", _("Read approved minutes")
+    MINUTES_DRAFT_VIEW = "minutes.draft_view", _("Read draft minutes and the comments on them")
+    MINUTES_EDIT = (
+        "minutes.edit",
+        _("Write minutes, submit them for approval and start a correction"),
+    )
+    MINUTES_APPROVE = "minutes.approve", _("Approve minutes or return them with comments")
+    MINUTES_COMMENT = "minutes.comment", _("Comment on submitted minutes (attendees)")
 
 
 S, C, M, P, R, G = (
@@ -72,6 +80,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MEETINGS_INVITE: frozenset({S, C}),
     Action.AGENDA_APPROVE: frozenset({C}),
     Action.MEETING_RSVP: frozenset({S, C, M, P}),
+    Action.MINUTES_VIEW: frozenset({S, C, M, P, R}),
+    Action.MINUTES_DRAFT_VIEW: frozenset({S, C}),
+    Action.MINUTES_EDIT: frozenset({S}),
+    Action.MINUTES_APPROVE: frozenset({C}),
+    Action.MINUTES_COMMENT: frozenset({S, C, M, P}),
 }
 
 # Roles that must sign in with a second factor when PORTAL_REQUIRE_MFA is on.

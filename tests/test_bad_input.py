@@ -44,6 +44,17 @@ FIELDS = [
     "user",
     "comment",
     "when",
+    # minutes
+    "summary",
+    "decisions",
+    "note",
+    "text",
+    "comment_deadline",
+    "content_sha256",
+    "form-TOTAL_FORMS",
+    "form-INITIAL_FORMS",
+    "form-0-due_date",
+    "form-0-owner_organisation",
 ]
 
 

@@ -94,29 +94,54 @@ def _circulation(victim: TestNetwork):
 
 
 def _meeting(victim: TestNetwork) -> int:
-    """One meeting per victim (built once, found again), with one agenda item."""
+    """One meeting per victim (built once, found again): held yesterday, with an agenda item
+    and approved minutes (version 1)."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     from meetings import services
-    from meetings.models import AgendaItem, Meeting
+    from meetings.models import AgendaItem, Meeting, MinutesItem
 
     with network_scope(victim.network):
         meeting = Meeting.objects.filter(title="Q3 meeting").first()
-    if meeting is None:
-        start = timezone.now() + timedelta(days=20)
-        meeting = services.meeting_schedule(
-            network=victim.network,
-            by=victim.people["secretariat"],
-            kind="regular",
-            title="Q3 meeting",
-            starts_at=start,
-            ends_at=start + timedelta(hours=2),
+        if meeting is not None:
+            return meeting.pk
+    start = timezone.now() - timedelta(days=1)
+    meeting = services.meeting_schedule(
+        network=victim.network,
+        by=victim.people["secretariat"],
+        kind="regular",
+        title="Q3 meeting",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    people = victim.people
+    with network_scope(victim.network):
+        AgendaItem.objects.create(network=victim.network, meeting=meeting, title="Welcome")
+        minutes = services.minutes_start(meeting=meeting, by=people["secretariat"])
+        services.minutes_item_save(
+            item=MinutesItem.objects.get(minutes=minutes),
+            by=people["secretariat"],
+            version=None,
+            summary="The chair opened the meeting.",
+            decisions="",
+            action_points=[],
         )
-        with network_scope(victim.network):
-            AgendaItem.objects.create(network=victim.network, meeting=meeting, title="Welcome")
+        version = services.minutes_submit(minutes=minutes, by=people["secretariat"])
+        for key in ("co_chair", "co_chair2"):
+            services.minutes_approve(
+                minutes=minutes, by=people[key], content_sha256=version.content_sha256
+            )
     return meeting.pk
+
+
+def _minutes_item(victim: TestNetwork) -> int:
+    from meetings.models import MinutesItem
+
+    meeting_id = _meeting(victim)
+    with network_scope(victim.network):
+        return MinutesItem.objects.filter(minutes__meeting_id=meeting_id).first().pk
 
 
 def _agenda_item(victim: TestNetwork) -> int:
@@ -136,6 +161,8 @@ BY_PARAMETER = {
     "delivery_id": lambda victim: _circulation(victim)[1].pk,
     "meeting_id": _meeting,
     "item_id": _agenda_item,
+    "minutes_item_id": _minutes_item,
+    "number": lambda victim: _meeting(victim) and 1,
 }
 BY_ROUTE_NAME = {
     "api:member-detail": {"pk": _membership},

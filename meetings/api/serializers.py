@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from meetings.models import AgendaItem, Meeting, Participant
+from meetings.models import AgendaItem, Meeting, MinutesVersion, Participant
 
 
 class OrganisationRefSerializer(serializers.Serializer):
@@ -73,3 +73,28 @@ class MeetingDetailSerializer(MeetingSerializer):
 
     class Meta(MeetingSerializer.Meta):
         fields = [*MeetingSerializer.Meta.fields, "agenda_items", "participants"]
+
+
+class MinutesApprovalSerializer(serializers.Serializer):
+    co_chair = serializers.EmailField(source="co_chair.email")
+    approved_at = serializers.DateTimeField()
+    content_sha256 = serializers.CharField()
+
+
+class MinutesVersionSerializer(serializers.ModelSerializer):
+    approvals = MinutesApprovalSerializer(many=True, read_only=True)
+    content = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = MinutesVersion
+        fields = [
+            "number",
+            "content",
+            "content_sha256",
+            "pdf_sha256",
+            "reason",
+            "submitted_at",
+            "approved_at",
+            "returned_at",
+            "approvals",
+        ]

@@ -9,4 +9,9 @@ urlpatterns = [
         views.MeetingDetailView.as_view(),
         name="meeting-detail",
     ),
+    path(
+        "networks/<slug:network>/meetings/<id:meeting_id>/minutes/",
+        views.MinutesVersionListView.as_view(),
+        name="minutes-version-list",
+    ),
 ]

@@ -6,8 +6,13 @@ from rest_framework import generics
 
 from meetings import selectors
 from meetings.api.filters import MeetingFilter
-from meetings.api.serializers import MeetingDetailSerializer, MeetingSerializer
-from meetings.models import AgendaItem, Participant
+from meetings.api.serializers import (
+    MeetingDetailSerializer,
+    MeetingSerializer,
+    MinutesVersionSerializer,
+)
+from meetings.models import AgendaItem, MinutesApproval, MinutesVersion, Participant
+from networks.access import not_found
 from networks.api.mixins import NetworkAPIMixin
 from networks.roles import Action
 
@@ -42,3 +47,33 @@ class MeetingDetailView(NetworkAPIMixin, generics.RetrieveAPIView):
                 ).order_by("user__full_name", "user__email"),
             ),
         )
+
+
+class MinutesVersionListView(NetworkAPIMixin, generics.ListAPIView):
+    """The versions of a meeting's minutes, newest first, each with its content, the SHA-256
+    of its content and PDF, and its approvals. Approved versions for everyone who may read
+    minutes; submitted and returned ones too for the secretariat and the co-chairs. Read
+    only: an approved version never changes."""
+
+    required_action = Action.MINUTES_VIEW
+    serializer_class = MinutesVersionSerializer
+
+    def network_queryset(self):
+        meeting = (
+            selectors.meetings_visible(access=self.network_access)
+            .filter(pk=self.kwargs["meeting_id"])
+            .first()
+        )
+        if meeting is None:
+            raise not_found()
+        versions = (
+            MinutesVersion.objects.filter(minutes__meeting=meeting)
+            .defer("pdf")
+            .prefetch_related(
+                Prefetch("approvals", queryset=MinutesApproval.objects.select_related("co_chair"))
+            )
+            .order_by("-number")
+        )
+        if not self.network_access.can(Action.MINUTES_DRAFT_VIEW):
+            versions = versions.filter(approved_at__isnull=False)
+        return versions

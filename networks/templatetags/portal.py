@@ -18,3 +18,11 @@ def can(network_access, action: str) -> bool:
     if network_access is None or network_access == "":
         return False
     return network_access.can(wanted)
+
+
+@register.filter
+def get_item(mapping, key):
+    """`{{ mapping|get_item:key }}`: a dict's value for a key a template computes."""
+    if not hasattr(mapping, "get"):
+        return None
+    return mapping.get(key)

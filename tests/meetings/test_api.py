@@ -51,3 +51,36 @@ def test_a_bad_filter_is_a_400_naming_it(kyrgyzstan):
     response = as_(kyrgyzstan.member).get(BASE, {"when": "tomorrow", "kind": "party"})
     assert response.status_code == 400
     assert set(response.json()["error"]["fields"]) == {"when", "kind"}
+
+
+def test_members_read_approved_minutes_and_co_chairs_the_submitted_ones_too(kyrgyzstan):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.meetings.test_minutes import written
+
+    held = schedule(kyrgyzstan, start=timezone.now() - timedelta(days=1))
+    add_items(kyrgyzstan, held, "Welcome", "Labour migration study")
+    minutes = written(kyrgyzstan, held)
+    with network_scope(kyrgyzstan.network):
+        services.minutes_submit(minutes=minutes, by=kyrgyzstan.secretariat)
+    path = f"{BASE}{held.pk}/minutes/"
+    assert as_(kyrgyzstan.member).get(path).json()["results"] == []
+    [pending] = as_(kyrgyzstan.co_chair).get(path).json()["results"]
+    assert pending["approved_at"] is None and pending["number"] == 1
+    with network_scope(kyrgyzstan.network):
+        for co_chair in (kyrgyzstan.co_chair, kyrgyzstan.co_chair2):
+            services.minutes_approve(
+                minutes=minutes, by=co_chair, content_sha256=pending["content_sha256"]
+            )
+    [approved] = as_(kyrgyzstan.member).get(path).json()["results"]
+    assert approved["content_sha256"] == pending["content_sha256"]
+    assert {a["co_chair"] for a in approved["approvals"]} == {
+        kyrgyzstan.co_chair.email,
+        kyrgyzstan.co_chair2.email,
+    }
+    assert approved["content"]["items"][1]["decisions"] == [
+        "The network endorses the study.",
+        "UNDP leads the follow-up.",
+    ]
