@@ -128,7 +128,7 @@ def waiting_for(*, access) -> dict:
     """What waits for this person in this network: agendas to approve, invitations to answer."""
     from meetings.models import Minutes, MinutesApproval
 
-    result = {"approve": [], "answer": [], "minutes": []}
+    result = {"approve": [], "answer": [], "minutes": [], "comment": []}
     if access.can(Action.AGENDA_APPROVE):
         result["approve"] = list(
             Meeting.objects.filter(
@@ -144,6 +144,16 @@ def waiting_for(*, access) -> dict:
         result["minutes"] = list(
             Meeting.objects.filter(minutes__status=Minutes.Status.SUBMITTED)
             .exclude(pk__in=approved_by_me)
+            .order_by("starts_at")[:10]
+        )
+    if access.can(Action.MINUTES_COMMENT):
+        result["comment"] = list(
+            Meeting.objects.filter(
+                minutes__status=Minutes.Status.SUBMITTED,
+                minutes__comment_deadline__gt=timezone.now(),
+                minutes__attendance__user_id=access.user_id,
+            )
+            .select_related("minutes")
             .order_by("starts_at")[:10]
         )
     result["answer"] = list(

@@ -94,3 +94,19 @@ def test_a_second_run_with_the_same_total_generates_nothing(demo_mode):
         "scale-0002",
         "scale-0003",
     ]
+
+
+def test_every_network_gets_a_regular_meeting_each_quarter_of_the_history(demo_mode, kyrgyzstan):
+    from meetings.models import AgendaItem, Meeting, Participant
+    from networks.scoping import scopes_disabled
+
+    generate("--networks", "3", "--years", "2")
+    with scopes_disabled():
+        per_network = {
+            network_id: Meeting.objects.filter(network_id=network_id).count()
+            for network_id in Network.objects.values_list("pk", flat=True)
+        }
+        kyrgyz = Meeting.objects.filter(network=kyrgyzstan.network)
+        assert AgendaItem.objects.filter(meeting__in=kyrgyz).count() == 8 * 5
+        assert Participant.objects.filter(meeting__in=kyrgyz).count() == 8 * 5
+    assert set(per_network.values()) == {8}

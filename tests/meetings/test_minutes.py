@@ -331,6 +331,8 @@ def test_attendees_comment_until_the_deadline_and_the_co_chairs_read_it(kyrgyzst
             comment_deadline=timezone.now() + timedelta(days=3),
         )
     member = login(kyrgyzstan.member)
+    home = reverse("networks:home", kwargs={"network": "kyrgyzstan"})
+    assert "Comment on the minutes of “Q3 regular meeting”" in member.get(home).content.decode()
     assert "Send my comment" in member.get(url(held)).content.decode()
     member.post(url(held, "minutes-comment"), {"text": "Please add UNDP's offer of support."})
     assert "Please add UNDP" not in member.get(url(held)).content.decode()
@@ -432,3 +434,57 @@ def test_the_minutes_page_runs_the_same_queries_as_the_minutes_grow(kyrgyzstan, 
                 network=kyrgyzstan.network, minutes=minutes, user=someone, status="present"
             )
     assert count() == small
+
+
+@pytest.mark.parametrize(
+    "key, name, allowed",
+    [
+        ("secretariat", "minutes-start", True),
+        ("co_chair", "minutes-start", False),
+        ("member", "minutes-start", False),
+        ("co_chair", "minutes-submit", False),
+        ("member", "minutes-attendance", False),
+        ("co_chair", "minutes-attendance", False),
+        ("secretariat", "minutes-approve", False),
+        ("member", "minutes-approve", False),
+        ("rco", "minutes-approve", False),
+        ("secretariat", "minutes-return", False),
+        ("member", "minutes-correct", False),
+        ("co_chair", "minutes-correct", False),
+        ("rco", "minutes-comment", False),
+    ],
+)
+def test_each_minutes_step_is_allowed_only_to_its_roles(
+    kyrgyzstan, held, login, key, name, allowed
+):
+    """Who may take each step is the permission table's answer: 403 for the others, and
+    nothing changes."""
+    client = login(kyrgyzstan.people[key])
+    response = client.post(url(held, name), {})
+    assert (response.status_code == 302) is allowed, response.status_code
+    if not allowed:
+        assert response.status_code == 403
+        with network_scope(kyrgyzstan.network):
+            assert not MinutesVersion.objects.exists()
+
+
+def test_a_stale_item_save_keeps_what_was_typed_in_the_form(kyrgyzstan, held, login):
+    minutes = written(kyrgyzstan, held)
+    with network_scope(kyrgyzstan.network):
+        item = MinutesItem.objects.get(minutes=minutes, title="Labour migration study")
+    response = login(kyrgyzstan.secretariat).post(
+        url(held, "minutes-item", minutes_item_id=item.pk),
+        {
+            "version": minutes.version - 1,
+            "summary": "My long careful summary",
+            "decisions": "",
+            "form-TOTAL_FORMS": "0",
+            "form-INITIAL_FORMS": "0",
+        },
+    )
+    page = response.content.decode()
+    assert "Someone else changed these minutes" in page
+    assert "My long careful summary" in page
+    with network_scope(kyrgyzstan.network):
+        item.refresh_from_db()
+    assert item.summary == "IOM presented the study."

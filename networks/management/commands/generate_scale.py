@@ -8,8 +8,10 @@ external partners, a secretariat, two co-chairs, an RCO reporter, one to three f
 per member organisation, and one to three working groups.
 
 `--years Y` is the history to generate. Today it spreads people's start dates over the last
-Y years and gives some focal points a predecessor whose membership ended (dated history);
-later issues use it for the meetings, decisions, workplans and reports of each year.
+Y years and gives some focal points a predecessor whose membership ended (dated history),
+and gives every network (the existing ones too) a regular meeting each quarter of those Y
+years, with a circulated agenda of five items and its participants; later issues add the
+decisions, workplans and reports of each year.
 
 Rows go in with bulk_create, so 100 networks take seconds. Every generated person's password
 is the demo password (DEMO_PASSWORD or demo-portal-2026).
@@ -120,7 +122,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Generated {missing} networks ({networks} in all) with {counts['organisations']} "
                 f"new organisations, {counts['people']} people, {counts['memberships']} "
-                f"memberships and {counts['working_groups']} working groups in "
+                f"memberships, {counts['working_groups']} working groups and "
+                f"{counts['meetings']} meetings in "
                 f"{time.monotonic() - started:.1f} s."
             )
         )
@@ -132,7 +135,13 @@ class Generator:
         self.years = years
         self.now = timezone.now()
         self.password = make_password(demo_password())
-        self.counts = {"organisations": 0, "people": 0, "memberships": 0, "working_groups": 0}
+        self.counts = {
+            "organisations": 0,
+            "people": 0,
+            "memberships": 0,
+            "working_groups": 0,
+            "meetings": 0,
+        }
 
     def when(self) -> datetime:
         return self.now - timedelta(days=self.rng.randint(0, 365 * self.years))
@@ -210,9 +219,69 @@ class Generator:
             Participation.objects.bulk_create(participations, batch_size=BATCH)
             Membership.objects.bulk_create(memberships, batch_size=BATCH)
             self._working_groups(groups, iom)
+            self._meeting_history()
         self.counts["people"] = len(people)
         self.counts["memberships"] = len(memberships)
         return self.counts
+
+    def _meeting_history(self) -> None:
+        """A regular meeting each quarter of the last `years` years in every network, with
+        five agenda items and the network's secretariat, co-chairs and focal points."""
+        from meetings.models import AgendaItem, Meeting, Participant
+
+        quarters = range(1, 4 * self.years + 1)
+        roles = (Role.SECRETARIAT, Role.CO_CHAIR, Role.MEMBER)
+        people: dict[int, dict[int, int]] = {}
+        for network_id, user_id, organisation_id in (
+            Membership.objects.active()
+            .filter(role__in=roles)
+            .values_list("network_id", "user_id", "organisation_id")
+        ):
+            people.setdefault(network_id, {}).setdefault(user_id, organisation_id)
+        meetings = []
+        for network in Network.objects.all():
+            for quarter in quarters:
+                start = (self.now - timedelta(days=91 * quarter)).replace(
+                    hour=8, minute=0, second=0, microsecond=0
+                )
+                meetings.append(
+                    Meeting(
+                        network=network,
+                        kind=Meeting.Kind.REGULAR,
+                        title=f"Regular meeting {start:%Y-%m}",
+                        starts_at=start,
+                        ends_at=start + timedelta(hours=2),
+                        location="UN House",
+                        agenda_status=Meeting.AgendaStatus.CIRCULATED,
+                        agenda_circulated_at=start - timedelta(days=14),
+                    )
+                )
+        Meeting.objects.bulk_create(meetings, batch_size=BATCH)
+        items, participants = [], []
+        for meeting in meetings:
+            for position in range(1, 6):
+                items.append(
+                    AgendaItem(
+                        network_id=meeting.network_id,
+                        meeting=meeting,
+                        position=position,
+                        title=f"Item {position}",
+                        duration_minutes=20,
+                    )
+                )
+            for user_id, organisation_id in people.get(meeting.network_id, {}).items():
+                participants.append(
+                    Participant(
+                        network_id=meeting.network_id,
+                        meeting=meeting,
+                        user_id=user_id,
+                        organisation_id=organisation_id,
+                        answer=self.rng.choice(Participant.Answer.values),
+                    )
+                )
+        AgendaItem.objects.bulk_create(items, batch_size=BATCH)
+        Participant.objects.bulk_create(participants, batch_size=BATCH)
+        self.counts["meetings"] = len(meetings)
 
     def _first_free_number(self) -> int:
         slugs = Network.objects.filter(slug__startswith="scale-").values_list("slug", flat=True)
