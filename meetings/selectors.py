@@ -62,6 +62,7 @@ class MeetingPage:
     answers: Counter = field(default_factory=Counter)
     organisations_answered: int = 0
     minutes_status: str = ""
+    documents: dict = field(default_factory=dict)  # agenda item id (or None) → [Document]
 
 
 def meeting_page(*, access, meeting_id: int) -> MeetingPage | None:
@@ -96,7 +97,14 @@ def meeting_page(*, access, meeting_id: int) -> MeetingPage | None:
 
     minutes = Minutes.objects.filter(meeting=meeting).first()
     status = str(minutes.get_status_display()) if minutes else ""
-    return MeetingPage(meeting, items, participants, mine, answers, len(organisations), status)
+    from documents.selectors import documents_visible
+
+    documents: dict = {}
+    for document in documents_visible(access=access).filter(meeting=meeting).order_by("title"):
+        documents.setdefault(document.agenda_item_id, []).append(document)
+    return MeetingPage(
+        meeting, items, participants, mine, answers, len(organisations), status, documents
+    )
 
 
 @dataclass

@@ -193,6 +193,7 @@ class MeetingDetailView(MeetingPageMixin, TemplateView):
             else None,
             user_zone=user_zone if user_zone and user_zone != self.network.time_zone else "",
             can_view_minutes=access.can(Action.MINUTES_VIEW),
+            can_add_documents=access.can(Action.DOCUMENTS_MANAGE),
             minutes_status=page.minutes_status,
         )
         return context

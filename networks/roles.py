@@ -54,6 +54,11 @@ class Action(models.TextChoices):
     )
     MINUTES_APPROVE = "minutes.approve", _("Approve minutes or return them with comments")
     MINUTES_COMMENT = "minutes.comment", _("Comment on submitted minutes (attendees)")
+    DOCUMENTS_VIEW = "documents.view", _("Open the documents one may (by confidentiality)")
+    DOCUMENTS_MANAGE = (
+        "documents.manage",
+        _("Upload documents and versions, set confidentiality, circulate, see who read"),
+    )
 
 
 S, C, M, P, R, G = (
@@ -85,6 +90,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MINUTES_EDIT: frozenset({S}),
     Action.MINUTES_APPROVE: frozenset({C}),
     Action.MINUTES_COMMENT: frozenset({S, C, M, P}),
+    # Which documents each may open is decided by their confidentiality (documents.selectors).
+    Action.DOCUMENTS_VIEW: frozenset({S, C, M, P, R, G}),
+    Action.DOCUMENTS_MANAGE: frozenset({S}),
 }
 
 # Roles that must sign in with a second factor when PORTAL_REQUIRE_MFA is on.

@@ -29,6 +29,7 @@ urlpatterns = [
     path("n/<slug:network>/", include("networks.urls")),
     path("n/<slug:network>/mail/", include("circulation.urls")),
     path("n/<slug:network>/meetings/", include("meetings.urls")),
+    path("n/<slug:network>/documents/", include("documents.urls")),
     path("c/o/<str:token>/", circulation_views.OpenedLinkView.as_view(), name="circulation-opened"),
     path("api/v1/", include("portal.api_urls")),
 ]

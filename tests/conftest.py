@@ -14,6 +14,17 @@ def _clean_cache():
     yield
 
 
+@pytest.fixture(scope="session")
+def _media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _private_media(_media_root, settings):
+    # Uploaded files go to a folder of the test run, never into var/media.
+    settings.MEDIA_ROOT = str(_media_root)
+
+
 @pytest.fixture
 def eca(db):
     return region()

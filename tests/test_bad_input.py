@@ -55,6 +55,17 @@ FIELDS = [
     "form-INITIAL_FORMS",
     "form-0-due_date",
     "form-0-owner_organisation",
+    # documents
+    "category",
+    "language",
+    "confidentiality",
+    "public_agreement",
+    "organisations",
+    "people",
+    "meeting",
+    "agenda_item",
+    "file",
+    "message",
 ]
 
 
@@ -63,7 +74,7 @@ def test_odd_input_never_gives_a_500(route, kyrgyzstan, client):
     url, _missing = urls_for(route, kyrgyzstan)
     # The secretariat may use nearly every route; a co-chair the approval steps as well.
     people = [kyrgyzstan.secretariat]
-    if route.name.startswith("meetings:"):
+    if route.name.startswith(("meetings:", "documents:")):
         people.append(kyrgyzstan.co_chair)
     for someone in people:
         client.force_login(someone)

@@ -152,6 +152,25 @@ def _agenda_item(victim: TestNetwork) -> int:
         return AgendaItem.objects.filter(meeting_id=meeting_id).first().pk
 
 
+def _document(victim: TestNetwork) -> int:
+    """One internal document per victim (built once, found again), with version 1."""
+    from documents import services
+    from documents.models import Document
+    from tests.documents.files import pdf, upload
+
+    with network_scope(victim.network):
+        document = Document.objects.filter(title="Labour migration study").first()
+        if document is None:
+            document = services.document_upload(
+                network=victim.network,
+                by=victim.people["secretariat"],
+                title="Labour migration study",
+                file=upload("study.pdf", pdf()),
+                category="study",
+            )
+    return document.pk
+
+
 BY_PARAMETER = {
     "network": lambda victim: victim.network.slug,
     "membership_id": _membership,
@@ -163,6 +182,7 @@ BY_PARAMETER = {
     "item_id": _agenda_item,
     "minutes_item_id": _minutes_item,
     "number": lambda victim: _meeting(victim) and 1,
+    "document_id": _document,
 }
 BY_ROUTE_NAME = {
     "api:member-detail": {"pk": _membership},
@@ -171,6 +191,7 @@ BY_ROUTE_NAME = {
     "networks:working-group-detail": {"pk": _working_group},
     "api:circulation-detail": {"pk": lambda victim: _circulation(victim)[0].pk},
     "api:meeting-detail": {"pk": _meeting},
+    "documents:download": {"number": lambda victim: _document(victim) and 1},
 }
 
 

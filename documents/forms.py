@@ -1,0 +1,133 @@
+"""Forms of the document library; every choice is limited to the entered network."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from documents.models import Document
+from meetings.forms import PersonChoiceField, network_people
+from meetings.models import AgendaItem, Meeting
+from networks.models import Organisation, Participation, WorkingGroup
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses a value that cannot be a database id before querying with it (a 40-digit
+    number overflows the database's integers)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not text.isdigit() or len(text) > 18:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": text[:40]},
+                )
+        return super()._check_values(value)
+
+
+class PeopleChoiceField(IdsChoiceField):
+    def label_from_instance(self, obj):
+        return PersonChoiceField.label_from_instance(self, obj)
+
+
+class ConfidentialityFields(forms.Form):
+    confidentiality = forms.ChoiceField(
+        label=_("Who may open it"),
+        choices=Document.Confidentiality.choices,
+        initial=Document.Confidentiality.INTERNAL,
+        widget=forms.RadioSelect,
+    )
+    public_agreement = forms.CharField(
+        label=_("Agreement to publish"),
+        max_length=500,
+        required=False,
+        help_text=_("For a public document: the decision or co-chairs' act that agreed it."),
+    )
+    organisations = IdsChoiceField(
+        label=_("Organisations that may open it"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("For a restricted document."),
+    )
+    people = PeopleChoiceField(
+        label=_("People who may open it"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("For a restricted document."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        taking_part = Participation.objects.active().values("organisation_id")
+        self.fields["organisations"].queryset = Organisation.objects.filter(
+            pk__in=taking_part
+        ).order_by("acronym", "name")
+        self.fields["people"].queryset = network_people()
+
+
+class DocumentForm(ConfidentialityFields):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    category = forms.ChoiceField(label=_("Category"), choices=Document.Category.choices)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument, CSV, text, PNG or JPEG."),
+        error_messages={"required": _("Choose a file to upload.")},
+    )
+    meeting = forms.ModelChoiceField(
+        label=_("Meeting"), queryset=Meeting.objects.none(), required=False
+    )
+    agenda_item = forms.ModelChoiceField(
+        label=_("Agenda item"), queryset=AgendaItem.objects.none(), required=False
+    )
+    working_group = forms.ModelChoiceField(
+        label=_("Working group"), queryset=WorkingGroup.objects.none(), required=False
+    )
+
+    field_order = [
+        "title",
+        "category",
+        "language",
+        "description",
+        "file",
+        "meeting",
+        "agenda_item",
+        "working_group",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = Meeting.objects.order_by("-starts_at")
+        self.fields["agenda_item"].queryset = AgendaItem.objects.select_related("meeting").order_by(
+            "-meeting__starts_at", "position"
+        )
+        self.fields["agenda_item"].label_from_instance = lambda item: (
+            f"{item.meeting.title}: {item.title}"
+        )
+        self.fields["working_group"].queryset = WorkingGroup.objects.order_by("name")
+
+
+class VersionForm(forms.Form):
+    file = forms.FileField(
+        label=_("New version"), error_messages={"required": _("Choose a file to upload.")}
+    )
+
+
+class ConfidentialityForm(ConfidentialityFields):
+    reason = forms.CharField(label=_("Reason for the change"), max_length=500)
+
+
+class CirculateForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,120 @@
+"""Who may open which document, and the library's reads — each in a fixed number of
+queries. `documents_visible` is the one rule every page, download and mailing uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Q, Subquery
+
+from documents.models import Document, DocumentAccess, DocumentRead, DocumentVersion
+from networks.models import Membership, Participation
+from networks.roles import Role
+
+C = Document.Confidentiality
+# Roles that see every document of the network, restricted ones included.
+SEE_ALL = {Role.SECRETARIAT}
+INSIDERS = {Role.SECRETARIAT, Role.CO_CHAIR, Role.MEMBER, Role.RCO_REPORTER}
+
+
+def visibility_filter(*, user_id: int, roles, organisation_ids) -> Q:
+    """The documents a person holding `roles` for `organisation_ids` may open."""
+    roles = set(roles)
+    if roles & SEE_ALL:
+        return Q()
+    named = DocumentAccess.objects.filter(
+        Q(user_id=user_id) | Q(organisation_id__in=list(organisation_ids))
+    ).values("document_id")
+    allowed = Q(confidentiality=C.PUBLIC) | Q(confidentiality=C.RESTRICTED, pk__in=named)
+    if roles & INSIDERS:
+        allowed |= Q(confidentiality__in=[C.INTERNAL, C.PARTNERS])
+    elif Role.EXTERNAL_PARTNER in roles:
+        allowed |= Q(confidentiality=C.PARTNERS)
+    return allowed
+
+
+def _organisations(access) -> list[int]:
+    return list(
+        Membership.objects.active()
+        .filter(user_id=access.user_id)
+        .values_list("organisation_id", flat=True)
+    )
+
+
+def documents_visible(*, access):
+    rule = visibility_filter(
+        user_id=access.user_id, roles=access.roles, organisation_ids=_organisations(access)
+    )
+    latest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
+    return Document.objects.filter(rule).annotate(
+        version_count=Count("versions", distinct=True),
+        latest_number=Subquery(latest.values("number")[:1]),
+        latest_filename=Subquery(latest.values("filename")[:1]),
+        latest_size=Subquery(latest.values("size")[:1]),
+    )
+
+
+def library(*, access, category: str = "", meeting_id: int | None = None):
+    documents = documents_visible(access=access).select_related("meeting", "agenda_item")
+    if category:
+        documents = documents.filter(category=category)
+    if meeting_id:
+        documents = documents.filter(meeting_id=meeting_id)
+    return documents.order_by("-updated_at", "-pk")
+
+
+@dataclass
+class ReaderRow:
+    organisation: object
+    readers: list
+    not_read: list
+
+
+def readers(*, document: Document) -> list[ReaderRow]:
+    """Per organisation taking part: who has opened any version of the document, and who
+    (of those who may open it) has not. 3 queries."""
+    reads = {
+        read.user_id: read
+        for read in DocumentRead.objects.filter(version__document=document)
+        .select_related("user")
+        .order_by("opened_at")
+    }
+    rows: dict[int, ReaderRow] = {}
+    participations = (
+        Participation.objects.active()
+        .select_related("organisation")
+        .order_by("organisation__acronym")
+    )
+    for participation in participations:
+        rows[participation.organisation_id] = ReaderRow(participation.organisation, [], [])
+    restricted_to = None
+    if document.confidentiality == C.RESTRICTED:
+        restricted_to = list(DocumentAccess.objects.filter(document=document))
+    for membership in (
+        Membership.objects.active().select_related("user").order_by("user__full_name")
+    ):
+        row = rows.get(membership.organisation_id)
+        if row is None:
+            continue
+        roles = {membership.role}
+        may = _may_open(document, membership, roles, restricted_to)
+        if membership.user_id in reads:
+            if membership.user not in row.readers:
+                row.readers.append(membership.user)
+        elif may and membership.user not in row.not_read:
+            row.not_read.append(membership.user)
+    return [row for row in rows.values() if row.readers or row.not_read]
+
+
+def _may_open(document, membership, roles, restricted_to) -> bool:
+    if roles & SEE_ALL or document.confidentiality == C.PUBLIC:
+        return True
+    if document.confidentiality == C.RESTRICTED:
+        return any(
+            entry.user_id == membership.user_id
+            or entry.organisation_id == membership.organisation_id
+            for entry in restricted_to or []
+        )
+    if roles & INSIDERS:
+        return True
+    return document.confidentiality == C.PARTNERS and Role.EXTERNAL_PARTNER in roles

@@ -1,0 +1,220 @@
+"""Writes on the document library. Keyword-only, one transaction each; the view has checked
+the action in networks.roles. A refused upload stores nothing: the file is checked before
+any row or file is written."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from circulation.models import Circulation
+from circulation.services import Recipient, circulation_create
+from documents import uploads
+from documents.models import (
+    ConfidentialityChange,
+    Document,
+    DocumentAccess,
+    DocumentRead,
+    DocumentVersion,
+)
+from documents.selectors import _may_open
+from networks.models import Membership, Network
+
+C = Document.Confidentiality
+
+
+def _read_upload(file) -> tuple[bytes, uploads.Kind, str]:
+    if file is None:
+        raise ValidationError({"file": _("Choose a file to upload.")})
+    data = file.read()
+    try:
+        kind, name = uploads.check(data, getattr(file, "name", "") or "document")
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    return data, kind, name
+
+
+def _check_confidentiality(confidentiality, public_agreement, organisations, people) -> None:
+    if confidentiality not in C.values:
+        raise ValidationError({"confidentiality": _("Choose who may open the document.")})
+    if confidentiality == C.PUBLIC and not public_agreement.strip():
+        raise ValidationError(
+            {
+                "public_agreement": _(
+                    "A document becomes public only with a recorded agreement: name the "
+                    "decision or the co-chairs' act."
+                )
+            }
+        )
+    if confidentiality == C.RESTRICTED and not (organisations or people):
+        raise ValidationError(
+            {"organisations": _("Name the organisations or people who may open it.")}
+        )
+
+
+def _set_access(document: Document, organisations, people) -> None:
+    DocumentAccess.objects.filter(document=document).delete()
+    if document.confidentiality != C.RESTRICTED:
+        return
+    DocumentAccess.objects.bulk_create(
+        [
+            DocumentAccess(network_id=document.network_id, document=document, organisation=org)
+            for org in organisations
+        ]
+        + [
+            DocumentAccess(network_id=document.network_id, document=document, user=person)
+            for person in people
+        ]
+    )
+
+
+def _store_version(document: Document, by, data: bytes, kind, name: str) -> DocumentVersion:
+    """The next version of `document`, its file written under a random name. If the row
+    cannot be saved, the file is removed again."""
+    number = (
+        DocumentVersion.objects.filter(document=document).aggregate(top=Max("number"))["top"] or 0
+    ) + 1
+    version = DocumentVersion(
+        network_id=document.network_id,
+        document=document,
+        number=number,
+        filename=name,
+        content_type=kind.content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=by,
+    )
+    version.file.save(name, ContentFile(data), save=False)
+    try:
+        version.save()
+    except BaseException:
+        version.file.delete(save=False)
+        raise
+    return version
+
+
+def document_upload(
+    *,
+    network: Network,
+    by,
+    title: str,
+    file,
+    category: str = Document.Category.OTHER,
+    language: str = "en",
+    description: str = "",
+    confidentiality: str = C.INTERNAL,
+    public_agreement: str = "",
+    organisations=(),
+    people=(),
+    meeting=None,
+    agenda_item=None,
+    working_group=None,
+) -> Document:
+    """Secretariat: a new document with its first version."""
+    if not title.strip():
+        raise ValidationError({"title": _("Give the document a title.")})
+    if category not in Document.Category.values:
+        raise ValidationError({"category": _("Choose a category.")})
+    _check_confidentiality(confidentiality, public_agreement, organisations, people)
+    data, kind, name = _read_upload(file)
+    if agenda_item is not None:
+        meeting = agenda_item.meeting
+    with transaction.atomic():
+        document = Document.objects.create(
+            network=network,
+            title=title.strip()[:300],
+            category=category,
+            language=language[:8],
+            description=description.strip(),
+            confidentiality=confidentiality,
+            public_agreement=public_agreement.strip()[:500],
+            meeting=meeting,
+            agenda_item=agenda_item,
+            working_group=working_group,
+            created_by=by,
+        )
+        _set_access(document, organisations, people)
+        _store_version(document, by, data, kind, name)
+    return document
+
+
+def version_add(*, document: Document, by, file) -> DocumentVersion:
+    """Secretariat: a new version; the earlier ones stay readable to those allowed."""
+    data, kind, name = _read_upload(file)
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        version = _store_version(locked, by, data, kind, name)
+        locked.save(update_fields=["updated_at"])
+    return version
+
+
+def confidentiality_set(
+    *,
+    document: Document,
+    by,
+    confidentiality: str,
+    reason: str,
+    public_agreement: str = "",
+    organisations=(),
+    people=(),
+) -> Document:
+    """Secretariat: who may open the document, with the reason recorded."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the confidentiality changes.")})
+    _check_confidentiality(confidentiality, public_agreement, organisations, people)
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        ConfidentialityChange.objects.create(
+            network_id=locked.network_id,
+            document=locked,
+            before=locked.confidentiality,
+            after=confidentiality,
+            reason=reason.strip()[:500],
+            changed_by=by,
+        )
+        locked.confidentiality = confidentiality
+        locked.public_agreement = (
+            public_agreement.strip()[:500] if confidentiality == C.PUBLIC else ""
+        )
+        locked.save(update_fields=["confidentiality", "public_agreement", "updated_at"])
+        _set_access(locked, organisations, people)
+    return locked
+
+
+def document_circulate(*, document: Document, by, message: str = "") -> Circulation:
+    """Secretariat: a link to the document (never the file) to everyone in the network who
+    may open it; each opening is recorded per version."""
+    restricted_to = list(DocumentAccess.objects.filter(document=document))
+    people = {}
+    for membership in Membership.objects.active().select_related("user"):
+        if membership.user.is_active and _may_open(
+            document, membership, {membership.role}, restricted_to
+        ):
+            people.setdefault(membership.user_id, membership.user)
+    if not people:
+        raise ValidationError(_("Nobody in the network may open this document yet."))
+    network = document.network
+    return circulation_create(
+        network=network,
+        kind=Circulation.Kind.DOCUMENT,
+        sender=by,
+        recipients=[Recipient.of(person) for person in people.values()],
+        template="document",
+        context={"title": document.title, "message": message.strip()},
+        about=document,
+        link=f"/n/{network.slug}/documents/{document.pk}/",
+    )
+
+
+def document_read(*, version: DocumentVersion, user, organisation=None) -> None:
+    """Record the first time `user` opened `version` (a second opening changes nothing)."""
+    DocumentRead.objects.get_or_create(
+        version=version,
+        user=user,
+        defaults={"network_id": version.network_id, "organisation": organisation},
+    )

@@ -1,0 +1,257 @@
+"""The document library's pages and its one download view. A document the person may not
+open is the same 404 as a missing one; a download checks the right at that moment."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from documents import selectors, services
+from documents.forms import CirculateForm, ConfidentialityForm, DocumentForm, VersionForm
+from documents.models import Document, DocumentVersion
+from meetings.views import _form_errors
+from networks.access import not_found
+from networks.mixins import NetworkPageMixin
+from networks.models import Membership
+from networks.roles import Action
+
+PAGE_SIZE = 25
+# Shown in the browser (never HTML or SVG, which the upload check refuses anyway).
+INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
+
+
+class DocumentMixin(NetworkPageMixin):
+    def get_document(self) -> Document:
+        document = (
+            selectors.documents_visible(access=self.network_access)
+            .filter(pk=self.kwargs["document_id"])
+            .first()
+        )
+        if document is None:
+            raise not_found()
+        return document
+
+    def document_url(self, document: Document) -> str:
+        return f"/n/{self.network.slug}/documents/{document.pk}/"
+
+
+class LibraryView(DocumentMixin, TemplateView):
+    required_action = Action.DOCUMENTS_VIEW
+    template_name = "documents/library.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        category = self.request.GET.get("category", "")
+        if category not in Document.Category.values:
+            category = ""
+        documents = selectors.library(access=self.network_access, category=category)
+        context.update(
+            page=Paginator(documents, PAGE_SIZE).get_page(self.request.GET.get("page")),
+            category=category,
+            categories=Document.Category.choices,
+            can_manage=self.network_access.can(Action.DOCUMENTS_MANAGE),
+            pager_query=f"category={category}" if category else "",
+        )
+        return context
+
+
+class UploadView(DocumentMixin, FormView):
+    required_action = Action.DOCUMENTS_MANAGE
+    template_name = "documents/upload.html"
+    form_class = DocumentForm
+
+    def get_initial(self):
+        initial = super().get_initial()
+        for name in ("meeting", "agenda_item"):
+            value = self.request.GET.get(name, "")
+            if value.isdigit() and len(value) < 18:
+                initial[name] = int(value)
+        return initial
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if getattr(request, "upload_too_large", False):
+            form.is_valid()
+            form.errors.pop("file", None)
+            form.add_error("file", too_large_message())
+            return self.form_invalid(form)
+        if form.is_valid():
+            return self.form_valid(form)
+        return self.form_invalid(form)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            document = services.document_upload(
+                network=self.network,
+                by=self.request.user,
+                title=data["title"],
+                file=data["file"],
+                category=data["category"],
+                language=data["language"],
+                description=data["description"],
+                confidentiality=data["confidentiality"],
+                public_agreement=data["public_agreement"],
+                organisations=list(data["organisations"]),
+                people=list(data["people"]),
+                meeting=data["meeting"],
+                agenda_item=data["agenda_item"],
+                working_group=data["working_group"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The document is in the library."))
+        return redirect(self.document_url(document))
+
+
+def upload_limit() -> str:
+    from django.conf import settings
+    from django.template.defaultfilters import filesizeformat
+
+    return filesizeformat(settings.DOCUMENTS_MAX_UPLOAD_BYTES)
+
+
+def too_large_message() -> str:
+    return _("The file is larger than the limit of %(limit)s; nothing was stored.") % {
+        "limit": upload_limit()
+    }
+
+
+class DocumentDetailView(DocumentMixin, TemplateView):
+    required_action = Action.DOCUMENTS_VIEW
+    template_name = "documents/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        document = self.get_document()
+        can_manage = self.network_access.can(Action.DOCUMENTS_MANAGE)
+        context.update(
+            document=document,
+            versions=list(
+                DocumentVersion.objects.filter(document=document).select_related("uploaded_by")
+            ),
+            can_manage=can_manage,
+            version_form=kwargs.get("version_form") or VersionForm(),
+            confidentiality_form=kwargs.get("confidentiality_form")
+            or ConfidentialityForm(initial={"confidentiality": document.confidentiality}),
+            circulate_form=CirculateForm(),
+            changes=list(document.confidentiality_changes.select_related("changed_by"))
+            if can_manage
+            else [],
+            readers=selectors.readers(document=document) if can_manage else [],
+        )
+        return context
+
+
+class VersionUploadView(DocumentMixin, View):
+    required_action = Action.DOCUMENTS_MANAGE
+
+    def post(self, request, network, document_id):
+        document = self.get_document()
+        if getattr(request, "upload_too_large", False):
+            messages.error(request, too_large_message())
+            return redirect(self.document_url(document))
+        form = VersionForm(request.POST, request.FILES)
+        try:
+            if not form.is_valid():
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
+            version = services.version_add(
+                document=document, by=request.user, file=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Version %(number)s is uploaded.") % {"number": version.number}
+            )
+        return redirect(self.document_url(document))
+
+
+class ConfidentialityView(DocumentMixin, View):
+    required_action = Action.DOCUMENTS_MANAGE
+
+    def post(self, request, network, document_id):
+        document = self.get_document()
+        form = ConfidentialityForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
+            data = form.cleaned_data
+            services.confidentiality_set(
+                document=document,
+                by=request.user,
+                confidentiality=data["confidentiality"],
+                reason=data["reason"],
+                public_agreement=data["public_agreement"],
+                organisations=list(data["organisations"]),
+                people=list(data["people"]),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Who may open the document is changed and recorded."))
+        return redirect(self.document_url(document))
+
+
+class CirculateView(DocumentMixin, View):
+    required_action = Action.DOCUMENTS_MANAGE
+
+    def post(self, request, network, document_id):
+        document = self.get_document()
+        form = CirculateForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
+            services.document_circulate(
+                document=document, by=request.user, message=form.cleaned_data["message"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("A link to the document is on its way to everyone who may open it.")
+            )
+        return redirect(self.document_url(document))
+
+
+class DownloadView(DocumentMixin, View):
+    """The only way to a file: the right is checked now, the opening recorded, and the file
+    streamed with headers that keep browsers and caches from doing anything clever."""
+
+    required_action = Action.DOCUMENTS_VIEW
+
+    def get(self, request, network, document_id, number):
+        document = self.get_document()
+        version = DocumentVersion.objects.filter(document=document, number=number).first()
+        if version is None:
+            raise not_found()
+        membership = (
+            Membership.objects.active().filter(user=request.user).order_by("started_at").first()
+        )
+        services.document_read(
+            version=version,
+            user=request.user,
+            organisation=membership.organisation if membership else None,
+        )
+        try:
+            handle = version.file.open("rb")
+        except (FileNotFoundError, OSError) as error:
+            raise not_found() from error
+        inline = version.content_type in INLINE_TYPES
+        response = FileResponse(
+            handle,
+            content_type=version.content_type,
+            as_attachment=not inline,
+            filename=version.filename,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'"
+        response["Cache-Control"] = "private, no-store"
+        return response
