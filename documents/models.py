@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from documents.fields import PortableSearchVectorField
 from networks.scoping import NetworkOwned
 
 
@@ -83,6 +84,10 @@ class Document(NetworkOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The latest version's text, read in the background (documents.tasks), and on
+    # PostgreSQL the weighted search vector of title, description and that text.
+    search_text = models.TextField(blank=True, editable=False)
+    search_vector = PortableSearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-updated_at", "-pk"]

@@ -118,3 +118,80 @@ def _may_open(document, membership, roles, restricted_to) -> bool:
     if roles & INSIDERS:
         return True
     return document.confidentiality == C.PARTNERS and Role.EXTERNAL_PARTNER in roles
+
+
+SNIPPET_CHARS = 240
+
+
+def search(*, access, query: str):
+    """Documents the person may open that match `query`, best first, each with a `snippet`
+    of where it matched. PostgreSQL: the stored, weighted full-text vector and its ranking;
+    elsewhere: every word must appear in the title, description or text, title matches
+    first. Nothing the person may not open is ever part of the query's result."""
+    from django.db import connection
+    from django.db.models import Case, IntegerField, Value, When
+    from django.db.models.functions import Greatest, Lower, StrIndex, Substr
+
+    words = [word for word in query.split() if word][:10]
+    documents = (
+        documents_visible(access=access)
+        .select_related("meeting", "agenda_item")
+        .defer("search_text", "search_vector")
+    )
+    if not words:
+        return documents.none()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+        from django.db.models import F
+
+        from documents.tasks import SEARCH_CONFIG
+
+        wanted = SearchQuery(" ".join(words), config=SEARCH_CONFIG, search_type="websearch")
+        return (
+            documents.filter(search_vector=wanted)
+            .annotate(
+                rank=SearchRank(F("search_vector"), wanted),
+                snippet=SearchHeadline(
+                    "search_text",
+                    wanted,
+                    config=SEARCH_CONFIG,
+                    max_words=35,
+                    min_words=15,
+                    start_sel="«",
+                    stop_sel="»",
+                ),
+            )
+            .order_by("-rank", "-updated_at", "-pk")
+        )
+    for word in words:
+        documents = documents.filter(
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(search_text__icontains=word)
+        )
+    first = words[0].lower()
+    position = StrIndex(Lower("search_text"), Value(first))
+    return documents.annotate(
+        rank=Case(
+            When(title__icontains=first, then=Value(2)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        snippet=Substr("search_text", Greatest(position - 80, 1), SNIPPET_CHARS),
+    ).order_by("-rank", "-updated_at", "-pk")
+
+
+def public_documents():
+    """The entered network's public documents, with their latest version (for the public
+    page, which anyone may read)."""
+    latest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
+    return (
+        Document.objects.filter(confidentiality=C.PUBLIC)
+        .defer("search_text", "search_vector")
+        .annotate(
+            latest_number=Subquery(latest.values("number")[:1]),
+            latest_filename=Subquery(latest.values("filename")[:1]),
+            latest_size=Subquery(latest.values("size")[:1]),
+        )
+        .order_by("-updated_at", "-pk")
+    )

@@ -95,6 +95,11 @@ def _store_version(document: Document, by, data: bytes, kind, name: str) -> Docu
     except BaseException:
         version.file.delete(save=False)
         raise
+    from documents.tasks import extract_text, refresh_search_vector
+
+    # Found by its title at once; by its text once the worker has read it.
+    refresh_search_vector(document.pk)
+    transaction.on_commit(lambda: extract_text.delay(version.pk))
     return version
 
 

@@ -3,6 +3,8 @@ open is the same 404 as a missing one; a download checks the right at that momen
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -50,13 +52,22 @@ class LibraryView(DocumentMixin, TemplateView):
         category = self.request.GET.get("category", "")
         if category not in Document.Category.values:
             category = ""
-        documents = selectors.library(access=self.network_access, category=category)
+        query = " ".join(self.request.GET.get("q", "").split())[:200]
+        if query:
+            documents = selectors.search(access=self.network_access, query=query)
+            if category:
+                documents = documents.filter(category=category)
+        else:
+            documents = selectors.library(access=self.network_access, category=category)
         context.update(
             page=Paginator(documents, PAGE_SIZE).get_page(self.request.GET.get("page")),
             category=category,
+            query=query,
             categories=Document.Category.choices,
             can_manage=self.network_access.can(Action.DOCUMENTS_MANAGE),
-            pager_query=f"category={category}" if category else "",
+            pager_query=urlencode(
+                {k: v for k, v in {"q": query, "category": category}.items() if v}
+            ),
         )
         return context
 
@@ -254,4 +265,68 @@ class DownloadView(DocumentMixin, View):
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "default-src 'none'"
         response["Cache-Control"] = "private, no-store"
+        return response
+
+
+# The public page of a network: no sign-in, public documents only ------------------------
+
+
+class PublicMixin:
+    """Finds the network by slug (the same 404 for a missing one) and enters it; only
+    documents whose confidentiality is public are ever read here."""
+
+    def enter(self, slug: str):
+        from networks.models import Network
+        from networks.scoping import enter_network_for_request
+
+        network = Network.objects.filter(slug=slug).first()
+        if network is None:
+            raise not_found()
+        enter_network_for_request(network)
+        self.network = network
+        return network
+
+    def public_documents(self):
+        return selectors.public_documents()
+
+
+class PublicNetworkView(PublicMixin, TemplateView):
+    template_name = "documents/public.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        network = self.enter(self.kwargs["network"])
+        context.update(
+            public_network=network,
+            page=Paginator(self.public_documents(), PAGE_SIZE).get_page(
+                self.request.GET.get("page")
+            ),
+        )
+        return context
+
+
+class PublicDownloadView(PublicMixin, View):
+    def get(self, request, network, document_id, number):
+        self.enter(network)
+        document = self.public_documents().filter(pk=document_id).first()
+        version = (
+            DocumentVersion.objects.filter(document=document, number=number).first()
+            if document
+            else None
+        )
+        if version is None:
+            raise not_found()
+        try:
+            handle = version.file.open("rb")
+        except (FileNotFoundError, OSError) as error:
+            raise not_found() from error
+        response = FileResponse(
+            handle,
+            content_type=version.content_type,
+            as_attachment=version.content_type not in INLINE_TYPES,
+            filename=version.filename,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'"
+        response["Cache-Control"] = "public, max-age=300"
         return response

@@ -3,6 +3,7 @@ from django.urls import include, path, register_converter
 from django.views.i18n import JavaScriptCatalog
 
 from circulation import views as circulation_views
+from documents import views as document_views
 from meetings import views as meeting_views
 from networks import views as network_views
 from portal import health
@@ -30,6 +31,14 @@ urlpatterns = [
     path("n/<slug:network>/mail/", include("circulation.urls")),
     path("n/<slug:network>/meetings/", include("meetings.urls")),
     path("n/<slug:network>/documents/", include("documents.urls")),
+    # Public on purpose: a network's public documents, for anyone (tests/test_isolation.py
+    # keeps these out of the walker and tests/documents/test_public.py proves what they show).
+    path("p/<slug:network>/", document_views.PublicNetworkView.as_view(), name="public-network"),
+    path(
+        "p/<slug:network>/documents/<id:document_id>/v<id:number>/file",
+        document_views.PublicDownloadView.as_view(),
+        name="public-download",
+    ),
     path("c/o/<str:token>/", circulation_views.OpenedLinkView.as_view(), name="circulation-opened"),
     path("api/v1/", include("portal.api_urls")),
 ]

@@ -40,8 +40,18 @@ def walk(patterns, prefix="", namespace="", kwargs=()):
             yield Route(f"{namespace}{entry.name}" if entry.name else "", route, names)
 
 
+# Public on purpose: a network's public page and its public documents, for anyone. They are
+# the only network routes outside the walker; tests/documents/test_public.py proves they show
+# public documents only, and 404 for everything else of the network.
+PUBLIC_ROUTES = {"public-network", "public-download"}
+
+
 def network_routes() -> list[Route]:
-    routes = [r for r in walk(get_resolver().url_patterns) if "network" in r.kwargs]
+    routes = [
+        r
+        for r in walk(get_resolver().url_patterns)
+        if "network" in r.kwargs and r.name not in PUBLIC_ROUTES
+    ]
     # Both kinds must be there: a walker that misses pages or API proves nothing.
     assert any(r.is_api for r in routes) and any(not r.is_api for r in routes), routes
     return routes
