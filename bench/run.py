@@ -184,7 +184,9 @@ def main(argv: list[str]) -> int:
 
         call_command("load_demo", verbosity=0)
         rows = measure(measurements, Network.objects.count(), args.runs, args.warmup)
-        call_command("generate_scale", networks=args.networks, years=5, verbosity=0)
+        call_command(
+            "generate_scale", networks=args.networks, years=5, documents=10_000, verbosity=0
+        )
         rows += measure(measurements, Network.objects.count(), args.runs, args.warmup)
 
         print()

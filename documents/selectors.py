@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
 from documents.models import Document, DocumentAccess, DocumentRead, DocumentVersion
 from networks.models import Membership, Participation
@@ -47,7 +47,6 @@ def documents_visible(*, access):
     )
     latest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
     return Document.objects.filter(rule).annotate(
-        version_count=Count("versions", distinct=True),
         latest_number=Subquery(latest.values("number")[:1]),
         latest_filename=Subquery(latest.values("filename")[:1]),
         latest_size=Subquery(latest.values("size")[:1]),

@@ -632,6 +632,7 @@ def _load_network(spec: DemoNetwork, region: Region, passwords: _Passwords, resu
                 WorkingGroupMember.objects.create(network=network, working_group=group, user=user)
                 result.created += 1
     result.created += _demo_meetings(network, organisations)
+    result.created += _demo_documents(network)
 
 
 DEMO_AGENDA = [
@@ -641,6 +642,52 @@ DEMO_AGENDA = [
     ("Joint workplan: progress and next steps", "UNDP", 30),
     ("Any other business", "RCO", 10),
 ]
+
+
+def _demo_documents(network: Network) -> int:
+    """The network's terms of reference and a study, as small PDFs, in its library. A network
+    that has documents is left alone."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.template import Context, Template
+
+    from documents import services as document_services
+    from documents.models import Document
+
+    with network_scope(network):
+        if Document.objects.exists():
+            return 0
+        secretariat = (
+            Membership.objects.active().filter(role=Role.SECRETARIAT).select_related("user").first()
+        )
+        created = 0
+        for title, category, text in (
+            (
+                f"Terms of reference of the {network.name}",
+                "tor",
+                "The network supports the implementation of the Global Compact for Safe, "
+                "Orderly and Regular Migration.",
+            ),
+            (
+                f"Labour migration study, {network.country}",
+                "study",
+                "Trends in labour migration and remittances over the last five years.",
+            ),
+        ):
+            from weasyprint import HTML
+
+            html = Template(
+                "<h1>{{ title }}</h1><p>{{ text }}</p><p>{{ network.designation_footnote }}</p>"
+            ).render(Context({"title": title, "text": text, "network": network}))
+            pdf = HTML(string=html).write_pdf()
+            document_services.document_upload(
+                network=network,
+                by=secretariat.user if secretariat else None,
+                title=title,
+                category=category,
+                file=SimpleUploadedFile(f"{category}.pdf", pdf, content_type="application/pdf"),
+            )
+            created += 1
+        return created
 
 
 def _demo_meetings(network: Network, organisations: dict[str, Organisation]) -> int:

@@ -110,3 +110,18 @@ def test_every_network_gets_a_regular_meeting_each_quarter_of_the_history(demo_m
         assert AgendaItem.objects.filter(meeting__in=kyrgyz).count() == 8 * 5
         assert Participant.objects.filter(meeting__in=kyrgyz).count() == 8 * 5
     assert set(per_network.values()) == {8}
+
+
+def test_documents_fill_each_demo_networks_library(demo_mode, kyrgyzstan):
+    from documents.models import Document, DocumentVersion
+
+    generate("--networks", "2", "--documents", "50")
+    with scopes_disabled():
+        assert Document.objects.filter(network=kyrgyzstan.network).count() == 50
+        assert DocumentVersion.objects.filter(document__network=kyrgyzstan.network).count() == 50
+        assert not Document.objects.filter(network__slug__startswith="scale-").exists()
+    generate("--networks", "2", "--documents", "50")  # a second run adds nothing
+    with scopes_disabled():
+        assert Document.objects.count() == 50
+    with pytest.raises(CommandError, match="--documents must be between"):
+        generate("--networks", "2", "--documents", "999999")

@@ -301,3 +301,47 @@ def test_an_agenda_item_shows_its_documents_to_those_who_may_open_them(kyrgyzsta
     assert f"?meeting={meeting.pk}&amp;agenda_item={item.pk}" in secretariat
     with network_scope(kyrgyzstan.network):
         assert Document.objects.filter(meeting=meeting).count() == 2
+
+
+def test_the_library_and_search_run_the_same_queries_at_10000_documents(kyrgyzstan, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make(kyrgyzstan, title="Labour migration study")
+    client = login(kyrgyzstan.member)
+    client.get(LIBRARY)
+
+    def counts():
+        result = []
+        for params in ({}, {"q": "labour"}, {"page": "2"}):
+            with CaptureQueriesContext(connection) as context:
+                assert client.get(LIBRARY, params).status_code == 200
+            result.append(len(context))
+        return result
+
+    small = counts()
+    with network_scope(kyrgyzstan.network):
+        documents = Document.objects.bulk_create(
+            Document(
+                network=kyrgyzstan.network,
+                title=f"Labour migration note {n}",
+                category="report",
+                confidentiality="restricted" if n % 7 == 0 else "internal",
+                search_text="labour mobility " * 5,
+            )
+            for n in range(10_000)
+        )
+        DocumentVersion.objects.bulk_create(
+            DocumentVersion(
+                network=kyrgyzstan.network,
+                document=document,
+                number=1,
+                file=f"documents/{kyrgyzstan.network.pk}/bulk{document.pk}",
+                filename="note.pdf",
+                content_type="application/pdf",
+                size=1000,
+                sha256="0" * 64,
+            )
+            for document in documents[:2000]
+        )
+    assert counts() == small

@@ -41,7 +41,7 @@ from networks.models import (
     WorkingGroupMember,
 )
 from networks.roles import Role
-from networks.scoping import scopes_disabled
+from networks.scoping import network_scope, scopes_disabled
 
 MAX_NETWORKS = 2000
 MAX_YEARS = 20
@@ -84,6 +84,73 @@ LAST_NAMES = (
 ).split()
 
 
+MAX_DOCUMENTS = 20_000
+TOPICS = (
+    "labour migration",
+    "remittances",
+    "return and reintegration",
+    "border management",
+    "climate mobility",
+    "trafficking in persons",
+    "diaspora engagement",
+    "migration data",
+)
+
+
+def library_documents(count: int, rng: random.Random) -> int:
+    """Bring the library of each demo network (not the generated `scale-…` ones) to `count`
+    documents, each with one version and searchable text (the files themselves are not
+    written: the benchmark lists and searches, it does not download)."""
+    from django.db import connection
+
+    from documents.models import Document, DocumentVersion
+    from documents.tasks import search_vector
+
+    added = 0
+    categories = [value for value, _label in Document.Category.choices]
+    for network in Network.objects.exclude(slug__startswith="scale-"):
+        with network_scope(network):
+            missing = count - Document.objects.count()
+            if missing <= 0:
+                continue
+            rows = []
+            for n in range(missing):
+                topic = rng.choice(TOPICS)
+                rows.append(
+                    Document(
+                        network=network,
+                        title=f"{topic.capitalize()}: note {n + 1}",
+                        category=rng.choice(categories),
+                        confidentiality="restricted" if n % 20 == 0 else "internal",
+                        description=f"Background note on {topic} for the network.",
+                        search_text=f"{topic} " * 30 + rng.choice(TOPICS),
+                    )
+                )
+            created = Document.objects.bulk_create(rows, batch_size=BATCH)
+            DocumentVersion.objects.bulk_create(
+                (
+                    DocumentVersion(
+                        network=network,
+                        document=document,
+                        number=1,
+                        file=f"documents/{network.pk}/generated-{document.pk}",
+                        filename="note.pdf",
+                        content_type="application/pdf",
+                        size=rng.randint(50_000, 5_000_000),
+                        sha256="0" * 64,
+                    )
+                    for document in created
+                ),
+                batch_size=BATCH,
+            )
+            if connection.vendor == "postgresql":
+                Document.objects.filter(pk__in=[d.pk for d in created]).update(
+                    search_vector=search_vector()
+                )
+            added += len(created)
+    return added
+
+
 class Command(BaseCommand):
     help = (
         "Fill a demo or benchmark database with realistic volume: --networks N networks in "
@@ -94,8 +161,15 @@ class Command(BaseCommand):
         parser.add_argument("--networks", type=int, required=True, help="networks in all")
         parser.add_argument("--years", type=int, default=1, help="years of history (1–20)")
         parser.add_argument("--seed", type=int, default=2026, help="random seed (repeatable)")
+        parser.add_argument(
+            "--documents",
+            type=int,
+            default=0,
+            help="documents in the library of each demo network (0–20000), for the library "
+            "and search benchmark",
+        )
 
-    def handle(self, *args, networks: int, years: int, seed: int, **options):
+    def handle(self, *args, networks: int, years: int, seed: int, documents: int = 0, **options):
         require_demo_mode("generate_scale")
         if not 1 <= networks <= MAX_NETWORKS:
             raise CommandError(
@@ -105,6 +179,16 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--years must be between 1 and {MAX_YEARS}, not {years}. Nothing was changed."
             )
+        if not 0 <= documents <= MAX_DOCUMENTS:
+            raise CommandError(
+                f"--documents must be between 0 and {MAX_DOCUMENTS}, not {documents}. "
+                "Nothing was changed."
+            )
+        if documents:
+            with transaction.atomic():
+                added = library_documents(documents, random.Random(seed))
+            if options["verbosity"] >= 1:
+                self.stdout.write(f"Added {added} documents to the demo networks' libraries.")
         existing = Network.objects.count()
         missing = networks - existing
         if missing <= 0:
