@@ -11,6 +11,7 @@ from documents.models import Document
 from meetings.forms import PersonChoiceField, network_people
 from meetings.models import AgendaItem, Meeting
 from networks.models import Organisation, Participation, WorkingGroup
+from reference.models import GCMObjective
 
 
 class IdsChoiceField(forms.ModelMultipleChoiceField):
@@ -81,6 +82,12 @@ class DocumentForm(ConfidentialityFields):
         help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument, CSV, text, PNG or JPEG."),
         error_messages={"required": _("Choose a file to upload.")},
     )
+    gcm_objectives = IdsChoiceField(
+        label=_("GCM objectives"),
+        queryset=GCMObjective.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
     meeting = forms.ModelChoiceField(
         label=_("Meeting"), queryset=Meeting.objects.none(), required=False
     )
@@ -97,6 +104,7 @@ class DocumentForm(ConfidentialityFields):
         "language",
         "description",
         "file",
+        "gcm_objectives",
         "meeting",
         "agenda_item",
         "working_group",

@@ -53,6 +53,12 @@ class Document(NetworkOwned):
         choices=Confidentiality.choices,
         default=Confidentiality.INTERNAL,
     )
+    gcm_objectives = models.ManyToManyField(
+        "reference.GCMObjective",
+        verbose_name=_("GCM objectives"),
+        blank=True,
+        related_name="+",
+    )
     # A public document names the agreement that made it public (a decision, a co-chair act).
     public_agreement = models.CharField(_("agreement to publish"), max_length=500, blank=True)
     meeting = models.ForeignKey(

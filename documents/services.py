@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from circulation.models import Circulation
 from circulation.services import Recipient, circulation_create
-from documents import uploads
+from documents import scan, uploads
 from documents.models import (
     ConfidentialityChange,
     Document,
@@ -34,6 +34,7 @@ def _read_upload(file) -> tuple[bytes, uploads.Kind, str]:
     data = file.read()
     try:
         kind, name = uploads.check(data, getattr(file, "name", "") or "document")
+        scan.scan(data)
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from error
     return data, kind, name
@@ -119,6 +120,7 @@ def document_upload(
     meeting=None,
     agenda_item=None,
     working_group=None,
+    gcm_objectives=(),
 ) -> Document:
     """Secretariat: a new document with its first version."""
     if not title.strip():
@@ -144,6 +146,7 @@ def document_upload(
             created_by=by,
         )
         _set_access(document, organisations, people)
+        document.gcm_objectives.set(gcm_objectives)
         _store_version(document, by, data, kind, name)
     return document
 

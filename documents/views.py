@@ -3,7 +3,7 @@ open is the same 404 as a missing one; a download checks the right at that momen
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -22,10 +22,43 @@ from networks.access import not_found
 from networks.mixins import NetworkPageMixin
 from networks.models import Membership
 from networks.roles import Action
+from reference.models import GCMObjective
 
 PAGE_SIZE = 25
 # Shown in the browser (never HTML or SVG, which the upload check refuses anyway).
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
+
+
+def file_response(version: DocumentVersion, *, cache: str = "private, no-store"):
+    """The file of a version: handed to nginx by X-Accel-Redirect when it serves the media
+    volume from an internal location (DOCUMENTS_X_ACCEL_PREFIX), else streamed from the
+    storage. Either way with headers that keep browsers and caches from doing anything
+    clever, and never HTML or SVG inline (the upload check refuses them anyway)."""
+    from django.conf import settings
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    inline = version.content_type in INLINE_TYPES
+    prefix = settings.DOCUMENTS_X_ACCEL_PREFIX
+    if prefix:
+        response = HttpResponse(content_type=version.content_type)
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(version.file.name)
+        response["Content-Disposition"] = content_disposition_header(not inline, version.filename)
+    else:
+        try:
+            handle = version.file.open("rb")
+        except (FileNotFoundError, OSError) as error:
+            raise not_found() from error
+        response = FileResponse(
+            handle,
+            content_type=version.content_type,
+            as_attachment=not inline,
+            filename=version.filename,
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["Cache-Control"] = cache
+    return response
 
 
 class DocumentMixin(NetworkPageMixin):
@@ -52,6 +85,8 @@ class LibraryView(DocumentMixin, TemplateView):
         category = self.request.GET.get("category", "")
         if category not in Document.Category.values:
             category = ""
+        objective = self.request.GET.get("gcm", "")
+        objective = int(objective) if objective.isdigit() and len(objective) < 3 else None
         query = " ".join(self.request.GET.get("q", "").split())[:200]
         if query:
             documents = selectors.search(access=self.network_access, query=query)
@@ -59,7 +94,11 @@ class LibraryView(DocumentMixin, TemplateView):
                 documents = documents.filter(category=category)
         else:
             documents = selectors.library(access=self.network_access, category=category)
+        if objective:
+            documents = documents.filter(gcm_objectives__number=objective)
         context.update(
+            objective=objective,
+            objectives=list(GCMObjective.objects.values_list("number", "short_label")),
             page=Paginator(documents, PAGE_SIZE).get_page(self.request.GET.get("page")),
             category=category,
             query=query,
@@ -114,6 +153,7 @@ class UploadView(DocumentMixin, FormView):
                 meeting=data["meeting"],
                 agenda_item=data["agenda_item"],
                 working_group=data["working_group"],
+                gcm_objectives=list(data["gcm_objectives"]),
             )
         except ValidationError as error:
             _form_errors(form, error)
@@ -145,6 +185,7 @@ class DocumentDetailView(DocumentMixin, TemplateView):
         can_manage = self.network_access.can(Action.DOCUMENTS_MANAGE)
         context.update(
             document=document,
+            objectives=list(document.gcm_objectives.all()),
             versions=list(
                 DocumentVersion.objects.filter(document=document).select_related("uploaded_by")
             ),
@@ -251,21 +292,7 @@ class DownloadView(DocumentMixin, View):
             user=request.user,
             organisation=membership.organisation if membership else None,
         )
-        try:
-            handle = version.file.open("rb")
-        except (FileNotFoundError, OSError) as error:
-            raise not_found() from error
-        inline = version.content_type in INLINE_TYPES
-        response = FileResponse(
-            handle,
-            content_type=version.content_type,
-            as_attachment=not inline,
-            filename=version.filename,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return file_response(version)
 
 
 # The public page of a network: no sign-in, public documents only ------------------------
@@ -316,17 +343,4 @@ class PublicDownloadView(PublicMixin, View):
         )
         if version is None:
             raise not_found()
-        try:
-            handle = version.file.open("rb")
-        except (FileNotFoundError, OSError) as error:
-            raise not_found() from error
-        response = FileResponse(
-            handle,
-            content_type=version.content_type,
-            as_attachment=version.content_type not in INLINE_TYPES,
-            filename=version.filename,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'"
-        response["Cache-Control"] = "public, max-age=300"
-        return response
+        return file_response(version, cache="public, max-age=300")

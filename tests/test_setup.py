@@ -241,3 +241,16 @@ def test_the_embedded_broker_carries_tasks_from_the_portal_and_from_beat_to_a_wo
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
+
+
+def test_compose_puts_nginx_in_front_with_an_internal_media_location(settings):
+    import yaml
+
+    compose = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())
+    nginx, web = compose["services"]["nginx"], compose["services"]["web"]
+    assert "healthcheck" in nginx and "ports" not in web
+    assert web["environment"]["DOCUMENTS_X_ACCEL_PREFIX"] == "/protected-media/"
+    assert "media:/var/lib/portal/media:ro" in nginx["volumes"]
+    config = (settings.BASE_DIR / "deploy" / "nginx.conf").read_text()
+    internal = config.split("location /protected-media/", 1)[1].split("}", 1)[0]
+    assert "internal;" in internal and "alias /var/lib/portal/media/;" in internal

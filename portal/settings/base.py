@@ -278,6 +278,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Uploads stop being read once a file passes the limit (documents.uploads).
 DOCUMENTS_MAX_UPLOAD_BYTES = int(os.environ.get("DOCUMENTS_MAX_UPLOAD_MB", "50")) * 1024 * 1024
+# Behind nginx, downloads are handed over with X-Accel-Redirect to this internal location
+# (docker-compose.yml, deploy/nginx.conf); empty: the web process streams them itself.
+DOCUMENTS_X_ACCEL_PREFIX = os.environ.get("DOCUMENTS_X_ACCEL_PREFIX", "")
+# Optional virus scan of uploads through clamd: tcp://host:3310 or unix:///path/clamd.ctl.
+# When set and unreachable, uploads are refused (documents.scan).
+CLAMD_ADDRESS = os.environ.get("CLAMD_ADDRESS", "")
 FILE_UPLOAD_HANDLERS = [
     "documents.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -345,3 +345,38 @@ def test_the_library_and_search_run_the_same_queries_at_10000_documents(kyrgyzst
             for document in documents[:2000]
         )
     assert counts() == small
+
+
+def test_documents_are_tagged_with_gcm_objectives_and_filtered_by_them(kyrgyzstan, login):
+    from reference.models import GCMObjective
+
+    client = login(kyrgyzstan.secretariat)
+    six = GCMObjective.objects.get(number=6)
+    client.post(
+        UPLOAD,
+        {
+            **form(title="Fair recruitment study"),
+            "gcm_objectives": [six.pk],
+            "file": upload("s.pdf", pdf()),
+        },
+    )
+    make(kyrgyzstan, title="Untagged note")
+    tagged = client.get(LIBRARY, {"gcm": "6"}).content.decode()
+    assert "Fair recruitment study" in tagged and "Untagged note" not in tagged
+    with network_scope(kyrgyzstan.network):
+        document = Document.objects.get(title="Fair recruitment study")
+    assert "6. " in client.get(detail(document)).content.decode()
+    assert client.get(LIBRARY, {"gcm": "9" * 30}).status_code == 200
+
+
+def test_behind_nginx_the_download_is_handed_over_after_the_check(kyrgyzstan, login, settings):
+    settings.DOCUMENTS_X_ACCEL_PREFIX = "/protected-media/"
+    document = make(kyrgyzstan)
+    with network_scope(kyrgyzstan.network):
+        version = DocumentVersion.objects.get(document=document)
+    response = login(kyrgyzstan.member).get(download(document))
+    assert response.status_code == 200 and response.content == b""
+    assert response["X-Accel-Redirect"] == f"/protected-media/{version.file.name}"
+    assert response["Content-Security-Policy"] == "default-src 'none'"
+    assert response["Cache-Control"] == "private, no-store"
+    assert login(kyrgyzstan.partner).get(download(document)).status_code == 404
