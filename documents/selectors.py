@@ -131,7 +131,9 @@ def search(*, access, query: str):
     from django.db.models import Case, IntegerField, Value, When
     from django.db.models.functions import Greatest, Lower, StrIndex, Substr
 
-    words = [word for word in query.split() if word][:10]
+    # Control characters (a NUL above all) are never part of a word anyone searches for.
+    printable = "".join(ch if ch.isprintable() else " " for ch in query)
+    words = [word for word in printable.split() if word][:10]
     documents = (
         documents_visible(access=access)
         .select_related("meeting", "agenda_item")

@@ -87,7 +87,8 @@ class LibraryView(DocumentMixin, TemplateView):
             category = ""
         objective = self.request.GET.get("gcm", "")
         objective = int(objective) if objective.isdigit() and len(objective) < 3 else None
-        query = " ".join(self.request.GET.get("q", "").split())[:200]
+        raw = self.request.GET.get("q", "")
+        query = " ".join("".join(ch if ch.isprintable() else " " for ch in raw).split())[:200]
         if query:
             documents = selectors.search(access=self.network_access, query=query)
             if category:
