@@ -139,3 +139,33 @@ class CirculateForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class DossierForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    call = forms.CharField(label=_("Call for proposals"), max_length=300)
+    deadline = forms.DateField(
+        label=_("Submission deadline"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Give a date, e.g. 2026-12-31.")},
+    )
+    required_items = forms.CharField(
+        label=_("Required items"),
+        max_length=5000,
+        help_text=_("One per line, e.g. Concept note, Budget, Results framework."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class DossierAddForm(forms.Form):
+    document = forms.ModelChoiceField(label=_("Document"), queryset=Document.objects.none())
+    requirement = forms.ChoiceField(label=_("Answers the required item"), required=False)
+
+    def __init__(self, *args, documents=None, required_items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if documents is not None:
+            self.fields["document"].queryset = documents
+        self.fields["requirement"].choices = [("", _("Supporting document"))] + [
+            (item, item) for item in required_items
+        ]

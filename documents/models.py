@@ -184,3 +184,40 @@ class DocumentRead(NetworkOwned):
         constraints = [
             models.UniqueConstraint(fields=["version", "user"], name="one_read_per_person")
         ]
+
+
+class Dossier(NetworkOwned):
+    """The documents of one submission to a call for proposals (e.g. the Migration MPTF),
+    against the items the call requires, so the secretariat sees what is still missing."""
+
+    title = models.CharField(_("title"), max_length=300)
+    call = models.CharField(_("call for proposals"), max_length=300)
+    deadline = models.DateField(_("submission deadline"), null=True, blank=True)
+    # The items the call requires, in order (["Concept note", "Budget", …]).
+    required_items = models.JSONField(_("required items"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("dossier")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DossierDocument(NetworkOwned):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="entries")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    # Which required item the document answers ("" for a supporting document).
+    requirement = models.CharField(_("required item"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("document of a dossier")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "document", "requirement"], name="one_entry_per_requirement"
+            )
+        ]

@@ -196,3 +196,38 @@ def public_documents():
         )
         .order_by("-updated_at", "-pk")
     )
+
+
+@dataclass
+class RequirementRow:
+    name: str
+    documents: list
+
+
+def dossier_page(*, access, dossier) -> tuple[list[RequirementRow], list, list[str]]:
+    """Each required item with the documents that answer it (only those the person may open),
+    the supporting documents, and the items still missing. 2 queries."""
+    from documents.models import DossierDocument
+
+    visible = Document.objects.filter(
+        visibility_filter(
+            user_id=access.user_id, roles=access.roles, organisation_ids=_organisations(access)
+        )
+    ).values("pk")
+    entries = list(
+        DossierDocument.objects.filter(dossier=dossier, document_id__in=visible)
+        .select_related("document")
+        .order_by("document__title")
+    )
+    rows = [
+        RequirementRow(name, [e.document for e in entries if e.requirement == name])
+        for name in dossier.required_items
+    ]
+    supporting = [e.document for e in entries if not e.requirement]
+    # Missing is judged on every entry, not only the visible ones: a restricted budget still
+    # counts as provided, even for someone who may not open it.
+    provided = set(
+        DossierDocument.objects.filter(dossier=dossier).values_list("requirement", flat=True)
+    )
+    missing = [name for name in dossier.required_items if name not in provided]
+    return rows, supporting, missing

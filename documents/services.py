@@ -21,6 +21,8 @@ from documents.models import (
     DocumentAccess,
     DocumentRead,
     DocumentVersion,
+    Dossier,
+    DossierDocument,
 )
 from documents.selectors import _may_open
 from networks.models import Membership, Network
@@ -226,3 +228,48 @@ def document_read(*, version: DocumentVersion, user, organisation=None) -> None:
         user=user,
         defaults={"network_id": version.network_id, "organisation": organisation},
     )
+
+
+def dossier_create(
+    *, network: Network, by, title: str, call: str, required_items: list[str], deadline=None
+):
+    """Secretariat: a dossier for one submission, with the items the call requires."""
+    items = [" ".join(item.split())[:200] for item in required_items if item.strip()]
+    if not title.strip():
+        raise ValidationError({"title": _("Give the dossier a title.")})
+    if not items:
+        raise ValidationError(
+            {"required_items": _("List the items the call requires, one per line.")}
+        )
+    if len(set(items)) != len(items):
+        raise ValidationError({"required_items": _("Each required item appears once.")})
+    return Dossier.objects.create(
+        network=network,
+        title=title.strip()[:300],
+        call=call.strip()[:300],
+        deadline=deadline,
+        required_items=items[:50],
+        created_by=by,
+    )
+
+
+def dossier_add(*, dossier: Dossier, document: Document, requirement: str, by) -> DossierDocument:
+    """Secretariat: put a document of the library in the dossier, answering a required item
+    (or '' for a supporting document)."""
+    if requirement and requirement not in dossier.required_items:
+        raise ValidationError({"requirement": _("Choose one of the dossier's required items.")})
+    if document.network_id != dossier.network_id:
+        raise ValidationError({"document": _("Choose a document of this network.")})
+    entry, created = DossierDocument.objects.get_or_create(
+        dossier=dossier,
+        document=document,
+        requirement=requirement,
+        defaults={"network_id": dossier.network_id},
+    )
+    if not created:
+        raise ValidationError({"document": _("This document is already there.")})
+    return entry
+
+
+def dossier_remove(*, entry: DossierDocument, by) -> None:
+    DossierDocument.objects.filter(pk=entry.pk).delete()

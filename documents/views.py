@@ -15,8 +15,15 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from documents import selectors, services
-from documents.forms import CirculateForm, ConfidentialityForm, DocumentForm, VersionForm
-from documents.models import Document, DocumentVersion
+from documents.forms import (
+    CirculateForm,
+    ConfidentialityForm,
+    DocumentForm,
+    DossierAddForm,
+    DossierForm,
+    VersionForm,
+)
+from documents.models import Document, DocumentVersion, Dossier
 from meetings.views import _form_errors
 from networks.access import not_found
 from networks.mixins import NetworkPageMixin
@@ -345,3 +352,103 @@ class PublicDownloadView(PublicMixin, View):
         if version is None:
             raise not_found()
         return file_response(version, cache="public, max-age=300")
+
+
+# Dossiers of calls for proposals -----------------------------------------------------------
+
+
+class DossierListView(DocumentMixin, TemplateView):
+    required_action = Action.DOSSIERS_VIEW
+    template_name = "documents/dossiers.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            dossiers=Paginator(Dossier.objects.order_by("-created_at"), PAGE_SIZE).get_page(
+                self.request.GET.get("page")
+            ),
+            can_manage=self.network_access.can(Action.DOCUMENTS_MANAGE),
+        )
+        return context
+
+
+class DossierCreateView(DocumentMixin, FormView):
+    required_action = Action.DOCUMENTS_MANAGE
+    template_name = "documents/dossier_form.html"
+    form_class = DossierForm
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            dossier = services.dossier_create(
+                network=self.network,
+                by=self.request.user,
+                title=data["title"],
+                call=data["call"],
+                deadline=data["deadline"],
+                required_items=data["required_items"].splitlines(),
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The dossier is created; add its documents."))
+        return redirect(f"/n/{self.network.slug}/documents/dossiers/{dossier.pk}/")
+
+
+class DossierMixin(DocumentMixin):
+    def get_dossier(self) -> Dossier:
+        dossier = Dossier.objects.filter(pk=self.kwargs["dossier_id"]).first()
+        if dossier is None:
+            raise not_found()
+        return dossier
+
+    def dossier_url(self, dossier) -> str:
+        return f"/n/{self.network.slug}/documents/dossiers/{dossier.pk}/"
+
+    def add_form(self, dossier, data=None):
+        documents = selectors.documents_visible(access=self.network_access).order_by("title")
+        return DossierAddForm(data, documents=documents, required_items=dossier.required_items)
+
+
+class DossierDetailView(DossierMixin, TemplateView):
+    required_action = Action.DOSSIERS_VIEW
+    template_name = "documents/dossier.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        dossier = self.get_dossier()
+        rows, supporting, missing = selectors.dossier_page(
+            access=self.network_access, dossier=dossier
+        )
+        can_manage = self.network_access.can(Action.DOCUMENTS_MANAGE)
+        context.update(
+            dossier=dossier,
+            rows=rows,
+            supporting=supporting,
+            missing=missing,
+            can_manage=can_manage,
+            add_form=self.add_form(dossier) if can_manage else None,
+        )
+        return context
+
+
+class DossierAddView(DossierMixin, View):
+    required_action = Action.DOCUMENTS_MANAGE
+
+    def post(self, request, network, dossier_id):
+        dossier = self.get_dossier()
+        form = self.add_form(dossier, request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
+            services.dossier_add(
+                dossier=dossier,
+                document=form.cleaned_data["document"],
+                requirement=form.cleaned_data["requirement"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The document is in the dossier."))
+        return redirect(self.dossier_url(dossier))

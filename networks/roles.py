@@ -55,9 +55,13 @@ class Action(models.TextChoices):
     MINUTES_APPROVE = "minutes.approve", _("Approve minutes or return them with comments")
     MINUTES_COMMENT = "minutes.comment", _("Comment on submitted minutes (attendees)")
     DOCUMENTS_VIEW = "documents.view", _("Open the documents one may (by confidentiality)")
+    DOSSIERS_VIEW = "dossiers.view", _("See the dossiers of calls for proposals")
     DOCUMENTS_MANAGE = (
         "documents.manage",
-        _("Upload documents and versions, set confidentiality, circulate, see who read"),
+        _(
+            "Upload documents and versions, set confidentiality, circulate, see who read, "
+            "keep dossiers"
+        ),
     )
 
 
@@ -92,6 +96,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MINUTES_COMMENT: frozenset({S, C, M, P}),
     # Which documents each may open is decided by their confidentiality (documents.selectors).
     Action.DOCUMENTS_VIEW: frozenset({S, C, M, P, R, G}),
+    Action.DOSSIERS_VIEW: frozenset({S, C, M, R}),
     Action.DOCUMENTS_MANAGE: frozenset({S}),
 }
 

@@ -66,6 +66,12 @@ FIELDS = [
     "agenda_item",
     "file",
     "message",
+    "gcm_objectives",
+    "call",
+    "deadline",
+    "required_items",
+    "document",
+    "requirement",
 ]
 
 

@@ -181,6 +181,21 @@ def _document(victim: TestNetwork) -> int:
     return document.pk
 
 
+def _dossier(victim: TestNetwork) -> int:
+    from documents import services
+    from documents.models import Dossier
+
+    with network_scope(victim.network):
+        dossier = Dossier.objects.first() or services.dossier_create(
+            network=victim.network,
+            by=victim.people["secretariat"],
+            title="MPTF 2026 submission",
+            call="Migration MPTF, 2026 call",
+            required_items=["Concept note", "Budget"],
+        )
+    return dossier.pk
+
+
 BY_PARAMETER = {
     "network": lambda victim: victim.network.slug,
     "membership_id": _membership,
@@ -193,6 +208,7 @@ BY_PARAMETER = {
     "minutes_item_id": _minutes_item,
     "number": lambda victim: _meeting(victim) and 1,
     "document_id": _document,
+    "dossier_id": _dossier,
 }
 BY_ROUTE_NAME = {
     "api:member-detail": {"pk": _membership},
