@@ -56,6 +56,16 @@ class Action(models.TextChoices):
     MINUTES_COMMENT = "minutes.comment", _("Comment on submitted minutes (attendees)")
     DOCUMENTS_VIEW = "documents.view", _("Open the documents one may (by confidentiality)")
     DOSSIERS_VIEW = "dossiers.view", _("See the dossiers of calls for proposals")
+    DECISIONS_VIEW = "decisions.view", _("See the decision register and written procedures")
+    DECISIONS_PROPOSE = (
+        "decisions.propose",
+        _("Draft decisions and put them to a consultation or silence procedure"),
+    )
+    POSITION_STATE = (
+        "decisions.position",
+        _("State the position of one's own organisation in a written procedure"),
+    )
+    OUTCOME_RECORD = "decisions.outcome", _("Record the outcome of a consultation")
     DOCUMENTS_MANAGE = (
         "documents.manage",
         _(
@@ -97,6 +107,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # Which documents each may open is decided by their confidentiality (documents.selectors).
     Action.DOCUMENTS_VIEW: frozenset({S, C, M, P, R, G}),
     Action.DOSSIERS_VIEW: frozenset({S, C, M, R}),
+    Action.DECISIONS_VIEW: frozenset({S, C, M, P, R}),
+    Action.DECISIONS_PROPOSE: frozenset({S, C}),
+    # Which organisation one speaks for is checked against one's memberships (services).
+    Action.POSITION_STATE: frozenset({S, C, M, P}),
+    Action.OUTCOME_RECORD: frozenset({C}),
     Action.DOCUMENTS_MANAGE: frozenset({S}),
 }
 

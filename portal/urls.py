@@ -31,6 +31,7 @@ urlpatterns = [
     path("n/<slug:network>/mail/", include("circulation.urls")),
     path("n/<slug:network>/meetings/", include("meetings.urls")),
     path("n/<slug:network>/documents/", include("documents.urls")),
+    path("n/<slug:network>/decisions/", include("decisions.urls")),
     # Public on purpose: a network's public documents, for anyone (tests/test_isolation.py
     # keeps these out of the walker and tests/documents/test_public.py proves what they show).
     path("p/<slug:network>/", document_views.PublicNetworkView.as_view(), name="public-network"),

@@ -72,6 +72,14 @@ FIELDS = [
     "required_items",
     "document",
     "requirement",
+    # decisions
+    "stance",
+    "outcome",
+    "statement",
+    "concerns_state",
+    "status",
+    "year",
+    "state",
 ]
 
 
@@ -80,7 +88,7 @@ def test_odd_input_never_gives_a_500(route, kyrgyzstan, client):
     url, _missing = urls_for(route, kyrgyzstan)
     # The secretariat may use nearly every route; a co-chair the approval steps as well.
     people = [kyrgyzstan.secretariat]
-    if route.name.startswith(("meetings:", "documents:")):
+    if route.name.startswith(("meetings:", "documents:", "decisions:")):
         people.append(kyrgyzstan.co_chair)
     for someone in people:
         client.force_login(someone)

@@ -196,6 +196,21 @@ def _dossier(victim: TestNetwork) -> int:
     return dossier.pk
 
 
+def _decision(victim: TestNetwork) -> int:
+    from decisions import services
+    from decisions.models import Decision
+
+    with network_scope(victim.network):
+        decision = Decision.objects.first() or services.decision_draft(
+            network=victim.network,
+            by=victim.people["secretariat"],
+            title="Joint statement on labour migration",
+            text="The network adopts the joint statement.",
+            concerns_state=True,
+        )
+    return decision.pk
+
+
 BY_PARAMETER = {
     "network": lambda victim: victim.network.slug,
     "membership_id": _membership,
@@ -209,6 +224,7 @@ BY_PARAMETER = {
     "number": lambda victim: _meeting(victim) and 1,
     "document_id": _document,
     "dossier_id": _dossier,
+    "decision_id": _decision,
 }
 BY_ROUTE_NAME = {
     "api:member-detail": {"pk": _membership},

@@ -169,6 +169,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "circulation.tasks.send_digests",
         "schedule": crontab(hour=6, minute=0),
     },
+    "close-due-written-procedures": {
+        "task": "decisions.tasks.close_due_procedures",
+        "schedule": 60.0,
+    },
     "remind-missed-meeting-cadence": {
         "task": "meetings.tasks.remind_missed_cadence",
         "schedule": crontab(hour=5, minute=0),

@@ -1,0 +1,68 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from decisions.models import Decision, Position, Procedure
+from documents.forms import IdsChoiceField
+from meetings.forms import DATETIME_FORMAT, LocalDateTimeInput
+from reference.models import GCMObjective
+
+
+class DecisionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    text = forms.CharField(
+        label=_("Text"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    concerns_state = forms.BooleanField(
+        label=_("Concerns the state"),
+        required=False,
+        help_text=_("The national authority's position must be on record before adoption."),
+    )
+    gcm_objectives = IdsChoiceField(
+        label=_("GCM objectives"),
+        queryset=GCMObjective.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+
+class ProcedureForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Procedure"), choices=Procedure.Kind.choices)
+    deadline = forms.DateTimeField(
+        label=_("Deadline"),
+        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
+        widget=LocalDateTimeInput(),
+        error_messages={"invalid": _("Give a date and time, e.g. 2026-09-15 10:00.")},
+    )
+
+
+class PositionForm(forms.Form):
+    organisation = forms.TypedChoiceField(label=_("For"), coerce=int)
+    stance = forms.ChoiceField(label=_("Position"), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=5000,
+        help_text=_("Required to object or to break silence."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, organisations=(), kind=Procedure.Kind.CONSULTATION, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [(o.pk, o.display_name) for o in organisations]
+        stances = (
+            [Position.Stance.CONCUR, Position.Stance.BREAK_SILENCE]
+            if kind == Procedure.Kind.SILENCE
+            else [Position.Stance.CONCUR, Position.Stance.OBJECT, Position.Stance.ABSTAIN]
+        )
+        self.fields["stance"].choices = [(s.value, s.label) for s in stances]
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Procedure.Outcome.choices)
+    statement = forms.CharField(
+        label=_("Statement"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RegisterFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=[("", "")] + list(Decision.Status.choices), required=False)

@@ -1,0 +1,334 @@
+"""Writes on the decision register and written procedures. Keyword-only, one transaction
+each, on locked rows; the view has checked the action in networks.roles. Anything that does
+not apply is a ValidationError and changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from circulation.models import Circulation
+from circulation.services import Recipient, circulation_create
+from decisions.models import Decision, DecisionCounter, Position, PositionChange, Procedure
+from networks.models import Membership, Network, Participation
+from networks.roles import Role
+
+# Who may state an organisation's position: the people who hold a role for it.
+SPEAKING_ROLES = (Role.SECRETARIAT, Role.CO_CHAIR, Role.MEMBER, Role.EXTERNAL_PARTNER)
+
+
+def decision_draft(
+    *, network: Network, by, title: str, text: str, concerns_state=False, gcm_objectives=()
+) -> Decision:
+    """Secretariat or co-chair: a draft decision for the register."""
+    if not title.strip():
+        raise ValidationError({"title": _("Give the decision a title.")})
+    if not text.strip():
+        raise ValidationError({"text": _("Write the text of the decision.")})
+    with transaction.atomic():
+        decision = Decision.objects.create(
+            network=network,
+            title=title.strip()[:300],
+            text=text.strip(),
+            concerns_state=concerns_state,
+            created_by=by,
+        )
+        decision.gcm_objectives.set(gcm_objectives)
+    return decision
+
+
+def consulted_organisations(decision: Decision) -> list:
+    """The organisations whose position is sought: every member organisation, and the
+    national authority when the decision concerns the state."""
+    participations = Participation.objects.active().select_related("organisation")
+    wanted = participations.filter(type=Participation.Type.MEMBER)
+    organisations = [p.organisation for p in wanted]
+    if decision.concerns_state:
+        organisations += [p.organisation for p in participations.filter(is_national_authority=True)]
+    return sorted({o.pk: o for o in organisations}.values(), key=lambda o: (o.acronym, o.name))
+
+
+def _authority_ids() -> set[int]:
+    return set(
+        Participation.objects.active()
+        .filter(is_national_authority=True)
+        .values_list("organisation_id", flat=True)
+    )
+
+
+def _people_of(organisations) -> list:
+    ids = [organisation.pk for organisation in organisations]
+    return list(
+        {
+            m.user_id: m.user
+            for m in Membership.objects.active()
+            .filter(organisation_id__in=ids, role__in=SPEAKING_ROLES, user__is_active=True)
+            .select_related("user")
+        }.values()
+    )
+
+
+def _co_chairs() -> list:
+    return [
+        m.user
+        for m in Membership.objects.active()
+        .filter(role=Role.CO_CHAIR, user__is_active=True)
+        .select_related("user")
+    ]
+
+
+def _notify(decision: Decision, people, *, by, template: str, context: dict) -> None:
+    if not people:
+        return
+    network = decision.network
+    circulation_create(
+        network=network,
+        kind=Circulation.Kind.CONSULTATION,
+        sender=by,
+        recipients=[Recipient.of(person) for person in people],
+        template=template,
+        context={"decision": decision, **context},
+        about=decision,
+        link=f"/n/{network.slug}/decisions/{decision.pk}/",
+    )
+
+
+def procedure_open(*, decision: Decision, by, kind: str, deadline) -> Procedure:
+    """Secretariat or co-chair: put a draft decision to a written procedure until `deadline`;
+    everyone who speaks for a consulted organisation is told at once."""
+    if kind not in Procedure.Kind.values:
+        raise ValidationError({"kind": _("Choose a consultation or a silence procedure.")})
+    if deadline is None or deadline <= timezone.now():
+        raise ValidationError({"deadline": _("Give a deadline in the future.")})
+    with transaction.atomic():
+        locked = Decision.objects.select_for_update().select_related("network").get(pk=decision.pk)
+        if locked.status != Decision.Status.DRAFT:
+            raise ValidationError(_("Only a draft decision can be put to a written procedure."))
+        procedure = Procedure.objects.create(
+            network=locked.network, decision=locked, kind=kind, deadline=deadline, opened_by=by
+        )
+        locked.status = Decision.Status.CONSULTATION
+        locked.save(update_fields=["status"])
+        _notify(
+            locked,
+            _people_of(consulted_organisations(locked)),
+            by=by,
+            template="procedure_opened",
+            context={"procedure": procedure, "deadline": deadline},
+        )
+    return procedure
+
+
+def position_record(
+    *, procedure: Procedure, by, organisation, stance: str, reason: str = ""
+) -> Position:
+    """A person speaking for `organisation` states its position; until the deadline it may
+    change, and every change is kept. The procedure row is locked, so two focal points of one
+    organisation answering at once leave one position, the second replacing the first."""
+    reason = reason.strip()
+    with transaction.atomic():
+        locked = (
+            Procedure.objects.select_for_update()
+            .select_related("decision", "network")
+            .get(pk=procedure.pk)
+        )
+        now = timezone.now()
+        if locked.closed_at is not None or locked.deadline <= now:
+            raise ValidationError(_("This procedure is closed: the deadline has passed."))
+        allowed = {
+            Procedure.Kind.CONSULTATION: {
+                Position.Stance.CONCUR,
+                Position.Stance.OBJECT,
+                Position.Stance.ABSTAIN,
+            },
+            Procedure.Kind.SILENCE: {Position.Stance.CONCUR, Position.Stance.BREAK_SILENCE},
+        }[locked.kind]
+        if stance not in allowed:
+            raise ValidationError(
+                {"stance": _("Choose one of the positions this procedure asks for.")}
+            )
+        if stance in (Position.Stance.OBJECT, Position.Stance.BREAK_SILENCE) and not reason:
+            raise ValidationError({"reason": _("Give the reason for the objection.")})
+        if organisation.pk not in {o.pk for o in consulted_organisations(locked.decision)}:
+            raise ValidationError(_("This organisation is not consulted on this decision."))
+        speaks = (
+            Membership.objects.active()
+            .filter(user=by, organisation=organisation, role__in=SPEAKING_ROLES)
+            .exists()
+        )
+        if not speaks:
+            raise ValidationError(_("You can only state the position of your own organisation."))
+        position, _created = Position.objects.update_or_create(
+            procedure=locked,
+            organisation=organisation,
+            defaults={
+                "network": locked.network,
+                "stance": stance,
+                "reason": reason[:5000],
+                "recorded_by": by,
+                "recorded_at": now,
+            },
+        )
+        PositionChange.objects.create(
+            network=locked.network,
+            procedure=locked,
+            organisation=organisation,
+            stance=stance,
+            reason=reason[:5000],
+            recorded_by=by,
+            recorded_at=now,
+        )
+        if stance == Position.Stance.BREAK_SILENCE:
+            _notify(
+                locked.decision,
+                _co_chairs(),
+                by=by,
+                template="silence_broken",
+                context={"organisation": organisation, "reason": reason, "procedure": locked},
+            )
+    return position
+
+
+@dataclass
+class Tally:
+    concur: list = field(default_factory=list)
+    object: list = field(default_factory=list)
+    abstain: list = field(default_factory=list)
+    broke_silence: list = field(default_factory=list)
+    pending: list = field(default_factory=list)
+    authority_on_record: bool = True
+
+    @property
+    def consensus(self) -> bool:
+        """No objection and no broken silence; abstentions do not block."""
+        return not self.object and not self.broke_silence
+
+
+def tally(procedure: Procedure) -> Tally:
+    """The positions per consulted organisation."""
+    positions = {
+        p.organisation_id: p
+        for p in Position.objects.filter(procedure=procedure).select_related("organisation")
+    }
+    result = Tally()
+    buckets = {
+        Position.Stance.CONCUR: result.concur,
+        Position.Stance.OBJECT: result.object,
+        Position.Stance.ABSTAIN: result.abstain,
+        Position.Stance.BREAK_SILENCE: result.broke_silence,
+    }
+    for organisation in consulted_organisations(procedure.decision):
+        position = positions.get(organisation.pk)
+        if position is None:
+            result.pending.append(organisation)
+        else:
+            buckets[position.stance].append(organisation)
+    if procedure.decision.concerns_state:
+        authorities = _authority_ids()
+        result.authority_on_record = bool(authorities & set(positions))
+    return result
+
+
+def _adopt(decision: Decision) -> Decision:
+    """Give the decision its number — gap-free per network and year — and adopt it."""
+    if decision.status == Decision.Status.ADOPTED:
+        raise ValidationError(_("This decision is already adopted."))
+    now = timezone.now()
+    year = timezone.localtime(now, decision.network.zone).year
+    counter, _created = DecisionCounter.objects.get_or_create(network=decision.network, year=year)
+    counter = DecisionCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    decision.year, decision.sequence = year, counter.last
+    decision.number = f"{decision.network.code}-{year}-{counter.last:03d}"
+    decision.status = Decision.Status.ADOPTED
+    decision.adopted_at = now
+    decision.save(update_fields=["year", "sequence", "number", "status", "adopted_at"])
+    return decision
+
+
+def procedure_close(*, procedure: Procedure) -> Procedure:
+    """At the deadline (the beat job; never before): a silence procedure is adopted unless
+    an organisation broke silence or the national authority's position is missing where
+    needed; a consultation waits for the co-chairs to record its outcome. Safe to run twice."""
+    with transaction.atomic():
+        locked = (
+            Procedure.objects.select_for_update()
+            .select_related("decision", "decision__network")
+            .get(pk=procedure.pk)
+        )
+        now = timezone.now()
+        if locked.closed_at is not None or locked.deadline > now:
+            return locked
+        locked.closed_at = now
+        if locked.kind == Procedure.Kind.SILENCE:
+            counted = tally(locked)
+            decision = Decision.objects.select_for_update().get(pk=locked.decision_id)
+            if counted.consensus and counted.authority_on_record:
+                _adopt(decision)
+                locked.outcome = Procedure.Outcome.ADOPTED
+                locked.statement = _("Adopted at the end of the silence procedure.")
+            else:
+                decision.status = Decision.Status.NOT_ADOPTED
+                decision.save(update_fields=["status"])
+                locked.outcome = Procedure.Outcome.NO_CONSENSUS
+                locked.statement = (
+                    _("Silence was broken.")
+                    if counted.broke_silence
+                    else _("The national authority's position was not on record.")
+                )
+            locked.outcome_at = now
+        locked.save()
+    return locked
+
+
+def outcome_record(*, procedure: Procedure, by, outcome: str, statement: str) -> Procedure:
+    """A co-chair records the outcome of a closed consultation, with a statement; the
+    computed tally stands beside it. Adoption needs consensus and, where the decision
+    concerns the state, the national authority's position on record."""
+    if outcome not in Procedure.Outcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome.")})
+    statement = statement.strip()
+    if not statement:
+        raise ValidationError({"statement": _("Write the co-chairs' statement.")})
+    with transaction.atomic():
+        locked = (
+            Procedure.objects.select_for_update()
+            .select_related("decision", "decision__network")
+            .get(pk=procedure.pk)
+        )
+        if locked.kind != Procedure.Kind.CONSULTATION:
+            raise ValidationError(_("A silence procedure ends by itself at its deadline."))
+        if locked.closed_at is None:
+            raise ValidationError(_("The consultation is still open until its deadline."))
+        if locked.outcome:
+            raise ValidationError(_("The outcome of this consultation is already recorded."))
+        decision = Decision.objects.select_for_update().get(pk=locked.decision_id)
+        if outcome == Procedure.Outcome.ADOPTED:
+            counted = tally(locked)
+            if not counted.consensus:
+                raise ValidationError(
+                    _("There is an objection: the decision cannot be adopted by consensus.")
+                )
+            if not counted.authority_on_record:
+                raise ValidationError(
+                    _("The national authority's position must be on record before adoption.")
+                )
+            _adopt(decision)
+        else:
+            decision.status = (
+                Decision.Status.WITHDRAWN
+                if outcome == Procedure.Outcome.WITHDRAWN
+                else Decision.Status.NOT_ADOPTED
+            )
+            decision.save(update_fields=["status"])
+        locked.outcome = outcome
+        locked.statement = statement[:5000]
+        locked.outcome_by = by
+        locked.outcome_at = timezone.now()
+        locked.save()
+    return locked

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from decisions import views
+
+app_name = "decisions"
+
+urlpatterns = [
+    path("", views.RegisterView.as_view(), name="register"),
+    path("new/", views.DecisionCreateView.as_view(), name="create"),
+    path("<id:decision_id>/", views.DecisionDetailView.as_view(), name="detail"),
+    path("<id:decision_id>/procedure/", views.ProcedureOpenView.as_view(), name="procedure"),
+    path("<id:decision_id>/position/", views.PositionView.as_view(), name="position"),
+    path("<id:decision_id>/outcome/", views.OutcomeView.as_view(), name="outcome"),
+]

@@ -1,0 +1,230 @@
+"""The decision register's pages. A decision of another network is the same 404 as a
+missing one; what each person may do is the permission table's answer."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from decisions import services
+from decisions.forms import DecisionForm, OutcomeForm, PositionForm, ProcedureForm
+from decisions.models import Decision, PositionChange, Procedure
+from meetings.views import _form_errors
+from networks.access import not_found
+from networks.mixins import NetworkPageMixin
+from networks.models import Membership
+from networks.roles import Action, Role
+
+PAGE_SIZE = 25
+
+
+class DecisionMixin(NetworkPageMixin):
+    def visible(self):
+        """External partners see the decisions that concern the state, on which the
+        national authority is consulted; everyone else the whole register."""
+        decisions = Decision.objects.all()
+        if self.network_access.roles <= {Role.EXTERNAL_PARTNER, Role.REGIONAL_VIEWER}:
+            decisions = decisions.filter(concerns_state=True)
+        return decisions
+
+    def get_decision(self) -> Decision:
+        decision = self.visible().filter(pk=self.kwargs["decision_id"]).first()
+        if decision is None:
+            raise not_found()
+        return decision
+
+    def decision_url(self, decision) -> str:
+        return f"/n/{self.network.slug}/decisions/{decision.pk}/"
+
+    def my_organisations(self, decision):
+        mine = set(
+            Membership.objects.active()
+            .filter(user=self.request.user, role__in=services.SPEAKING_ROLES)
+            .values_list("organisation_id", flat=True)
+        )
+        return [o for o in services.consulted_organisations(decision) if o.pk in mine]
+
+
+class RegisterView(DecisionMixin, TemplateView):
+    required_action = Action.DECISIONS_VIEW
+    template_name = "decisions/register.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        status = self.request.GET.get("status", "")
+        decisions = self.visible().order_by("-year", "-sequence", "-created_at", "-pk")
+        if status in Decision.Status.values:
+            decisions = decisions.filter(status=status)
+        else:
+            status = ""
+        year = self.request.GET.get("year", "")
+        if year.isdigit() and len(year) == 4:
+            decisions = decisions.filter(year=int(year))
+        else:
+            year = ""
+        if self.request.GET.get("state") == "1":
+            decisions = decisions.filter(concerns_state=True)
+        context.update(
+            page=Paginator(decisions, PAGE_SIZE).get_page(self.request.GET.get("page")),
+            status=status,
+            year=year,
+            statuses=Decision.Status.choices,
+            can_propose=self.network_access.can(Action.DECISIONS_PROPOSE),
+        )
+        return context
+
+
+class DecisionCreateView(DecisionMixin, FormView):
+    required_action = Action.DECISIONS_PROPOSE
+    template_name = "decisions/form.html"
+    form_class = DecisionForm
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            decision = services.decision_draft(
+                network=self.network,
+                by=self.request.user,
+                title=data["title"],
+                text=data["text"],
+                concerns_state=data["concerns_state"],
+                gcm_objectives=list(data["gcm_objectives"]),
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The draft decision is in the register."))
+        return redirect(self.decision_url(decision))
+
+
+class DecisionDetailView(DecisionMixin, TemplateView):
+    required_action = Action.DECISIONS_VIEW
+    template_name = "decisions/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        decision = self.get_decision()
+        procedure = Procedure.objects.filter(decision=decision).first()
+        access = self.network_access
+        mine = self.my_organisations(decision) if procedure and procedure.is_open else []
+        counted = services.tally(procedure) if procedure else None
+        positions = (
+            list(procedure.positions.select_related("organisation", "recorded_by"))
+            if procedure
+            else []
+        )
+        context.update(
+            decision=decision,
+            procedure=procedure,
+            positions=positions,
+            tally=counted,
+            history=list(
+                PositionChange.objects.filter(procedure=procedure).select_related(
+                    "organisation", "recorded_by"
+                )
+            )
+            if procedure
+            else [],
+            objectives=list(decision.gcm_objectives.all()),
+            can_open=access.can(Action.DECISIONS_PROPOSE)
+            and decision.status == Decision.Status.DRAFT,
+            procedure_form=ProcedureForm(),
+            position_form=PositionForm(organisations=mine, kind=procedure.kind)
+            if mine and access.can(Action.POSITION_STATE) and procedure.deadline > timezone.now()
+            else None,
+            outcome_form=OutcomeForm()
+            if procedure
+            and access.can(Action.OUTCOME_RECORD)
+            and procedure.kind == Procedure.Kind.CONSULTATION
+            and procedure.closed_at
+            and not procedure.outcome
+            else None,
+        )
+        return context
+
+
+class DecisionActionView(DecisionMixin, View):
+    def post(self, request, network, decision_id):
+        decision = self.get_decision()
+        with timezone.override(self.network.zone):
+            try:
+                message = self.run(decision)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, message)
+        return redirect(self.decision_url(decision))
+
+    @staticmethod
+    def errors(form) -> ValidationError:
+        return ValidationError([e for errors in form.errors.values() for e in errors])
+
+
+class ProcedureOpenView(DecisionActionView):
+    required_action = Action.DECISIONS_PROPOSE
+
+    def run(self, decision):
+        form = ProcedureForm(self.request.POST)
+        if not form.is_valid():
+            raise self.errors(form)
+        services.procedure_open(
+            decision=decision,
+            by=self.request.user,
+            kind=form.cleaned_data["kind"],
+            deadline=form.cleaned_data["deadline"],
+        )
+        return _("The written procedure is open; everyone consulted is told.")
+
+
+class PositionView(DecisionActionView):
+    required_action = Action.POSITION_STATE
+
+    def run(self, decision):
+        procedure = Procedure.objects.filter(decision=decision).first()
+        if procedure is None:
+            raise ValidationError(_("This decision is not in a written procedure."))
+        form = PositionForm(
+            self.request.POST,
+            organisations=services.consulted_organisations(decision),
+            kind=procedure.kind,
+        )
+        if not form.is_valid():
+            raise self.errors(form)
+        organisation = next(
+            o
+            for o in services.consulted_organisations(decision)
+            if o.pk == form.cleaned_data["organisation"]
+        )
+        services.position_record(
+            procedure=procedure,
+            by=self.request.user,
+            organisation=organisation,
+            stance=form.cleaned_data["stance"],
+            reason=form.cleaned_data["reason"],
+        )
+        return _("Your organisation's position is recorded.")
+
+
+class OutcomeView(DecisionActionView):
+    required_action = Action.OUTCOME_RECORD
+
+    def run(self, decision):
+        procedure = Procedure.objects.filter(decision=decision).first()
+        if procedure is None:
+            raise ValidationError(_("This decision is not in a written procedure."))
+        form = OutcomeForm(self.request.POST)
+        if not form.is_valid():
+            raise self.errors(form)
+        services.outcome_record(
+            procedure=procedure,
+            by=self.request.user,
+            outcome=form.cleaned_data["outcome"],
+            statement=form.cleaned_data["statement"],
+        )
+        return _("The outcome is recorded.")
