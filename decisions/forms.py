@@ -66,3 +66,13 @@ class OutcomeForm(forms.Form):
 
 class RegisterFilterForm(forms.Form):
     status = forms.ChoiceField(choices=[("", "")] + list(Decision.Status.choices), required=False)
+
+
+class ExtensionForm(forms.Form):
+    deadline = forms.DateTimeField(
+        label=_("New deadline"),
+        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
+        widget=LocalDateTimeInput(),
+        error_messages={"invalid": _("Give a date and time, e.g. 2026-09-15 10:00.")},
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500)

@@ -106,6 +106,8 @@ class Procedure(NetworkOwned):
     )
     opened_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When the organisations that had not answered were reminded (once per procedure).
+    reminded_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=14, choices=Outcome.choices, blank=True)
     statement = models.TextField(_("statement"), blank=True)
     outcome_by = models.ForeignKey(
@@ -168,3 +170,19 @@ class PositionChange(NetworkOwned):
 
     class Meta:
         ordering = ["recorded_at", "pk"]
+
+
+class DeadlineExtension(NetworkOwned):
+    """A co-chair moved a procedure's deadline: from when, to when, why."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="extensions")
+    before = models.DateTimeField()
+    after = models.DateTimeField()
+    reason = models.CharField(_("reason"), max_length=500)
+    extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    extended_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["extended_at", "pk"]

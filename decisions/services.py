@@ -13,12 +13,17 @@ from django.utils.translation import gettext as _
 
 from circulation.models import Circulation
 from circulation.services import Recipient, circulation_create
-from decisions.models import Decision, DecisionCounter, Position, PositionChange, Procedure
+from decisions.models import (
+    DeadlineExtension,
+    Decision,
+    DecisionCounter,
+    Position,
+    PositionChange,
+    Procedure,
+)
+from decisions.selectors import SPEAKING_ROLES  # who may state an organisation's position
 from networks.models import Membership, Network, Participation
 from networks.roles import Role
-
-# Who may state an organisation's position: the people who hold a role for it.
-SPEAKING_ROLES = (Role.SECRETARIAT, Role.CO_CHAIR, Role.MEMBER, Role.EXTERNAL_PARTNER)
 
 
 def decision_draft(
@@ -84,6 +89,13 @@ def _co_chairs() -> list:
 def _notify(decision: Decision, people, *, by, template: str, context: dict) -> None:
     if not people:
         return
+    network = decision.network
+    # Times in the mail read in the network's own time zone.
+    with timezone.override(network.zone):
+        _circulate(decision, people, by=by, template=template, context=context)
+
+
+def _circulate(decision: Decision, people, *, by, template: str, context: dict) -> None:
     network = decision.network
     circulation_create(
         network=network,
@@ -332,3 +344,64 @@ def outcome_record(*, procedure: Procedure, by, outcome: str, statement: str) ->
         locked.outcome_at = timezone.now()
         locked.save()
     return locked
+
+
+def deadline_extend(*, procedure: Procedure, by, deadline, reason: str) -> Procedure:
+    """A co-chair gives an open procedure more time, with a reason; everyone consulted is
+    told."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the deadline moves.")})
+    with transaction.atomic():
+        locked = (
+            Procedure.objects.select_for_update()
+            .select_related("decision", "network")
+            .get(pk=procedure.pk)
+        )
+        if locked.closed_at is not None or locked.deadline <= timezone.now():
+            raise ValidationError(_("This procedure is closed: the deadline has passed."))
+        if deadline is None or deadline <= locked.deadline:
+            raise ValidationError({"deadline": _("Give a later deadline than the current one.")})
+        DeadlineExtension.objects.create(
+            network=locked.network,
+            procedure=locked,
+            before=locked.deadline,
+            after=deadline,
+            reason=reason[:500],
+            extended_by=by,
+        )
+        locked.deadline = deadline
+        locked.reminded_at = None
+        locked.save(update_fields=["deadline", "reminded_at"])
+        _notify(
+            locked.decision,
+            _people_of(consulted_organisations(locked.decision)),
+            by=by,
+            template="deadline_extended",
+            context={"procedure": locked, "deadline": deadline, "reason": reason},
+        )
+    return locked
+
+
+def procedure_remind(*, procedure: Procedure) -> int:
+    """Remind the organisations that have not answered (once per deadline). Returns how
+    many organisations were reminded."""
+    with transaction.atomic():
+        locked = (
+            Procedure.objects.select_for_update()
+            .select_related("decision", "network")
+            .get(pk=procedure.pk)
+        )
+        if locked.closed_at is not None or locked.reminded_at is not None:
+            return 0
+        pending = tally(locked).pending
+        locked.reminded_at = timezone.now()
+        locked.save(update_fields=["reminded_at"])
+        _notify(
+            locked.decision,
+            _people_of(pending),
+            by=None,
+            template="procedure_reminder",
+            context={"procedure": locked, "deadline": locked.deadline},
+        )
+    return len(pending)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from decisions.models import Procedure
-from decisions.services import procedure_close
+from decisions.services import procedure_close, procedure_remind
 from networks.scoping import network_scope, scopes_disabled
 
 
@@ -23,4 +26,24 @@ def close_due_procedures() -> int:
     for procedure_id, network_id in due:
         with network_scope(network_id):
             procedure_close(procedure=Procedure.objects.get(pk=procedure_id))
+    return len(due)
+
+
+@shared_task
+def remind_before_deadlines() -> int:
+    """Beat, hourly: remind the organisations that have not answered, once, when a
+    procedure's deadline is less than DECISIONS_REMIND_HOURS away."""
+    soon = timezone.now() + timedelta(hours=settings.DECISIONS_REMIND_HOURS)
+    with scopes_disabled():
+        due = list(
+            Procedure.objects.filter(
+                closed_at__isnull=True,
+                reminded_at__isnull=True,
+                deadline__gt=timezone.now(),
+                deadline__lte=soon,
+            ).values_list("pk", "network_id")[:500]
+        )
+    for procedure_id, network_id in due:
+        with network_scope(network_id):
+            procedure_remind(procedure=Procedure.objects.get(pk=procedure_id))
     return len(due)

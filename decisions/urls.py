@@ -11,4 +11,5 @@ urlpatterns = [
     path("<id:decision_id>/procedure/", views.ProcedureOpenView.as_view(), name="procedure"),
     path("<id:decision_id>/position/", views.PositionView.as_view(), name="position"),
     path("<id:decision_id>/outcome/", views.OutcomeView.as_view(), name="outcome"),
+    path("<id:decision_id>/extend/", views.ExtendView.as_view(), name="extend"),
 ]

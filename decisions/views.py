@@ -13,7 +13,13 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from decisions import services
-from decisions.forms import DecisionForm, OutcomeForm, PositionForm, ProcedureForm
+from decisions.forms import (
+    DecisionForm,
+    ExtensionForm,
+    OutcomeForm,
+    PositionForm,
+    ProcedureForm,
+)
 from decisions.models import Decision, PositionChange, Procedure
 from meetings.views import _form_errors
 from networks.access import not_found
@@ -138,6 +144,12 @@ class DecisionDetailView(DecisionMixin, TemplateView):
             position_form=PositionForm(organisations=mine, kind=procedure.kind)
             if mine and access.can(Action.POSITION_STATE) and procedure.deadline > timezone.now()
             else None,
+            extension_form=ExtensionForm()
+            if procedure and procedure.is_open and access.can(Action.OUTCOME_RECORD)
+            else None,
+            extensions=list(procedure.extensions.select_related("extended_by"))
+            if procedure
+            else [],
             outcome_form=OutcomeForm()
             if procedure
             and access.can(Action.OUTCOME_RECORD)
@@ -228,3 +240,22 @@ class OutcomeView(DecisionActionView):
             statement=form.cleaned_data["statement"],
         )
         return _("The outcome is recorded.")
+
+
+class ExtendView(DecisionActionView):
+    required_action = Action.OUTCOME_RECORD
+
+    def run(self, decision):
+        procedure = Procedure.objects.filter(decision=decision).first()
+        if procedure is None:
+            raise ValidationError(_("This decision is not in a written procedure."))
+        form = ExtensionForm(self.request.POST)
+        if not form.is_valid():
+            raise self.errors(form)
+        services.deadline_extend(
+            procedure=procedure,
+            by=self.request.user,
+            deadline=form.cleaned_data["deadline"],
+            reason=form.cleaned_data["reason"],
+        )
+        return _("The deadline is moved; everyone consulted is told.")

@@ -59,6 +59,12 @@ class NetworkHomeView(NetworkPageMixin, TemplateView):
 
             context["cadence"] = meeting_selectors.cadence(network=self.network)
             context["waiting"] = meeting_selectors.waiting_for(access=self.network_access)
+        if self.network_access.can(Action.POSITION_STATE):
+            from decisions.selectors import awaiting_my_position
+
+            context.setdefault("waiting", {})["positions"] = awaiting_my_position(
+                access=self.network_access
+            )
         if self.network_access.can(Action.MEMBERS_VIEW):
             context["members"] = selectors.member_list(network=self.network)
             if self.network_access.can(Action.MEMBERS_MANAGE):

@@ -173,6 +173,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "decisions.tasks.close_due_procedures",
         "schedule": 60.0,
     },
+    "remind-before-procedure-deadlines": {
+        "task": "decisions.tasks.remind_before_deadlines",
+        "schedule": 3600.0,
+    },
     "remind-missed-meeting-cadence": {
         "task": "meetings.tasks.remind_missed_cadence",
         "schedule": crontab(hour=5, minute=0),
@@ -285,6 +289,9 @@ DOCUMENTS_MAX_UPLOAD_BYTES = int(os.environ.get("DOCUMENTS_MAX_UPLOAD_MB", "50")
 # Behind nginx, downloads are handed over with X-Accel-Redirect to this internal location
 # (docker-compose.yml, deploy/nginx.conf); empty: the web process streams them itself.
 DOCUMENTS_X_ACCEL_PREFIX = os.environ.get("DOCUMENTS_X_ACCEL_PREFIX", "")
+# Organisations that have not answered a written procedure are reminded this long before
+# its deadline.
+DECISIONS_REMIND_HOURS = int(os.environ.get("DECISIONS_REMIND_HOURS", "48"))
 # Optional virus scan of uploads through clamd: tcp://host:3310 or unix:///path/clamd.ctl.
 # When set and unreachable, uploads are refused (documents.scan).
 CLAMD_ADDRESS = os.environ.get("CLAMD_ADDRESS", "")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from circulation.models import Circulation, Delivery
 from decisions import services
-from decisions.models import Position, PositionChange, Procedure
+from decisions.models import Decision, Position, PositionChange, Procedure
 from decisions.tasks import close_due_procedures
 from networks.scoping import network_scope
 
@@ -228,3 +228,97 @@ def test_the_pages_let_each_role_do_its_part(kyrgyzstan, login):
     register = reverse("decisions:register", kwargs={"network": "kyrgyzstan"})
     assert "Joint statement" not in login(kyrgyzstan.partner).get(register).content.decode()
     assert login(kyrgyzstan.partner).get(url).status_code == 404
+
+
+def test_a_co_chair_extends_the_deadline_and_everyone_consulted_is_told(kyrgyzstan):
+    decision = draft(kyrgyzstan)
+    procedure = open_procedure(kyrgyzstan, decision)
+    later = procedure.deadline + timedelta(days=2)
+    with network_scope(kyrgyzstan.network):
+        with pytest.raises(ValidationError, match="reason"):
+            services.deadline_extend(
+                procedure=procedure, by=kyrgyzstan.co_chair, deadline=later, reason=""
+            )
+        with pytest.raises(ValidationError, match="later deadline"):
+            services.deadline_extend(
+                procedure=procedure, by=kyrgyzstan.co_chair, deadline=procedure.deadline, reason="x"
+            )
+        services.deadline_extend(
+            procedure=procedure, by=kyrgyzstan.co_chair, deadline=later, reason="Holidays"
+        )
+        [told] = [
+            c
+            for c in Circulation.objects.filter(kind="consultation")
+            if c.rendered["en"]["subject"].startswith("New deadline")
+        ]
+        addresses = set(Delivery.objects.filter(circulation=told).values_list("address", flat=True))
+    assert refreshed(kyrgyzstan, procedure).deadline == later
+    # Everyone who speaks for a member organisation: IOM, RCO, UNDP, UNHCR.
+    assert kyrgyzstan.member.email in addresses and kyrgyzstan.member_unhcr.email in addresses
+    assert kyrgyzstan.partner.email not in addresses  # not consulted: the state is not concerned
+
+
+def test_organisations_that_have_not_answered_are_reminded_once(kyrgyzstan, settings):
+    from decisions.tasks import remind_before_deadlines
+
+    settings.DECISIONS_REMIND_HOURS = 24
+    decision = draft(kyrgyzstan)
+    procedure = open_procedure(kyrgyzstan, decision, hours=12)
+    answer(kyrgyzstan, procedure, "member", "UNDP", "concur")
+    assert remind_before_deadlines() == 1
+    assert remind_before_deadlines() == 0
+    with network_scope(kyrgyzstan.network):
+        [reminder] = [
+            c
+            for c in Circulation.objects.filter(kind="consultation")
+            if c.rendered["en"]["subject"].startswith("Reminder")
+        ]
+        addresses = set(
+            Delivery.objects.filter(circulation=reminder).values_list("address", flat=True)
+        )
+    assert kyrgyzstan.member_unhcr.email in addresses
+    assert kyrgyzstan.member.email not in addresses  # UNDP has answered
+
+
+def test_a_deadline_on_the_day_the_clocks_change_closes_at_that_instant(kyrgyzstan):
+    """Europe/Chisinau moves from 03:00 summer time back to 02:00 on 25 October 2026: a
+    deadline typed as 23:59 that day is one absolute instant, and closing honours it."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from networks.models import Network
+
+    Network.objects.filter(pk=kyrgyzstan.network.pk).update(time_zone="Europe/Chisinau")
+    kyrgyzstan.network.refresh_from_db()
+    zone = ZoneInfo("Europe/Chisinau")
+    deadline = datetime(2026, 10, 25, 23, 59, tzinfo=zone)
+    assert deadline.utcoffset() == timedelta(hours=2)  # winter time again by then
+    decision = draft(kyrgyzstan)
+    with network_scope(kyrgyzstan.network):
+        Procedure.objects.create(
+            network=kyrgyzstan.network,
+            decision=decision,
+            kind="silence",
+            deadline=deadline,
+            opened_by=kyrgyzstan.co_chair,
+        )
+        Decision.objects.filter(pk=decision.pk).update(status="consultation")
+    # One minute before, the procedure is still open; at the instant it closes.
+    from unittest import mock
+
+    with mock.patch("django.utils.timezone.now", return_value=deadline - timedelta(minutes=1)):
+        assert close_due_procedures() == 0
+    with mock.patch("django.utils.timezone.now", return_value=deadline):
+        assert close_due_procedures() == 1
+    assert refreshed(kyrgyzstan, decision).status == "adopted"
+
+
+def test_the_home_page_says_which_positions_are_awaited(kyrgyzstan, login):
+    decision = draft(kyrgyzstan, title="Statement on returns")
+    procedure = open_procedure(kyrgyzstan, decision)
+    home = reverse("networks:home", kwargs={"network": "kyrgyzstan"})
+    waiting = "Your organisation's position on “Statement on returns”"
+    assert waiting in login(kyrgyzstan.member).get(home).content.decode()
+    answer(kyrgyzstan, procedure, "member", "UNDP", "concur")
+    assert waiting not in login(kyrgyzstan.member).get(home).content.decode()
+    assert waiting in login(kyrgyzstan.member_unhcr).get(home).content.decode()
