@@ -264,9 +264,9 @@ def _adopt(decision: Decision) -> Decision:
 
 
 def procedure_close(*, procedure: Procedure) -> Procedure:
-    """At the deadline (the beat job; never before): a silence procedure is adopted unless
-    an organisation broke silence or the national authority's position is missing where
-    needed; a consultation waits for the co-chairs to record its outcome. Safe to run twice."""
+    """At the deadline (the beat job; never before): a silence procedure nobody broke (with
+    the national authority's position on record where needed) is adopted; any other
+    procedure waits for the co-chairs to record its outcome. Safe to run twice."""
     with transaction.atomic():
         locked = (
             Procedure.objects.select_for_update()
@@ -279,28 +279,21 @@ def procedure_close(*, procedure: Procedure) -> Procedure:
         locked.closed_at = now
         if locked.kind == Procedure.Kind.SILENCE:
             counted = tally(locked)
-            decision = Decision.objects.select_for_update().get(pk=locked.decision_id)
             if counted.consensus and counted.authority_on_record:
+                decision = Decision.objects.select_for_update().get(pk=locked.decision_id)
                 _adopt(decision)
                 locked.outcome = Procedure.Outcome.ADOPTED
                 locked.statement = _("Adopted at the end of the silence procedure.")
-            else:
-                decision.status = Decision.Status.NOT_ADOPTED
-                decision.save(update_fields=["status"])
-                locked.outcome = Procedure.Outcome.NO_CONSENSUS
-                locked.statement = (
-                    _("Silence was broken.")
-                    if counted.broke_silence
-                    else _("The national authority's position was not on record.")
-                )
-            locked.outcome_at = now
+                locked.outcome_at = now
+            # Silence broken, or the authority's position missing: the co-chairs record the
+            # outcome, with their statement.
         locked.save()
     return locked
 
 
 def outcome_record(*, procedure: Procedure, by, outcome: str, statement: str) -> Procedure:
-    """A co-chair records the outcome of a closed consultation, with a statement; the
-    computed tally stands beside it. Adoption needs consensus and, where the decision
+    """A co-chair records the outcome of a closed procedure that did not end by itself, with
+    a statement; the computed tally stands beside it. Adoption needs consensus and, where the decision
     concerns the state, the national authority's position on record."""
     if outcome not in Procedure.Outcome.values:
         raise ValidationError({"outcome": _("Choose the outcome.")})
@@ -313,12 +306,10 @@ def outcome_record(*, procedure: Procedure, by, outcome: str, statement: str) ->
             .select_related("decision", "decision__network")
             .get(pk=procedure.pk)
         )
-        if locked.kind != Procedure.Kind.CONSULTATION:
-            raise ValidationError(_("A silence procedure ends by itself at its deadline."))
         if locked.closed_at is None:
-            raise ValidationError(_("The consultation is still open until its deadline."))
+            raise ValidationError(_("The procedure is still open until its deadline."))
         if locked.outcome:
-            raise ValidationError(_("The outcome of this consultation is already recorded."))
+            raise ValidationError(_("The outcome of this procedure is already recorded."))
         decision = Decision.objects.select_for_update().get(pk=locked.decision_id)
         if outcome == Procedure.Outcome.ADOPTED:
             counted = tally(locked)

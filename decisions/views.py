@@ -153,7 +153,6 @@ class DecisionDetailView(DecisionMixin, TemplateView):
             outcome_form=OutcomeForm()
             if procedure
             and access.can(Action.OUTCOME_RECORD)
-            and procedure.kind == Procedure.Kind.CONSULTATION
             and procedure.closed_at
             and not procedure.outcome
             else None,

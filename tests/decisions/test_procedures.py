@@ -94,6 +94,19 @@ def test_silence_broken_is_not_adopted_and_the_co_chairs_hear_at_once(kyrgyzstan
     assert told == {kyrgyzstan.co_chair.email, kyrgyzstan.co_chair2.email}
     pass_deadline(kyrgyzstan, procedure)
     close_due_procedures()
+    # Closed, not adopted: the co-chairs record the outcome with their statement.
+    assert refreshed(kyrgyzstan, procedure).closed_at is not None
+    with network_scope(kyrgyzstan.network):
+        with pytest.raises(ValidationError, match="objection"):
+            services.outcome_record(
+                procedure=procedure, by=kyrgyzstan.co_chair, outcome="adopted", statement="x"
+            )
+        services.outcome_record(
+            procedure=procedure,
+            by=kyrgyzstan.co_chair,
+            outcome="no_consensus",
+            statement="Referred to the Q4 meeting.",
+        )
     assert refreshed(kyrgyzstan, decision).status == "not_adopted"
     assert refreshed(kyrgyzstan, decision).number == ""
     assert refreshed(kyrgyzstan, procedure).outcome == "no_consensus"

@@ -1,0 +1,74 @@
+"""The story of issue 5 in a real browser: the Kyrgyzstan secretariat opens a silence
+procedure on a joint statement, UNHCR's focal point breaks silence with a reason, the
+co-chairs record the outcome, and the register shows it."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from decisions.models import Procedure
+from decisions.tasks import close_due_procedures
+from networks.scoping import scopes_disabled
+from tests.browser.test_meeting_story import as_person  # noqa: F401
+from tests.circulation.conftest import smtp  # noqa: F401
+from tests.factories import build_network, region
+
+pytestmark = pytest.mark.browser
+
+
+def test_silence_broken_outcome_recorded_register_shows_it(
+    as_person,  # noqa: F811
+    live_server,
+    smtp,  # noqa: F811
+    settings,
+    transactional_db,
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.PORTAL_BASE_URL = live_server.url
+    with scopes_disabled():
+        kyrgyzstan = build_network("kyrgyzstan", code="KGZ", region_obj=region())
+    people = kyrgyzstan.people
+
+    officer = as_person(people["secretariat"], "/n/kyrgyzstan/decisions/")
+    officer.get_by_role("link", name="Draft a decision").click()
+    officer.get_by_label("Title").fill("Joint statement on International Migrants Day")
+    officer.get_by_label("Text").fill("The network issues the joint statement annexed.")
+    officer.get_by_role("button", name="Save the draft").click()
+    officer.get_by_text("The draft decision is in the register.").wait_for()
+    decision_path = re.search(r"/n/kyrgyzstan/decisions/\d+/", officer.url)[0]
+    officer.get_by_role("combobox", name="Procedure").select_option("silence")
+    deadline = timezone.localtime(timezone.now() + timedelta(days=2), kyrgyzstan.network.zone)
+    officer.get_by_label("Deadline").fill(deadline.strftime("%Y-%m-%dT%H:%M"))
+    officer.get_by_role("button", name="Open the procedure").click()
+    officer.get_by_text("The written procedure is open").wait_for()
+    assert people["member_unhcr"].email in {m["To"] for m in smtp.messages}
+
+    unhcr = as_person(people["member_unhcr"], decision_path)
+    unhcr.get_by_label("Breaks silence").check()
+    unhcr.get_by_label("Reason").fill("Paragraph 3 misstates the figures on returns.")
+    unhcr.get_by_role("button", name="Record the position").click()
+    unhcr.get_by_text("Your organisation's position is recorded.").wait_for()
+    alerts = [m for m in smtp.messages if m["Subject"].startswith("Silence broken by UNHCR")]
+    assert {m["To"] for m in alerts} == {people["co_chair"].email, people["co_chair2"].email}
+
+    # The deadline passes; the beat job closes the procedure.
+    with scopes_disabled():
+        Procedure.objects.update(deadline=timezone.now() - timedelta(seconds=1))
+    assert close_due_procedures() == 1
+
+    co_chair = as_person(people["co_chair"], decision_path)
+    co_chair.get_by_role("combobox", name="Outcome").select_option("no_consensus")
+    co_chair.get_by_label("Statement").fill("Referred to the Q4 meeting with UNHCR's comments.")
+    co_chair.get_by_role("button", name="Record", exact=True).click()
+    co_chair.get_by_text("The outcome is recorded.").wait_for()
+
+    officer.goto("/n/kyrgyzstan/decisions/")
+    row = officer.get_by_role(
+        "row", name=re.compile("Joint statement on International Migrants Day")
+    )
+    assert "Not adopted" in row.inner_text()
+    officer.goto(decision_path)
+    assert officer.get_by_text("Paragraph 3 misstates the figures on returns.").first.is_visible()
+    assert officer.get_by_text("Referred to the Q4 meeting").is_visible()
