@@ -234,6 +234,7 @@ BY_ROUTE_NAME = {
     "api:circulation-detail": {"pk": lambda victim: _circulation(victim)[0].pk},
     "api:meeting-detail": {"pk": _meeting},
     "documents:download": {"number": lambda victim: _document(victim) and 1},
+    "api:decision-detail": {"pk": _decision},
 }
 
 

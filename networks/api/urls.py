@@ -41,4 +41,5 @@ urlpatterns = [
     ),
     path("", include("circulation.api.urls")),
     path("", include("meetings.api.urls")),
+    path("", include("decisions.api.urls")),
 ]

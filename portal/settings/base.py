@@ -346,6 +346,8 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStatusEnum": "circulation.models.Delivery.Status",
         "MeetingKindEnum": "meetings.models.Meeting.Kind",
         "MeetingStatusEnum": "meetings.models.Meeting.Status",
+        "DecisionStatusEnum": "decisions.models.Decision.Status",
+        "ProcedureKindEnum": "decisions.models.Procedure.Kind",
     },
 }
 
