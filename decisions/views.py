@@ -21,6 +21,7 @@ from decisions.forms import (
     ProcedureForm,
 )
 from decisions.models import Decision, PositionChange, Procedure
+from documents.selectors import documents_visible
 from meetings.views import _form_errors
 from networks.access import not_found
 from networks.mixins import NetworkPageMixin
@@ -138,6 +139,10 @@ class DecisionDetailView(DecisionMixin, TemplateView):
             if procedure
             else [],
             objectives=list(decision.gcm_objectives.all()),
+            documents=list(
+                documents_visible(access=access).filter(decision=decision).order_by("title")
+            ),
+            can_attach=access.can(Action.DOCUMENTS_MANAGE),
             can_open=access.can(Action.DECISIONS_PROPOSE)
             and decision.status == Decision.Status.DRAFT,
             procedure_form=ProcedureForm(),

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from decisions.models import Decision
 from documents.models import Document
 from meetings.forms import PersonChoiceField, network_people
 from meetings.models import AgendaItem, Meeting
@@ -97,6 +98,9 @@ class DocumentForm(ConfidentialityFields):
     working_group = forms.ModelChoiceField(
         label=_("Working group"), queryset=WorkingGroup.objects.none(), required=False
     )
+    decision = forms.ModelChoiceField(
+        label=_("Decision"), queryset=Decision.objects.none(), required=False
+    )
 
     field_order = [
         "title",
@@ -120,6 +124,7 @@ class DocumentForm(ConfidentialityFields):
             f"{item.meeting.title}: {item.title}"
         )
         self.fields["working_group"].queryset = WorkingGroup.objects.order_by("name")
+        self.fields["decision"].queryset = Decision.objects.order_by("-created_at")
 
 
 class VersionForm(forms.Form):

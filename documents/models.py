@@ -85,6 +85,14 @@ class Document(NetworkOwned):
         blank=True,
         related_name="documents",
     )
+    decision = models.ForeignKey(
+        "decisions.Decision",
+        verbose_name=_("decision"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

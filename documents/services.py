@@ -122,6 +122,7 @@ def document_upload(
     meeting=None,
     agenda_item=None,
     working_group=None,
+    decision=None,
     gcm_objectives=(),
 ) -> Document:
     """Secretariat: a new document with its first version."""
@@ -145,6 +146,7 @@ def document_upload(
             meeting=meeting,
             agenda_item=agenda_item,
             working_group=working_group,
+            decision=decision,
             created_by=by,
         )
         _set_access(document, organisations, people)

@@ -126,7 +126,7 @@ class UploadView(DocumentMixin, FormView):
 
     def get_initial(self):
         initial = super().get_initial()
-        for name in ("meeting", "agenda_item"):
+        for name in ("meeting", "agenda_item", "decision"):
             value = self.request.GET.get(name, "")
             if value.isdigit() and len(value) < 18:
                 initial[name] = int(value)
@@ -161,6 +161,7 @@ class UploadView(DocumentMixin, FormView):
                 meeting=data["meeting"],
                 agenda_item=data["agenda_item"],
                 working_group=data["working_group"],
+                decision=data["decision"],
                 gcm_objectives=list(data["gcm_objectives"]),
             )
         except ValidationError as error:

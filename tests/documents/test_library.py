@@ -380,3 +380,33 @@ def test_behind_nginx_the_download_is_handed_over_after_the_check(kyrgyzstan, lo
     assert response["Content-Security-Policy"] == "default-src 'none'"
     assert response["Cache-Control"] == "private, no-store"
     assert login(kyrgyzstan.partner).get(download(document)).status_code == 404
+
+
+def test_a_decision_shows_the_documents_attached_to_it(kyrgyzstan, login):
+    from tests.decisions.test_procedures import draft
+
+    decision = draft(kyrgyzstan, title="Joint statement")
+    client = login(kyrgyzstan.secretariat)
+    page_url = reverse(
+        "decisions:detail", kwargs={"network": "kyrgyzstan", "decision_id": decision.pk}
+    )
+    assert f"?decision={decision.pk}" in client.get(page_url).content.decode()
+    form_page = client.get(UPLOAD, {"decision": decision.pk}).content.decode()
+    assert f'<option value="{decision.pk}" selected>' in form_page
+    client.post(
+        UPLOAD,
+        {
+            **form(title="Annex: the statement"),
+            "decision": decision.pk,
+            "file": upload("a.pdf", pdf()),
+        },
+    )
+    make(
+        kyrgyzstan,
+        title="Annex: budget",
+        decision=decision,
+        confidentiality="restricted",
+        organisations=[kyrgyzstan.organisations["IOM"]],
+    )
+    member = login(kyrgyzstan.member).get(page_url).content.decode()
+    assert "Annex: the statement" in member and "Annex: budget" not in member
