@@ -22,8 +22,8 @@ from decisions.forms import (
 )
 from decisions.models import Decision, PositionChange, Procedure
 from documents.selectors import documents_visible
-from meetings.views import _form_errors
 from networks.access import not_found
+from networks.formtools import add_service_errors, form_errors
 from networks.mixins import NetworkPageMixin
 from networks.models import Membership
 from networks.roles import Action, Role
@@ -104,7 +104,7 @@ class DecisionCreateView(DecisionMixin, FormView):
                 gcm_objectives=list(data["gcm_objectives"]),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The draft decision is in the register."))
         return redirect(self.decision_url(decision))
@@ -177,10 +177,6 @@ class DecisionActionView(DecisionMixin, View):
                 messages.success(request, message)
         return redirect(self.decision_url(decision))
 
-    @staticmethod
-    def errors(form) -> ValidationError:
-        return ValidationError([e for errors in form.errors.values() for e in errors])
-
 
 class ProcedureOpenView(DecisionActionView):
     required_action = Action.DECISIONS_PROPOSE
@@ -188,7 +184,7 @@ class ProcedureOpenView(DecisionActionView):
     def run(self, decision):
         form = ProcedureForm(self.request.POST)
         if not form.is_valid():
-            raise self.errors(form)
+            raise form_errors(form)
         services.procedure_open(
             decision=decision,
             by=self.request.user,
@@ -211,7 +207,7 @@ class PositionView(DecisionActionView):
             kind=procedure.kind,
         )
         if not form.is_valid():
-            raise self.errors(form)
+            raise form_errors(form)
         organisation = next(
             o
             for o in services.consulted_organisations(decision)
@@ -236,7 +232,7 @@ class OutcomeView(DecisionActionView):
             raise ValidationError(_("This decision is not in a written procedure."))
         form = OutcomeForm(self.request.POST)
         if not form.is_valid():
-            raise self.errors(form)
+            raise form_errors(form)
         services.outcome_record(
             procedure=procedure,
             by=self.request.user,
@@ -255,7 +251,7 @@ class ExtendView(DecisionActionView):
             raise ValidationError(_("This decision is not in a written procedure."))
         form = ExtensionForm(self.request.POST)
         if not form.is_valid():
-            raise self.errors(form)
+            raise form_errors(form)
         services.deadline_extend(
             procedure=procedure,
             by=self.request.user,

@@ -24,8 +24,8 @@ from documents.forms import (
     VersionForm,
 )
 from documents.models import Document, DocumentVersion, Dossier
-from meetings.views import _form_errors
 from networks.access import not_found
+from networks.formtools import add_service_errors, form_errors
 from networks.mixins import NetworkPageMixin
 from networks.models import Membership
 from networks.roles import Action
@@ -165,7 +165,7 @@ class UploadView(DocumentMixin, FormView):
                 gcm_objectives=list(data["gcm_objectives"]),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The document is in the library."))
         return redirect(self.document_url(document))
@@ -222,7 +222,7 @@ class VersionUploadView(DocumentMixin, View):
         form = VersionForm(request.POST, request.FILES)
         try:
             if not form.is_valid():
-                raise ValidationError([e for errors in form.errors.values() for e in errors])
+                raise form_errors(form)
             version = services.version_add(
                 document=document, by=request.user, file=form.cleaned_data["file"]
             )
@@ -243,7 +243,7 @@ class ConfidentialityView(DocumentMixin, View):
         form = ConfidentialityForm(request.POST)
         try:
             if not form.is_valid():
-                raise ValidationError([e for errors in form.errors.values() for e in errors])
+                raise form_errors(form)
             data = form.cleaned_data
             services.confidentiality_set(
                 document=document,
@@ -269,7 +269,7 @@ class CirculateView(DocumentMixin, View):
         form = CirculateForm(request.POST)
         try:
             if not form.is_valid():
-                raise ValidationError([e for errors in form.errors.values() for e in errors])
+                raise form_errors(form)
             services.document_circulate(
                 document=document, by=request.user, message=form.cleaned_data["message"]
             )
@@ -390,7 +390,7 @@ class DossierCreateView(DocumentMixin, FormView):
                 required_items=data["required_items"].splitlines(),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The dossier is created; add its documents."))
         return redirect(f"/n/{self.network.slug}/documents/dossiers/{dossier.pk}/")
@@ -441,7 +441,7 @@ class DossierAddView(DossierMixin, View):
         form = self.add_form(dossier, request.POST)
         try:
             if not form.is_valid():
-                raise ValidationError([e for errors in form.errors.values() for e in errors])
+                raise form_errors(form)
             services.dossier_add(
                 dossier=dossier,
                 document=form.cleaned_data["document"],

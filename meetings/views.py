@@ -46,20 +46,12 @@ from meetings.models import (
     MinutesVersion,
 )
 from networks.access import not_found
+from networks.formtools import add_service_errors, form_errors
 from networks.mixins import NetworkPageMixin
 from networks.models import WorkingGroup
 from networks.roles import Action
 
 PAGE_SIZE = 25
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class MeetingPageMixin(NetworkPageMixin):
@@ -153,7 +145,7 @@ class MeetingCreateView(MeetingPageMixin, FormView):
                 working_group=data["working_group"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The meeting is scheduled. Now write its agenda."))
         return redirect(self.meeting_url(meeting))
@@ -251,7 +243,7 @@ class MeetingEditView(MeetingPageMixin, FormView):
                 online_url=data["online_url"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The meeting is saved."))
         return redirect(self.meeting_url(self.meeting))
@@ -275,7 +267,7 @@ class MeetingCancelView(MeetingPageMixin, FormView):
                 meeting=self.meeting, by=self.request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The meeting is cancelled."))
         return redirect(self.meeting_url(self.meeting))
@@ -315,7 +307,7 @@ class AgendaItemFormView(MeetingPageMixin, FormView):
                 meeting=self.meeting, by=self.request.user, item=self.item, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The agenda item is saved."))
         return redirect(self.meeting_url(self.meeting) + "#agenda")
@@ -426,7 +418,7 @@ class RsvpView(MeetingPageMixin, View):
         form = RsvpForm(request.POST, participant=mine)
         try:
             if not form.is_valid():
-                raise ValidationError([e for errors in form.errors.values() for e in errors])
+                raise form_errors(form)
             services.rsvp(
                 meeting=meeting,
                 user=request.user,
@@ -609,7 +601,7 @@ class MinutesActionView(MinutesMixin, View):
         form = self.form_class(request.POST) if self.form_class else None
         try:
             if form is not None and not form.is_valid():
-                raise ValidationError([e for errors in form.errors.values() for e in errors])
+                raise form_errors(form)
             message = self.run(meeting, form.cleaned_data if form is not None else {})
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -720,7 +712,7 @@ class AttendanceView(MinutesMixin, FormView):
                 statuses=form.statuses(),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The attendance is saved."))
         return redirect(self.minutes_url(self.meeting))
@@ -775,7 +767,7 @@ class MinutesItemView(MinutesMixin, TemplateView):
                     ],
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The item is saved."))
                 return redirect(self.minutes_url(self.meeting) + f"#item-{self.item.pk}")
