@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from decisions.models import Decision, Position, Procedure
+from decisions.models import ActionPoint, Decision, Position, Procedure
 from documents.forms import IdsChoiceField
 from meetings.forms import DATETIME_FORMAT, LocalDateTimeInput
+from networks.models import Organisation, Participation
 from reference.models import GCMObjective
 
 
@@ -76,3 +77,30 @@ class ExtensionForm(forms.Form):
         error_messages={"invalid": _("Give a date and time, e.g. 2026-09-15 10:00.")},
     )
     reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class ActionPointForm(forms.Form):
+    text = forms.CharField(label=_("Action"), max_length=500)
+    owner_organisation = forms.ModelChoiceField(
+        label=_("Owner organisation"), queryset=Organisation.objects.none()
+    )
+    due_date = forms.DateField(
+        label=_("Due date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Give a date, e.g. 2026-12-31.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        taking_part = Participation.objects.active().values("organisation_id")
+        self.fields["owner_organisation"].queryset = Organisation.objects.filter(
+            pk__in=taking_part
+        ).order_by("acronym", "name")
+
+
+class ActionUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ActionPoint.Status.choices)
+    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    note = forms.CharField(
+        label=_("What was done"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -186,3 +186,77 @@ class DeadlineExtension(NetworkOwned):
 
     class Meta:
         ordering = ["extended_at", "pk"]
+
+
+class ActionPoint(NetworkOwned):
+    """Something an organisation does by a date, from a minutes item or a decision; its
+    focal points keep it up to date with dated notes."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="action_points"
+    )
+    minutes_item = models.ForeignKey(
+        "meetings.MinutesItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    text = models.CharField(_("action"), max_length=500)
+    owner_organisation = models.ForeignKey(
+        "networks.Organisation",
+        verbose_name=_("owner organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    last_chased_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("action point")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="action_progress_at_most_100"
+            )
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.IN_PROGRESS)
+
+
+class ActionNote(NetworkOwned):
+    """A dated update of an action point: what was done, and its status and progress then."""
+
+    action_point = models.ForeignKey(ActionPoint, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(_("note"))
+    status = models.CharField(max_length=12, choices=ActionPoint.Status.choices)
+    progress = models.PositiveSmallIntegerField()
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    written_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["written_at", "pk"]

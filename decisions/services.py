@@ -5,15 +5,19 @@ not apply is a ValidationError and changes nothing."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from circulation.models import Circulation
 from circulation.services import Recipient, circulation_create
 from decisions.models import (
+    ActionNote,
+    ActionPoint,
     DeadlineExtension,
     Decision,
     DecisionCounter,
@@ -396,3 +400,136 @@ def procedure_remind(*, procedure: Procedure) -> int:
             context={"procedure": locked, "deadline": locked.deadline},
         )
     return len(pending)
+
+
+# Action points ---------------------------------------------------------------------------
+
+
+def action_point_add(
+    *,
+    network: Network,
+    by,
+    text: str,
+    owner_organisation,
+    due_date,
+    decision: Decision | None = None,
+    minutes_item=None,
+    owner=None,
+) -> ActionPoint:
+    """Secretariat or co-chair: an action point on a decision (or from a minutes item)."""
+    if not text.strip():
+        raise ValidationError({"text": _("Describe the action.")})
+    if owner_organisation is None or due_date is None:
+        raise ValidationError(_("Give the action an owner organisation and a due date."))
+    if owner is not None and not (
+        Membership.objects.active().filter(user=owner, organisation=owner_organisation).exists()
+    ):
+        raise ValidationError({"owner": _("Choose someone of the owner organisation.")})
+    return ActionPoint.objects.create(
+        network=network,
+        decision=decision,
+        minutes_item=minutes_item,
+        text=text.strip()[:500],
+        owner_organisation=owner_organisation,
+        owner=owner,
+        due_date=due_date,
+    )
+
+
+def action_points_from_minutes(*, minutes_version) -> int:
+    """When minutes are approved: each of their action points becomes one to follow up."""
+    from meetings.models import MinutesActionPoint
+
+    points = MinutesActionPoint.objects.filter(
+        item__minutes=minutes_version.minutes
+    ).select_related("item")
+    created = [
+        ActionPoint(
+            network_id=minutes_version.network_id,
+            minutes_item=point.item,
+            text=point.text,
+            owner_organisation_id=point.owner_organisation_id,
+            due_date=point.due_date,
+        )
+        for point in points
+        if not ActionPoint.objects.filter(minutes_item=point.item, text=point.text).exists()
+    ]
+    ActionPoint.objects.bulk_create(created)
+    return len(created)
+
+
+def action_point_update(
+    *, action_point: ActionPoint, by, status: str, progress: int, note: str
+) -> ActionPoint:
+    """The owner organisation's focal points (or the secretariat): status, progress and a
+    dated note of what was done."""
+    if status not in ActionPoint.Status.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    if not 0 <= progress <= 100:
+        raise ValidationError({"progress": _("Give the progress from 0 to 100.")})
+    if not note.strip():
+        raise ValidationError({"note": _("Say what was done.")})
+    if status == ActionPoint.Status.DONE:
+        progress = 100
+    with transaction.atomic():
+        locked = ActionPoint.objects.select_for_update().get(pk=action_point.pk)
+        speaks = (
+            Membership.objects.active()
+            .filter(user=by)
+            .filter(_may_update(locked.owner_organisation_id))
+            .exists()
+        )
+        if not speaks:
+            raise ValidationError(
+                _("Only the owner organisation's focal points or the secretariat update this.")
+            )
+        locked.status, locked.progress = status, progress
+        locked.save(update_fields=["status", "progress", "updated_at"])
+        ActionNote.objects.create(
+            network_id=locked.network_id,
+            action_point=locked,
+            text=note.strip()[:5000],
+            status=status,
+            progress=progress,
+            written_by=by,
+        )
+    return locked
+
+
+def _may_update(organisation_id: int) -> Q:
+    """Memberships that may update an action point of `organisation_id`."""
+    return Q(organisation_id=organisation_id, role__in=SPEAKING_ROLES) | Q(role=Role.SECRETARIAT)
+
+
+def action_points_chase(*, network: Network) -> int:
+    """Weekly: the people of each organisation with overdue action points get one reminder
+    listing them. Returns how many action points were chased."""
+    today = timezone.localdate(timezone=network.zone)
+    week_ago = today - timedelta(days=7)
+    overdue = list(
+        ActionPoint.objects.filter(
+            status__in=[ActionPoint.Status.OPEN, ActionPoint.Status.IN_PROGRESS],
+            due_date__lt=today,
+        )
+        .exclude(last_chased_on__gt=week_ago)
+        .select_related("owner_organisation")
+        .order_by("owner_organisation_id", "due_date")
+    )
+    by_organisation: dict = {}
+    for point in overdue:
+        by_organisation.setdefault(point.owner_organisation, []).append(point)
+    for organisation, points in by_organisation.items():
+        people = _people_of([organisation])
+        if people:
+            with timezone.override(network.zone):
+                circulation_create(
+                    network=network,
+                    kind=Circulation.Kind.REMINDER,
+                    sender=None,
+                    recipients=[Recipient.of(person) for person in people],
+                    template="actions_overdue",
+                    context={"organisation": organisation, "points": points},
+                    link=f"/n/{network.slug}/decisions/actions/",
+                )
+    ActionPoint.objects.filter(pk__in=[p.pk for p in overdue]).update(last_chased_on=today)
+    return len(overdue)

@@ -47,3 +47,16 @@ def remind_before_deadlines() -> int:
         with network_scope(network_id):
             procedure_remind(procedure=Procedure.objects.get(pk=procedure_id))
     return len(due)
+
+
+@shared_task
+def chase_overdue_action_points() -> int:
+    """Beat, weekly: each network's overdue action points, to their owner organisations."""
+    from decisions.services import action_points_chase
+    from networks.models import Network
+
+    chased = 0
+    for network in Network.objects.all():
+        with network_scope(network):
+            chased += action_points_chase(network=network)
+    return chased

@@ -4,7 +4,7 @@ missing one; what each person may do is the permission table's answer."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -14,18 +14,20 @@ from django.views.generic import FormView, TemplateView
 
 from decisions import services
 from decisions.forms import (
+    ActionPointForm,
+    ActionUpdateForm,
     DecisionForm,
     ExtensionForm,
     OutcomeForm,
     PositionForm,
     ProcedureForm,
 )
-from decisions.models import Decision, PositionChange, Procedure
+from decisions.models import ActionPoint, Decision, PositionChange, Procedure
 from documents.selectors import documents_visible
 from networks.access import not_found
 from networks.formtools import add_service_errors, form_errors
 from networks.mixins import NetworkPageMixin
-from networks.models import Membership
+from networks.models import Membership, Participation
 from networks.roles import Action, Role
 
 PAGE_SIZE = 25
@@ -121,6 +123,11 @@ class DecisionDetailView(DecisionMixin, TemplateView):
         access = self.network_access
         mine = self.my_organisations(decision) if procedure and procedure.is_open else []
         counted = services.tally(procedure) if procedure else None
+        actions = (
+            list(ActionPoint.objects.filter(decision=decision).select_related("owner_organisation"))
+            if access.can(Action.ACTIONS_VIEW)
+            else []
+        )
         positions = (
             list(procedure.positions.select_related("organisation", "recorded_by"))
             if procedure
@@ -143,6 +150,15 @@ class DecisionDetailView(DecisionMixin, TemplateView):
                 documents_visible(access=access).filter(decision=decision).order_by("title")
             ),
             can_attach=access.can(Action.DOCUMENTS_MANAGE),
+            actions=actions,
+            rollup={
+                "open": sum(a.is_open for a in actions),
+                "done": sum(a.status == ActionPoint.Status.DONE for a in actions),
+                "progress": round(sum(a.progress for a in actions) / len(actions))
+                if actions
+                else 0,
+            },
+            action_form=ActionPointForm() if access.can(Action.ACTIONS_ADD) else None,
             can_open=access.can(Action.DECISIONS_PROPOSE)
             and decision.status == Decision.Status.DRAFT,
             procedure_form=ProcedureForm(),
@@ -259,3 +275,105 @@ class ExtendView(DecisionActionView):
             reason=form.cleaned_data["reason"],
         )
         return _("The deadline is moved; everyone consulted is told.")
+
+
+# Action points -----------------------------------------------------------------------------
+
+
+class ActionAddView(DecisionActionView):
+    required_action = Action.ACTIONS_ADD
+
+    def run(self, decision):
+        form = ActionPointForm(self.request.POST)
+        if not form.is_valid():
+            raise form_errors(form)
+        services.action_point_add(
+            network=self.network,
+            by=self.request.user,
+            decision=decision,
+            **form.cleaned_data,
+        )
+        return _("The action point is added.")
+
+
+class ActionBoardView(NetworkPageMixin, TemplateView):
+    """Every action point of the network, or one organisation's, overdue first."""
+
+    required_action = Action.ACTIONS_VIEW
+    template_name = "decisions/actions.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        points = ActionPoint.objects.select_related(
+            "owner_organisation", "owner", "decision", "minutes_item__minutes__meeting"
+        ).order_by("due_date", "pk")
+        status = self.request.GET.get("status", "open")
+        if status == "open":
+            points = points.filter(
+                status__in=[ActionPoint.Status.OPEN, ActionPoint.Status.IN_PROGRESS]
+            )
+        elif status in ActionPoint.Status.values:
+            points = points.filter(status=status)
+        else:
+            status = "all"
+        organisation = self.request.GET.get("organisation", "")
+        if organisation.isdigit() and len(organisation) < 18:
+            points = points.filter(owner_organisation_id=int(organisation))
+        context.update(
+            page=Paginator(points, PAGE_SIZE).get_page(self.request.GET.get("page")),
+            status=status,
+            statuses=ActionPoint.Status.choices,
+            organisation=organisation,
+            organisations=[
+                p.organisation
+                for p in Participation.objects.active()
+                .select_related("organisation")
+                .order_by("organisation__acronym", "organisation__name")
+            ],
+            today=timezone.localdate(timezone=self.network.zone),
+        )
+        return context
+
+
+class ActionDetailView(NetworkPageMixin, TemplateView):
+    required_action = Action.ACTIONS_VIEW
+    template_name = "decisions/action.html"
+
+    def get_point(self) -> ActionPoint:
+        point = (
+            ActionPoint.objects.select_related("owner_organisation", "decision")
+            .filter(pk=self.kwargs["action_id"])
+            .first()
+        )
+        if point is None:
+            raise not_found()
+        return point
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        point = self.get_point()
+        context.update(
+            point=point,
+            notes=list(point.notes.select_related("written_by")),
+            update_form=ActionUpdateForm(
+                initial={"status": point.status, "progress": point.progress}
+            )
+            if self.network_access.can(Action.ACTIONS_UPDATE)
+            else None,
+        )
+        return context
+
+    def post(self, request, network, action_id):
+        if not self.network_access.can(Action.ACTIONS_UPDATE):
+            raise PermissionDenied
+        point = self.get_point()
+        form = ActionUpdateForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise form_errors(form)
+            services.action_point_update(action_point=point, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The action point is updated."))
+        return redirect(f"/n/{self.network.slug}/decisions/actions/{point.pk}/")

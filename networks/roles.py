@@ -66,6 +66,12 @@ class Action(models.TextChoices):
         _("State the position of one's own organisation in a written procedure"),
     )
     OUTCOME_RECORD = "decisions.outcome", _("Record the outcome of a consultation")
+    ACTIONS_VIEW = "actions.view", _("See the action points")
+    ACTIONS_ADD = "actions.add", _("Add action points to decisions")
+    ACTIONS_UPDATE = (
+        "actions.update",
+        _("Update one's own organisation's action points (the secretariat: any)"),
+    )
     DOCUMENTS_MANAGE = (
         "documents.manage",
         _(
@@ -112,6 +118,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # Which organisation one speaks for is checked against one's memberships (services).
     Action.POSITION_STATE: frozenset({S, C, M, P}),
     Action.OUTCOME_RECORD: frozenset({C}),
+    Action.ACTIONS_VIEW: frozenset({S, C, M, R}),
+    Action.ACTIONS_ADD: frozenset({S, C}),
+    # Which action points one may update is checked against one's organisation (services).
+    Action.ACTIONS_UPDATE: frozenset({S, C, M}),
     Action.DOCUMENTS_MANAGE: frozenset({S}),
 }
 

@@ -80,6 +80,10 @@ FIELDS = [
     "status",
     "year",
     "state",
+    "progress",
+    "note",
+    "due_date",
+    "owner_organisation",
 ]
 
 

@@ -211,6 +211,23 @@ def _decision(victim: TestNetwork) -> int:
     return decision.pk
 
 
+def _action_point(victim: TestNetwork) -> int:
+    from datetime import date
+
+    from decisions import services
+    from decisions.models import ActionPoint
+
+    with network_scope(victim.network):
+        point = ActionPoint.objects.first() or services.action_point_add(
+            network=victim.network,
+            by=victim.people["secretariat"],
+            text="Share the study",
+            owner_organisation=victim.organisations["UNDP"],
+            due_date=date(2027, 1, 31),
+        )
+    return point.pk
+
+
 BY_PARAMETER = {
     "network": lambda victim: victim.network.slug,
     "membership_id": _membership,
@@ -225,6 +242,7 @@ BY_PARAMETER = {
     "document_id": _document,
     "dossier_id": _dossier,
     "decision_id": _decision,
+    "action_id": _action_point,
 }
 BY_ROUTE_NAME = {
     "api:member-detail": {"pk": _membership},

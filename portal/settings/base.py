@@ -177,6 +177,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "decisions.tasks.remind_before_deadlines",
         "schedule": 3600.0,
     },
+    "chase-overdue-action-points": {
+        "task": "decisions.tasks.chase_overdue_action_points",
+        "schedule": crontab(hour=6, minute=30, day_of_week=1),
+    },
     "remind-missed-meeting-cadence": {
         "task": "meetings.tasks.remind_missed_cadence",
         "schedule": crontab(hour=5, minute=0),

@@ -1,0 +1,113 @@
+"""Action points from approved minutes and from decisions: the owner organisation keeps them
+up to date with dated notes, overdue ones are chased weekly, a decision shows their roll-up."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from circulation.models import Circulation, Delivery
+from decisions import services
+from decisions.models import ActionNote, ActionPoint
+from decisions.tasks import chase_overdue_action_points
+from networks.scoping import network_scope
+from tests.decisions.test_procedures import draft
+
+
+def add(net, decision=None, org="UNDP", due=date(2027, 1, 31), text="Share the study"):
+    with network_scope(net.network):
+        return services.action_point_add(
+            network=net.network,
+            by=net.secretariat,
+            decision=decision,
+            text=text,
+            owner_organisation=net.organisations[org],
+            due_date=due,
+        )
+
+
+def update(net, point, key, **data):
+    with network_scope(net.network):
+        return services.action_point_update(action_point=point, by=net.people[key], **data)
+
+
+def test_approved_minutes_turn_their_action_points_into_follow_ups(kyrgyzstan):
+    from meetings import services as meeting_services
+    from tests.meetings.conftest import add_items, schedule
+    from tests.meetings.test_minutes import written
+
+    meeting = schedule(kyrgyzstan, start=timezone.now() - timedelta(days=1))
+    add_items(kyrgyzstan, meeting, "Welcome", "Labour migration study")
+    minutes = written(kyrgyzstan, meeting)
+    with network_scope(kyrgyzstan.network):
+        version = meeting_services.minutes_submit(minutes=minutes, by=kyrgyzstan.secretariat)
+        for co_chair in (kyrgyzstan.co_chair, kyrgyzstan.co_chair2):
+            meeting_services.minutes_approve(
+                minutes=minutes, by=co_chair, content_sha256=version.content_sha256
+            )
+        [point] = ActionPoint.objects.all()
+    assert (point.text, point.owner_organisation, point.due_date) == (
+        "Share the study with the government",
+        kyrgyzstan.organisations["UNDP"],
+        date(2027, 1, 31),
+    )
+
+
+def test_the_owner_organisation_updates_with_dated_notes(kyrgyzstan):
+    point = add(kyrgyzstan)
+    with pytest.raises(ValidationError, match="owner organisation"):
+        update(kyrgyzstan, point, "member_unhcr", status="in_progress", progress=10, note="x")
+    with pytest.raises(ValidationError, match="0 to 100"):
+        update(kyrgyzstan, point, "member", status="in_progress", progress=120, note="x")
+    update(kyrgyzstan, point, "member", status="in_progress", progress=40, note="Draft shared.")
+    update(
+        kyrgyzstan, point, "secretariat", status="done", progress=60, note="Sent to the ministry."
+    )
+    with network_scope(kyrgyzstan.network):
+        point.refresh_from_db()
+        notes = list(ActionNote.objects.filter(action_point=point).values_list("progress", "text"))
+    assert (point.status, point.progress) == ("done", 100)  # done is complete
+    assert notes == [(40, "Draft shared."), (100, "Sent to the ministry.")]
+
+
+def test_overdue_action_points_are_chased_once_a_week(kyrgyzstan):
+    add(kyrgyzstan, due=date(2020, 1, 1), text="Long overdue")
+    add(kyrgyzstan, due=date(2099, 1, 1), text="Not due yet")
+    done = add(kyrgyzstan, due=date(2020, 1, 1), text="Finished")
+    update(kyrgyzstan, done, "member", status="done", progress=100, note="Done.")
+    assert chase_overdue_action_points() == 1
+    assert chase_overdue_action_points() == 0  # once a week
+    with network_scope(kyrgyzstan.network):
+        [chase] = Circulation.objects.filter(kind="reminder")
+        addresses = set(
+            Delivery.objects.filter(circulation=chase).values_list("address", flat=True)
+        )
+    assert addresses == {kyrgyzstan.member.email}
+    assert "Long overdue" in chase.rendered["en"]["text"]
+    assert "Not due yet" not in chase.rendered["en"]["text"]
+
+
+def test_the_board_and_the_decisions_roll_up(kyrgyzstan, login):
+    decision = draft(kyrgyzstan)
+    first = add(kyrgyzstan, decision=decision, text="First step")
+    add(kyrgyzstan, decision=decision, text="Second step", org="UNHCR")
+    update(kyrgyzstan, first, "member", status="done", progress=100, note="Done.")
+    page = (
+        login(kyrgyzstan.member)
+        .get(
+            reverse(
+                "decisions:detail", kwargs={"network": "kyrgyzstan", "decision_id": decision.pk}
+            )
+        )
+        .content.decode()
+    )
+    assert "Open: 1 · done: 1 · average progress: 50%" in page
+    board = reverse("decisions:actions", kwargs={"network": "kyrgyzstan"})
+    open_board = login(kyrgyzstan.member).get(board).content.decode()
+    assert "Second step" in open_board and "First step" not in open_board
+    unhcr = kyrgyzstan.organisations["UNHCR"].pk
+    filtered = login(kyrgyzstan.member).get(board, {"status": "all", "organisation": unhcr})
+    assert "First step" not in filtered.content.decode()
+    assert login(kyrgyzstan.partner).get(board).status_code == 403
