@@ -533,3 +533,27 @@ def action_points_chase(*, network: Network) -> int:
                 )
     ActionPoint.objects.filter(pk__in=[p.pk for p in overdue]).update(last_chased_on=today)
     return len(overdue)
+
+
+def decisions_from_minutes(*, minutes_version) -> int:
+    """When minutes are approved: each decision taken at the meeting enters the register,
+    adopted, numbered, its origin the minutes item. A correction adds only new ones."""
+    from meetings.models import MinutesItem
+
+    created = 0
+    items = MinutesItem.objects.filter(minutes=minutes_version.minutes).order_by("position")
+    for item in items:
+        for line in item.decision_lines():
+            title = line[:300]
+            if Decision.objects.filter(minutes_item=item, title=title).exists():
+                continue
+            decision = Decision.objects.create(
+                network_id=minutes_version.network_id,
+                title=title,
+                text=line,
+                minutes_item=item,
+                created_by=minutes_version.submitted_by,
+            )
+            _adopt(Decision.objects.select_related("network").get(pk=decision.pk))
+            created += 1
+    return created

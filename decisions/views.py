@@ -43,7 +43,12 @@ class DecisionMixin(NetworkPageMixin):
         return decisions
 
     def get_decision(self) -> Decision:
-        decision = self.visible().filter(pk=self.kwargs["decision_id"]).first()
+        decision = (
+            self.visible()
+            .select_related("minutes_item__minutes__meeting")
+            .filter(pk=self.kwargs["decision_id"])
+            .first()
+        )
         if decision is None:
             raise not_found()
         return decision

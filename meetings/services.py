@@ -841,8 +841,9 @@ def minutes_approve(*, minutes: Minutes, by, content_sha256: str) -> MinutesVers
             locked.version += 1
             locked.save()
             _circulate_minutes(locked, pending, by=by)
-            from decisions.services import action_points_from_minutes
+            from decisions.services import action_points_from_minutes, decisions_from_minutes
 
+            decisions_from_minutes(minutes_version=pending)
             action_points_from_minutes(minutes_version=pending)
     return pending
 

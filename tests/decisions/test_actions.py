@@ -111,3 +111,39 @@ def test_the_board_and_the_decisions_roll_up(kyrgyzstan, login):
     filtered = login(kyrgyzstan.member).get(board, {"status": "all", "organisation": unhcr})
     assert "First step" not in filtered.content.decode()
     assert login(kyrgyzstan.partner).get(board).status_code == 403
+
+
+def test_decisions_taken_at_a_meeting_enter_the_register_when_the_minutes_are_approved(
+    kyrgyzstan, login
+):
+    from meetings import services as meeting_services
+    from tests.meetings.conftest import add_items, schedule
+    from tests.meetings.test_minutes import written
+
+    meeting = schedule(kyrgyzstan, start=timezone.now() - timedelta(days=1))
+    add_items(kyrgyzstan, meeting, "Welcome", "Labour migration study")
+    minutes = written(kyrgyzstan, meeting)
+    with network_scope(kyrgyzstan.network):
+        version = meeting_services.minutes_submit(minutes=minutes, by=kyrgyzstan.secretariat)
+        for co_chair in (kyrgyzstan.co_chair, kyrgyzstan.co_chair2):
+            meeting_services.minutes_approve(
+                minutes=minutes, by=co_chair, content_sha256=version.content_sha256
+            )
+        from decisions.models import Decision
+
+        decisions = list(Decision.objects.order_by("sequence"))
+    year = timezone.localtime(timezone.now(), kyrgyzstan.network.zone).year
+    assert [(d.number, d.title, d.status) for d in decisions] == [
+        (f"KGZ-{year}-001", "The network endorses the study.", "adopted"),
+        (f"KGZ-{year}-002", "UNDP leads the follow-up.", "adopted"),
+    ]
+    page = (
+        login(kyrgyzstan.member)
+        .get(
+            reverse(
+                "decisions:detail", kwargs={"network": "kyrgyzstan", "decision_id": decisions[0].pk}
+            )
+        )
+        .content.decode()
+    )
+    assert "Taken at" in page and "Labour migration study" in page
