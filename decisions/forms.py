@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from decisions.models import ActionPoint, Decision, Position, Procedure
+from decisions.models import ActionPoint, Position, Procedure
 from documents.forms import IdsChoiceField
 from meetings.forms import DATETIME_FORMAT, LocalDateTimeInput
 from networks.models import Organisation, Participation
@@ -63,10 +63,6 @@ class OutcomeForm(forms.Form):
     statement = forms.CharField(
         label=_("Statement"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
-
-
-class RegisterFilterForm(forms.Form):
-    status = forms.ChoiceField(choices=[("", "")] + list(Decision.Status.choices), required=False)
 
 
 class ExtensionForm(forms.Form):

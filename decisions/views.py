@@ -198,6 +198,13 @@ class DecisionActionView(DecisionMixin, View):
                 messages.success(request, message)
         return redirect(self.decision_url(decision))
 
+    @staticmethod
+    def procedure_of(decision) -> Procedure:
+        procedure = Procedure.objects.filter(decision=decision).first()
+        if procedure is None:
+            raise ValidationError(_("This decision is not in a written procedure."))
+        return procedure
+
 
 class ProcedureOpenView(DecisionActionView):
     required_action = Action.DECISIONS_PROPOSE
@@ -219,9 +226,7 @@ class PositionView(DecisionActionView):
     required_action = Action.POSITION_STATE
 
     def run(self, decision):
-        procedure = Procedure.objects.filter(decision=decision).first()
-        if procedure is None:
-            raise ValidationError(_("This decision is not in a written procedure."))
+        procedure = self.procedure_of(decision)
         form = PositionForm(
             self.request.POST,
             organisations=services.consulted_organisations(decision),
@@ -248,9 +253,7 @@ class OutcomeView(DecisionActionView):
     required_action = Action.OUTCOME_RECORD
 
     def run(self, decision):
-        procedure = Procedure.objects.filter(decision=decision).first()
-        if procedure is None:
-            raise ValidationError(_("This decision is not in a written procedure."))
+        procedure = self.procedure_of(decision)
         form = OutcomeForm(self.request.POST)
         if not form.is_valid():
             raise form_errors(form)
@@ -267,9 +270,7 @@ class ExtendView(DecisionActionView):
     required_action = Action.OUTCOME_RECORD
 
     def run(self, decision):
-        procedure = Procedure.objects.filter(decision=decision).first()
-        if procedure is None:
-            raise ValidationError(_("This decision is not in a written procedure."))
+        procedure = self.procedure_of(decision)
         form = ExtensionForm(self.request.POST)
         if not form.is_valid():
             raise form_errors(form)

@@ -60,7 +60,6 @@ class MeetingPage:
     participants: list[Participant]
     mine: Participant | None
     answers: Counter = field(default_factory=Counter)
-    organisations_answered: int = 0
     minutes_status: str = ""
     documents: dict = field(default_factory=dict)  # agenda item id (or None) → [Document]
 
@@ -87,12 +86,6 @@ def meeting_page(*, access, meeting_id: int) -> MeetingPage | None:
     )
     mine = next((p for p in participants if p.user_id == access.user_id), None)
     answers = Counter(p.answer for p in participants)
-    organisations = {
-        p.organisation_id
-        for p in participants
-        if p.organisation_id
-        and p.answer in (Participant.Answer.ACCEPTED, Participant.Answer.DELEGATED)
-    }
     from meetings.models import Minutes
 
     minutes = Minutes.objects.filter(meeting=meeting).first()
@@ -102,9 +95,7 @@ def meeting_page(*, access, meeting_id: int) -> MeetingPage | None:
     documents: dict = {}
     for document in documents_visible(access=access).filter(meeting=meeting).order_by("title"):
         documents.setdefault(document.agenda_item_id, []).append(document)
-    return MeetingPage(
-        meeting, items, participants, mine, answers, len(organisations), status, documents
-    )
+    return MeetingPage(meeting, items, participants, mine, answers, status, documents)
 
 
 @dataclass
