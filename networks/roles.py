@@ -79,6 +79,24 @@ class Action(models.TextChoices):
             "keep dossiers"
         ),
     )
+    WORKPLANS_VIEW = (
+        "workplans.view",
+        _("See workplans, their progress and GCM coverage (drafts: those who write them)"),
+    )
+    WORKPLANS_MANAGE = (
+        "workplans.manage",
+        _("Draft workplans, add outcomes, outputs and activities, import, start and close"),
+    )
+    WORKPLAN_ENDORSE = "workplans.endorse", _("Endorse a draft workplan")
+    ACTIVITY_CHANGE = (
+        "workplans.activity",
+        _("Change an activity and report its quarterly progress (members: those their "
+          "organisation leads)"),
+    )
+    WORKPLAN_UPDATES_CHASE = (
+        "workplans.chase",
+        _("See which quarterly updates are missing and chase them"),
+    )
 
 
 S, C, M, P, R, G = (
@@ -123,6 +141,13 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # Which action points one may update is checked against one's organisation (services).
     Action.ACTIONS_UPDATE: frozenset({S, C, M}),
     Action.DOCUMENTS_MANAGE: frozenset({S}),
+    # Drafts are shown to S, C and M only (workplans.selectors.visible_workplans).
+    Action.WORKPLANS_VIEW: frozenset({S, C, M, R, G}),
+    Action.WORKPLANS_MANAGE: frozenset({S}),
+    Action.WORKPLAN_ENDORSE: frozenset({C}),
+    # Which activities a member may change is checked against their organisation (services).
+    Action.ACTIVITY_CHANGE: frozenset({S, C, M}),
+    Action.WORKPLAN_UPDATES_CHASE: frozenset({S}),
 }
 
 # Roles that must sign in with a second factor when PORTAL_REQUIRE_MFA is on.

@@ -32,6 +32,7 @@ urlpatterns = [
     path("n/<slug:network>/meetings/", include("meetings.urls")),
     path("n/<slug:network>/documents/", include("documents.urls")),
     path("n/<slug:network>/decisions/", include("decisions.urls")),
+    path("n/<slug:network>/workplans/", include("workplans.urls")),
     # Public on purpose: a network's public documents, for anyone (tests/test_isolation.py
     # keeps these out of the walker and tests/documents/test_public.py proves what they show).
     path("p/<slug:network>/", document_views.PublicNetworkView.as_view(), name="public-network"),

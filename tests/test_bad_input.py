@@ -84,6 +84,28 @@ FIELDS = [
     "note",
     "due_date",
     "owner_organisation",
+    # workplans
+    "code",
+    "start_year",
+    "years",
+    "lead_organisation",
+    "participating_organisations",
+    "quarters",
+    "budget_required",
+    "budget_available",
+    "budget_spent",
+    "geographic_scope",
+    "guiding_principles",
+    "sdg_targets",
+    "unsdcf_outcomes",
+    "gender_marker",
+    "human_rights_marker",
+    "unit",
+    "baseline",
+    "target",
+    "quarter",
+    "narrative",
+    "spent_to_date",
 ]
 
 
@@ -92,8 +114,10 @@ def test_odd_input_never_gives_a_500(route, kyrgyzstan, client):
     url, _missing = urls_for(route, kyrgyzstan)
     # The secretariat may use nearly every route; a co-chair the approval steps as well.
     people = [kyrgyzstan.secretariat]
-    if route.name.startswith(("meetings:", "documents:", "decisions:")):
+    if route.name.startswith(("meetings:", "documents:", "decisions:", "workplans:")):
         people.append(kyrgyzstan.co_chair)
+    if route.name.startswith("workplans:"):
+        people.append(kyrgyzstan.member)  # UNDP's focal point reports on the activity UNDP leads
     for someone in people:
         client.force_login(someone)
         _feed_odd_values(client, route, url)

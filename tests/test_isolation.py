@@ -228,6 +228,54 @@ def _action_point(victim: TestNetwork) -> int:
     return point.pk
 
 
+def _workplan(victim: TestNetwork):
+    """An endorsed plan with one outcome, output and UNDP-led activity (with an indicator)."""
+    from workplans.models import Activity
+    from workplans.selectors import reporting_quarter
+    from workplans.services import (
+        ActivityData,
+        activity_add,
+        indicator_add,
+        outcome_add,
+        output_add,
+        workplan_create,
+        workplan_endorse,
+    )
+
+    with network_scope(victim.network):
+        activity = Activity.objects.select_related("output__outcome", "workplan").first()
+        if activity is None:
+            year = int(reporting_quarter(victim.network)[:4])
+            workplan = workplan_create(
+                network=victim.network,
+                by=victim.people["secretariat"],
+                title="Workplan of the network",
+                start_year=year,
+                years=2,
+            )
+            outcome = outcome_add(
+                workplan=workplan, by=victim.people["secretariat"], code="1", title="Rights"
+            )
+            output = output_add(
+                outcome=outcome, by=victim.people["secretariat"], code="1.1", title="Study"
+            )
+            activity = activity_add(
+                output=output,
+                by=victim.people["secretariat"],
+                data=ActivityData(
+                    code="1.1.1",
+                    title="Labour migration study",
+                    lead_organisation=victim.organisations["UNDP"],
+                    quarters=workplan.quarters,
+                ),
+            )
+            indicator_add(
+                activity=activity, by=victim.people["secretariat"], name="Studies", target=1
+            )
+            workplan_endorse(workplan=workplan, by=victim.people["co_chair"])
+    return activity
+
+
 BY_PARAMETER = {
     "network": lambda victim: victim.network.slug,
     "membership_id": _membership,
@@ -243,6 +291,10 @@ BY_PARAMETER = {
     "dossier_id": _dossier,
     "decision_id": _decision,
     "action_id": _action_point,
+    "workplan_id": lambda victim: _workplan(victim).workplan_id,
+    "outcome_id": lambda victim: _workplan(victim).output.outcome_id,
+    "output_id": lambda victim: _workplan(victim).output_id,
+    "activity_id": lambda victim: _workplan(victim).pk,
 }
 BY_ROUTE_NAME = {
     "api:member-detail": {"pk": _membership},

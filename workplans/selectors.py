@@ -1,0 +1,227 @@
+"""Reads on workplans: the tree with its roll-ups, GCM coverage and missing updates. Every
+figure here is computed from the activities, in a fixed number of queries whatever the size
+of the plan.
+
+Progress, defined once: a completed activity is at 100 %; any other is at the mean, over its
+indicators that have a target different from their baseline, of how far the latest actual
+has moved from the baseline towards the target (capped to 0–100 %), or 0 % when none has an
+actual yet. Cancelled activities count in no progress and no budget. An outcome's or output's
+progress is the mean of its activities'.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from networks.access import NetworkAccess
+from networks.roles import Role
+from reference.models import GCMObjective
+from workplans.models import (
+    Activity,
+    ActivityUpdate,
+    Indicator,
+    IndicatorActual,
+    Outcome,
+    Output,
+    Workplan,
+    quarter_label,
+)
+
+ZERO = Decimal("0")
+DRAFT_READERS = frozenset({Role.SECRETARIAT, Role.CO_CHAIR, Role.MEMBER})
+
+
+def visible_workplans(access: NetworkAccess):
+    """Drafts are for those who write the plan; the RCO and regional viewers see endorsed,
+    active and closed plans."""
+    plans = Workplan.objects.all()
+    if not access.roles & DRAFT_READERS:
+        plans = plans.exclude(status=Workplan.Status.DRAFT)
+    return plans
+
+
+def quarter_of(moment: datetime, zone) -> tuple[int, int]:
+    local = timezone.localtime(moment, zone)
+    return local.year, (local.month - 1) // 3 + 1
+
+
+def reporting_quarter(network, now: datetime | None = None) -> str:
+    """The quarter progress is reported on: the last one that has ended in the network's
+    time zone (in November, the third)."""
+    year, quarter = quarter_of(now or timezone.now(), network.zone)
+    year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    return quarter_label(year, quarter)
+
+
+def activity_progress(activity: Activity) -> int:
+    """See the module docstring. Needs the activity's indicators with `latest` set (the
+    tree does it)."""
+    if activity.status == Activity.Status.COMPLETED:
+        return 100
+    shares = []
+    for indicator in activity.indicators.all():
+        if indicator.target == indicator.baseline:
+            continue
+        latest = getattr(indicator, "latest", None)
+        if latest is None:
+            shares.append(ZERO)
+            continue
+        share = (latest.value - indicator.baseline) / (indicator.target - indicator.baseline)
+        shares.append(min(max(share, ZERO), Decimal("1")))
+    if not shares:
+        return 0
+    return int((sum(shares) / len(shares) * 100).to_integral_value())
+
+
+@dataclass
+class Rollup:
+    """Figures of a set of activities: counts per status, budgets and progress."""
+
+    activities: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    required: Decimal = ZERO
+    available: Decimal = ZERO
+    spent: Decimal = ZERO
+    progress_sum: int = 0
+    counted: int = 0
+
+    def add(self, activity: Activity) -> None:
+        self.activities += 1
+        self.by_status[activity.status] = self.by_status.get(activity.status, 0) + 1
+        if activity.status == Activity.Status.CANCELLED:
+            return
+        self.required += activity.budget_required
+        self.available += activity.budget_available
+        self.spent += activity.budget_spent
+        self.progress_sum += activity.progress
+        self.counted += 1
+
+    @property
+    def to_be_mobilised(self) -> Decimal:
+        return max(self.required - self.available, ZERO)
+
+    @property
+    def progress(self) -> int:
+        return round(self.progress_sum / self.counted) if self.counted else 0
+
+    def status_counts(self) -> list[tuple[str, str, int]]:
+        return [
+            (value, label, self.by_status.get(value, 0)) for value, label in Activity.Status.choices
+        ]
+
+
+@dataclass
+class Tree:
+    workplan: Workplan
+    outcomes: list[Outcome]
+    activities: list[Activity]
+    total: Rollup
+
+
+def _activities(workplan_ids):
+    latest = IndicatorActual.objects.order_by("indicator_id", "-quarter")
+    return (
+        Activity.objects.filter(workplan_id__in=workplan_ids)
+        .select_related("lead_organisation")
+        .prefetch_related(
+            "gcm_objectives",
+            "participating_organisations",
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.prefetch_related(
+                    Prefetch("actuals", queryset=latest, to_attr="actual_list")
+                ),
+            ),
+        )
+        .order_by("output_id", "position", "pk")
+    )
+
+
+def _with_progress(activities) -> list[Activity]:
+    activities = list(activities)
+    for activity in activities:
+        for indicator in activity.indicators.all():
+            indicator.latest = indicator.actual_list[0] if indicator.actual_list else None
+        activity.progress = activity_progress(activity)
+    return activities
+
+
+def workplan_tree(workplan: Workplan) -> Tree:
+    """Outcomes → outputs → activities with roll-ups at each level."""
+    outcomes = list(
+        Outcome.objects.filter(workplan=workplan).prefetch_related(
+            Prefetch("outputs", queryset=Output.objects.order_by("position", "pk"))
+        )
+    )
+    activities = _with_progress(_activities([workplan.pk]))
+    by_output: dict[int, list[Activity]] = {}
+    for activity in activities:
+        by_output.setdefault(activity.output_id, []).append(activity)
+    total = Rollup()
+    for outcome in outcomes:
+        outcome.rollup = Rollup()
+        outcome.output_list = list(outcome.outputs.all())
+        for output in outcome.output_list:
+            output.rollup = Rollup()
+            output.activity_list = by_output.get(output.pk, [])
+            for activity in output.activity_list:
+                output.rollup.add(activity)
+                outcome.rollup.add(activity)
+                total.add(activity)
+    return Tree(workplan=workplan, outcomes=outcomes, activities=activities, total=total)
+
+
+@dataclass
+class CoverageRow:
+    objective: GCMObjective
+    activities: int = 0
+    required: Decimal = ZERO
+    available: Decimal = ZERO
+    spent: Decimal = ZERO
+    completed: int = 0
+
+    @property
+    def to_be_mobilised(self) -> Decimal:
+        return max(self.required - self.available, ZERO)
+
+
+def coverage(activities) -> list[CoverageRow]:
+    """The 23 GCM objectives, each with the activities tagged with it and their budgets.
+    An activity tagged with two objectives counts in both rows, so the rows do not add up to
+    the plan's total. Cancelled activities are left out."""
+    rows = {objective.pk: CoverageRow(objective) for objective in GCMObjective.objects.all()}
+    for activity in activities:
+        if activity.status == Activity.Status.CANCELLED:
+            continue
+        for objective in activity.gcm_objectives.all():
+            row = rows[objective.pk]
+            row.activities += 1
+            row.required += activity.budget_required
+            row.available += activity.budget_available
+            row.spent += activity.budget_spent
+            row.completed += activity.status == Activity.Status.COMPLETED
+    return list(rows.values())
+
+
+def missing_updates(workplan: Workplan, quarter: str) -> list[Activity]:
+    """Activities running in `quarter`, neither completed nor cancelled before it, that have
+    no update for it."""
+    updated = set(
+        ActivityUpdate.objects.filter(activity__workplan=workplan, quarter=quarter).values_list(
+            "activity_id", flat=True
+        )
+    )
+    return [
+        activity
+        for activity in Activity.objects.filter(workplan=workplan)
+        .select_related("lead_organisation")
+        .order_by("lead_organisation__acronym", "position", "pk")
+        if activity.runs_in(quarter)
+        and activity.pk not in updated
+        and activity.status != Activity.Status.CANCELLED
+    ]

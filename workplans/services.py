@@ -1,0 +1,516 @@
+"""Writes on workplans. Keyword-only, one transaction each; the view has checked the action in
+networks.roles, and what depends on the person's organisation (a member changes only the
+activities their organisation leads) is checked here. Anything that does not apply is a
+ValidationError and changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from circulation.models import Circulation
+from circulation.services import Recipient, circulation_create
+from decisions.selectors import SPEAKING_ROLES
+from networks.models import Membership, Network, Organisation, Participation, WorkingGroup
+from networks.roles import Role
+from workplans.models import (
+    Activity,
+    ActivityUpdate,
+    Indicator,
+    IndicatorActual,
+    Outcome,
+    Output,
+    UpdateChase,
+    Workplan,
+)
+
+MAX_MONEY = Decimal("999999999999.99")
+CHASE_AGAIN_AFTER = timedelta(hours=1)
+
+
+# Plans -----------------------------------------------------------------------------------
+
+
+def workplan_create(
+    *, network: Network, by, title: str, start_year: int, years: int, working_group=None
+) -> Workplan:
+    """Secretariat: a draft workplan for the network or one of its working groups."""
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Give the workplan a title.")})
+    if years not in (1, 2):
+        raise ValidationError({"years": _("A workplan runs for one or two years.")})
+    if not 2000 <= int(start_year) <= 2100:
+        raise ValidationError({"start_year": _("Give a year between 2000 and 2100.")})
+    if working_group is not None and not WorkingGroup.objects.filter(pk=working_group.pk).exists():
+        raise ValidationError({"working_group": _("Choose a working group of this network.")})
+    return Workplan.objects.create(
+        network=network,
+        title=title[:200],
+        start_year=start_year,
+        years=years,
+        working_group=working_group,
+        created_by=by,
+    )
+
+
+def _snapshot(workplan: Workplan) -> dict:
+    """The plan as it stands: what the endorsement keeps as the baseline."""
+    from workplans.selectors import workplan_tree
+
+    tree = workplan_tree(workplan)
+    return {
+        "outcomes": [
+            {
+                "code": outcome.code,
+                "title": outcome.title,
+                "outputs": [
+                    {
+                        "code": output.code,
+                        "title": output.title,
+                        "activities": [
+                            {
+                                "code": a.code,
+                                "title": a.title,
+                                "lead": a.lead_organisation.display_name,
+                                "quarters": list(a.quarters),
+                                "budget_required": str(a.budget_required),
+                                "budget_available": str(a.budget_available),
+                                "gcm": sorted(o.number for o in a.gcm_objectives.all()),
+                                "indicators": [
+                                    {
+                                        "name": i.name,
+                                        "baseline": str(i.baseline),
+                                        "target": str(i.target),
+                                    }
+                                    for i in a.indicators.all()
+                                ],
+                            }
+                            for a in output.activity_list
+                        ],
+                    }
+                    for output in outcome.output_list
+                ],
+            }
+            for outcome in tree.outcomes
+        ]
+    }
+
+
+def workplan_endorse(*, workplan: Workplan, by) -> Workplan:
+    """Co-chair: endorse a draft plan; what it holds now is kept as its baseline."""
+    with transaction.atomic():
+        locked = Workplan.objects.select_for_update().get(pk=workplan.pk)
+        if locked.status != Workplan.Status.DRAFT:
+            raise ValidationError(_("Only a draft workplan can be endorsed."))
+        if not Activity.objects.filter(workplan=locked).exists():
+            raise ValidationError(_("A workplan needs at least one activity to be endorsed."))
+        now = timezone.now()
+        locked.baseline = _snapshot(locked)
+        locked.status, locked.endorsed_by, locked.endorsed_at = Workplan.Status.ENDORSED, by, now
+        locked.status_changed_at = now
+        locked.save(
+            update_fields=["baseline", "status", "endorsed_by", "endorsed_at", "status_changed_at"]
+        )
+    return locked
+
+
+def workplan_move(*, workplan: Workplan, by, status: str) -> Workplan:
+    """Secretariat: an endorsed plan starts (active); an active one is closed."""
+    allowed = {
+        Workplan.Status.ACTIVE: Workplan.Status.ENDORSED,
+        Workplan.Status.CLOSED: Workplan.Status.ACTIVE,
+    }
+    with transaction.atomic():
+        locked = Workplan.objects.select_for_update().get(pk=workplan.pk)
+        if allowed.get(status) != locked.status:
+            raise ValidationError(_("The workplan cannot move to that status from where it is."))
+        locked.status, locked.status_changed_at = status, timezone.now()
+        locked.save(update_fields=["status", "status_changed_at"])
+    return locked
+
+
+def _open_for_structure(workplan: Workplan) -> None:
+    if workplan.status == Workplan.Status.CLOSED:
+        raise ValidationError(_("The workplan is closed."))
+
+
+def outcome_add(*, workplan: Workplan, by, code: str, title: str) -> Outcome:
+    """Secretariat: an outcome of the plan."""
+    _open_for_structure(workplan)
+    code, title = (code or "").strip(), (title or "").strip()
+    if not code or not title:
+        raise ValidationError(_("Give the outcome a code and a title."))
+    if Outcome.objects.filter(workplan=workplan, code=code).exists():
+        raise ValidationError({"code": _("The plan already has an outcome with this code.")})
+    return Outcome.objects.create(
+        network_id=workplan.network_id,
+        workplan=workplan,
+        code=code[:20],
+        title=title[:300],
+        position=Outcome.objects.filter(workplan=workplan).count(),
+    )
+
+
+def output_add(*, outcome: Outcome, by, code: str, title: str) -> Output:
+    """Secretariat: an output under an outcome."""
+    _open_for_structure(outcome.workplan)
+    code, title = (code or "").strip(), (title or "").strip()
+    if not code or not title:
+        raise ValidationError(_("Give the output a code and a title."))
+    if Output.objects.filter(outcome__workplan_id=outcome.workplan_id, code=code).exists():
+        raise ValidationError({"code": _("The plan already has an output with this code.")})
+    return Output.objects.create(
+        network_id=outcome.network_id,
+        outcome=outcome,
+        code=code[:20],
+        title=title[:300],
+        position=Output.objects.filter(outcome=outcome).count(),
+    )
+
+
+def member_organisation_ids() -> set[int]:
+    """Organisations taking part in the entered network now (any type of participation)."""
+    return set(Participation.objects.active().values_list("organisation_id", flat=True))
+
+
+@dataclass
+class ActivityData:
+    """What an activity holds, checked by `check_activity` before anything is written."""
+
+    code: str
+    title: str
+    lead_organisation: Organisation | None
+    description: str = ""
+    participating_organisations: list = field(default_factory=list)
+    quarters: list[str] = field(default_factory=list)
+    status: str = Activity.Status.NOT_STARTED
+    budget_required: Decimal = Decimal("0")
+    budget_available: Decimal = Decimal("0")
+    budget_spent: Decimal = Decimal("0")
+    geographic_scope: str = ""
+    gcm_objectives: list = field(default_factory=list)
+    guiding_principles: list = field(default_factory=list)
+    sdg_targets: list = field(default_factory=list)
+    unsdcf_outcomes: list = field(default_factory=list)
+    gender_marker: int = 0
+    human_rights_marker: int = 0
+
+
+def money(value, field_name: str) -> Decimal:
+    """A non-negative amount in USD with at most two decimals, or a ValidationError."""
+    try:
+        amount = Decimal(str(value).strip().replace(",", "")) if value not in (None, "") else None
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite():
+        raise ValidationError({field_name: _("Give an amount in US dollars, e.g. 25000.00.")})
+    if amount < 0:
+        raise ValidationError({field_name: _("An amount cannot be negative.")})
+    if amount > MAX_MONEY or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(
+            {field_name: _("Give an amount below a trillion, with at most two decimals.")}
+        )
+    return amount
+
+
+def check_activity(workplan: Workplan, data: ActivityData, *, members: set[int]) -> list[str]:
+    """Every reason `data` cannot be stored in `workplan`, as messages (empty when fine).
+    Shared by the form, the API and the import so they refuse the same things."""
+    problems = []
+    if not data.code.strip():
+        problems.append(_("Give the activity a code."))
+    if not data.title.strip():
+        problems.append(_("Give the activity a title."))
+    if data.lead_organisation is None:
+        problems.append(_("Choose the lead organisation."))
+    elif data.lead_organisation.pk not in members:
+        problems.append(
+            _("%(organisation)s does not take part in this network.")
+            % {"organisation": data.lead_organisation.display_name}
+        )
+    outsiders = [o for o in data.participating_organisations if o.pk not in members]
+    if outsiders:
+        problems.append(
+            _("%(organisations)s do not take part in this network.")
+            % {"organisations": ", ".join(o.display_name for o in outsiders)}
+        )
+    outside = [q for q in data.quarters if q not in workplan.quarters]
+    if outside:
+        problems.append(
+            _("%(quarters)s lie outside the plan's period (%(period)s).")
+            % {"quarters": ", ".join(outside), "period": workplan.period_label}
+        )
+    if data.status not in Activity.Status.values:
+        problems.append(_("Choose a status."))
+    for name in ("budget_required", "budget_available", "budget_spent"):
+        amount = getattr(data, name)
+        if amount < 0:
+            problems.append(_("An amount cannot be negative."))
+            break
+    if not (0 <= data.gender_marker <= 3 and 0 <= data.human_rights_marker <= 3):
+        problems.append(_("Markers go from 0 to 3."))
+    return problems
+
+
+def may_change_activity(by, lead_organisation_id: int) -> bool:
+    """The secretariat, the co-chairs and the focal points of the lead organisation."""
+    return (
+        Membership.objects.active()
+        .filter(user=by)
+        .filter(
+            role__in=[Role.SECRETARIAT, Role.CO_CHAIR],
+        )
+        .exists()
+        or Membership.objects.active()
+        .filter(user=by, organisation_id=lead_organisation_id, role__in=SPEAKING_ROLES)
+        .exists()
+    )
+
+
+def _write_activity(activity: Activity, data: ActivityData) -> Activity:
+    activity.code = data.code.strip()[:20]
+    activity.title = data.title.strip()[:300]
+    activity.description = data.description.strip()
+    activity.lead_organisation = data.lead_organisation
+    activity.quarters = [q for q in activity.workplan.quarters if q in set(data.quarters)]
+    activity.status = data.status
+    activity.budget_required = data.budget_required
+    activity.budget_available = data.budget_available
+    activity.budget_spent = data.budget_spent
+    activity.geographic_scope = data.geographic_scope.strip()[:200]
+    activity.gender_marker = data.gender_marker
+    activity.human_rights_marker = data.human_rights_marker
+    activity.save()
+    activity.participating_organisations.set(data.participating_organisations)
+    activity.gcm_objectives.set(data.gcm_objectives)
+    activity.guiding_principles.set(data.guiding_principles)
+    activity.sdg_targets.set(data.sdg_targets)
+    activity.unsdcf_outcomes.set(data.unsdcf_outcomes)
+    return activity
+
+
+def activity_add(*, output: Output, by, data: ActivityData) -> Activity:
+    """Secretariat: an activity under an output."""
+    workplan = output.outcome.workplan
+    _open_for_structure(workplan)
+    problems = check_activity(workplan, data, members=member_organisation_ids())
+    if Activity.objects.filter(workplan=workplan, code=data.code.strip()).exists():
+        problems.append(_("The plan already has an activity with this code."))
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        activity = Activity(
+            network_id=workplan.network_id,
+            workplan=workplan,
+            output=output,
+            position=Activity.objects.filter(output=output).count(),
+        )
+        return _write_activity(activity, data)
+
+
+def activity_change(*, activity: Activity, by, data: ActivityData) -> Activity:
+    """The secretariat, a co-chair or a focal point of the lead organisation: change what an
+    activity holds. Handing the lead to another organisation is for the secretariat and
+    the co-chairs (a member cannot give away, or take over, an activity)."""
+    workplan = Workplan.objects.get(pk=activity.workplan_id)
+    _open_for_structure(workplan)
+    if not may_change_activity(by, activity.lead_organisation_id):
+        raise ValidationError(
+            _(
+                "Only the lead organisation's focal points, the secretariat and the co-chairs "
+                "change this activity."
+            )
+        )
+    problems = check_activity(workplan, data, members=member_organisation_ids())
+    if (
+        Activity.objects.filter(workplan=workplan, code=data.code.strip())
+        .exclude(pk=activity.pk)
+        .exists()
+    ):
+        problems.append(_("The plan already has an activity with this code."))
+    if (
+        data.lead_organisation is not None
+        and data.lead_organisation.pk != activity.lead_organisation_id
+        and not Membership.objects.active()
+        .filter(user=by, role__in=[Role.SECRETARIAT, Role.CO_CHAIR])
+        .exists()
+    ):
+        problems.append(_("Only the secretariat or a co-chair hands an activity to another lead."))
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        locked = Activity.objects.select_for_update().get(pk=activity.pk)
+        return _write_activity(locked, data)
+
+
+def indicator_add(
+    *, activity: Activity, by, name: str, unit: str = "", baseline=0, target
+) -> Indicator:
+    """Whoever may change the activity: an indicator with its baseline and target."""
+    if not may_change_activity(by, activity.lead_organisation_id):
+        raise ValidationError(
+            _(
+                "Only the lead organisation's focal points, the secretariat and the co-chairs "
+                "change this activity."
+            )
+        )
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Name the indicator.")})
+    baseline, target = _number(baseline, "baseline"), _number(target, "target")
+    return Indicator.objects.create(
+        network_id=activity.network_id,
+        activity=activity,
+        name=name[:300],
+        unit=(unit or "").strip()[:40],
+        baseline=baseline,
+        target=target,
+        position=Indicator.objects.filter(activity=activity).count(),
+    )
+
+
+def _number(value, field_name: str) -> Decimal:
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or abs(number) > MAX_MONEY:
+        raise ValidationError({field_name: _("Give a number, e.g. 12 or 12.5.")})
+    return number.quantize(Decimal("0.01"))
+
+
+# Quarterly updates -----------------------------------------------------------------------
+
+
+def update_record(
+    *,
+    activity: Activity,
+    by,
+    quarter: str,
+    status: str,
+    narrative: str,
+    spent_to_date,
+    actuals: dict | None = None,
+) -> ActivityUpdate:
+    """A focal point of the lead organisation (or the secretariat or a co-chair): the
+    activity's progress in a quarter. The activity takes the update's status and spending;
+    each indicator's actual for the quarter is the latest one reported."""
+    workplan = Workplan.objects.get(pk=activity.workplan_id)  # its status as of now
+    if workplan.status not in (Workplan.Status.ENDORSED, Workplan.Status.ACTIVE):
+        raise ValidationError(_("Progress is reported on endorsed or active workplans."))
+    if not may_change_activity(by, activity.lead_organisation_id):
+        raise ValidationError(
+            _(
+                "Only the lead organisation's focal points, the secretariat and the co-chairs "
+                "report on this activity."
+            )
+        )
+    if quarter not in workplan.quarters:
+        raise ValidationError({"quarter": _("Choose a quarter of the plan's period.")})
+    if status not in Activity.Status.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    if not (narrative or "").strip():
+        raise ValidationError({"narrative": _("Say what was done this quarter.")})
+    spent = money(spent_to_date, "spent_to_date")
+    indicators = {i.pk: i for i in Indicator.objects.filter(activity=activity)}
+    values = {}
+    for key, raw in (actuals or {}).items():
+        if raw in (None, ""):
+            continue
+        try:
+            indicator = indicators[int(key)]
+        except (KeyError, TypeError, ValueError):
+            raise ValidationError(_("An indicator of another activity was given.")) from None
+        values[indicator.pk] = _number(raw, f"actual_{indicator.pk}")
+    with transaction.atomic():
+        locked = Activity.objects.select_for_update().get(pk=activity.pk)
+        update = ActivityUpdate.objects.create(
+            network_id=locked.network_id,
+            activity=locked,
+            quarter=quarter,
+            status=status,
+            narrative=narrative.strip(),
+            spent_to_date=spent,
+            actuals={str(k): str(v) for k, v in values.items()},
+            written_by=by,
+        )
+        locked.status, locked.budget_spent = status, spent
+        locked.save(update_fields=["status", "budget_spent", "updated_at"])
+        for indicator_id, value in values.items():
+            IndicatorActual.objects.update_or_create(
+                indicator_id=indicator_id,
+                quarter=quarter,
+                defaults={"value": value, "update": update, "network_id": locked.network_id},
+            )
+    return update
+
+
+def updates_chase(*, workplan: Workplan, by, quarter: str) -> int:
+    """Secretariat: remind the focal points of each lead organisation whose activities have
+    no update for `quarter`, one mail per organisation listing them. Chasing again within
+    the hour is refused (a double click sends nothing twice). Returns the organisations
+    chased."""
+    from workplans.selectors import missing_updates
+
+    if quarter not in workplan.quarters:
+        raise ValidationError(_("Choose a quarter of the plan's period."))
+    with transaction.atomic():
+        locked = Workplan.objects.select_for_update().get(pk=workplan.pk)
+        recent = UpdateChase.objects.filter(
+            workplan=locked, quarter=quarter, chased_at__gt=timezone.now() - CHASE_AGAIN_AFTER
+        )
+        if recent.exists():
+            raise ValidationError(_("These updates were chased less than an hour ago."))
+        missing = missing_updates(locked, quarter)
+        if not missing:
+            raise ValidationError(_("Every activity of the quarter has its update."))
+        by_organisation: dict = {}
+        for activity in missing:
+            by_organisation.setdefault(activity.lead_organisation, []).append(activity)
+        chased = []
+        network = locked.network
+        for organisation, activities in by_organisation.items():
+            people = list(
+                {
+                    m.user_id: m.user
+                    for m in Membership.objects.active()
+                    .filter(
+                        organisation=organisation, role__in=SPEAKING_ROLES, user__is_active=True
+                    )
+                    .select_related("user")
+                }.values()
+            )
+            if not people:
+                continue
+            circulation_create(
+                network=network,
+                kind=Circulation.Kind.REMINDER,
+                sender=by,
+                recipients=[Recipient.of(person) for person in people],
+                template="workplan_updates_missing",
+                context={
+                    "organisation": organisation,
+                    "activities": activities,
+                    "quarter": quarter,
+                    "workplan": locked,
+                },
+                about=locked,
+                link=f"/n/{network.slug}/workplans/{locked.pk}/",
+            )
+            chased.append(organisation)
+        if not chased:
+            raise ValidationError(
+                _("No one speaks for the organisations whose updates are missing.")
+            )
+        chase = UpdateChase.objects.create(
+            network_id=locked.network_id, workplan=locked, quarter=quarter, chased_by=by
+        )
+        chase.organisations.set(chased)
+    return len(chased)
