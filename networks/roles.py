@@ -90,8 +90,10 @@ class Action(models.TextChoices):
     WORKPLAN_ENDORSE = "workplans.endorse", _("Endorse a draft workplan")
     ACTIVITY_CHANGE = (
         "workplans.activity",
-        _("Change an activity and report its quarterly progress (members: those their "
-          "organisation leads)"),
+        _(
+            "Change an activity and report its quarterly progress (members: those their "
+            "organisation leads)"
+        ),
     )
     WORKPLAN_UPDATES_CHASE = (
         "workplans.chase",
