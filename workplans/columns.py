@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The import reads the sheets by their order; their names are for people.
 PLAN_SHEET = _("Plan")
@@ -25,7 +26,7 @@ PLAN_ROWS = [
 
 ACTIVITY_COLUMNS = [
     ("outcome_code", _("Outcome code")),
-    ("outcome_title", _("Outcome")),
+    ("outcome_title", pgettext_lazy("workplan", "Outcome")),
     ("output_code", _("Output code")),
     ("output_title", _("Output")),
     ("code", _("Activity code")),

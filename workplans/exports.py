@@ -11,6 +11,7 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -159,7 +160,9 @@ def rollup_rows(tree) -> list[list]:
 
     rows = [row(_("Workplan"), "", tree.workplan.title, tree.total)]
     for outcome in tree.outcomes:
-        rows.append(row(_("Outcome"), outcome.code, outcome.title, outcome.rollup))
+        rows.append(
+            row(pgettext("workplan", "Outcome"), outcome.code, outcome.title, outcome.rollup)
+        )
         for output in outcome.output_list:
             rows.append(row(_("Output"), output.code, output.title, output.rollup))
     return rows

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from networks.scoping import NetworkOwned
 
@@ -108,7 +109,7 @@ class Outcome(NetworkOwned):
 
     class Meta:
         ordering = ["position", "pk"]
-        verbose_name = _("outcome")
+        verbose_name = pgettext_lazy("workplan", "outcome")
         constraints = [
             models.UniqueConstraint(fields=["workplan", "code"], name="one_outcome_code_per_plan")
         ]

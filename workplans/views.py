@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -410,7 +411,11 @@ class MissingUpdatesView(WorkplanMixin, TemplateView):
             quarter = form.cleaned_data["quarter"]
             messages.success(
                 request,
-                _("The focal points of %(count)s organisation(s) are reminded.")
+                ngettext(
+                    "The focal points of %(count)s organisation are reminded.",
+                    "The focal points of %(count)s organisations are reminded.",
+                    chased,
+                )
                 % {"count": chased},
             )
         suffix = f"?quarter={quarter}" if quarter in workplan.quarters else ""
@@ -474,6 +479,11 @@ class ImportView(WorkplanMixin, FormView):
             )
         messages.success(
             self.request,
-            _("The workplan is imported with %(count)s activities.") % {"count": result.activities},
+            ngettext(
+                "The workplan is imported with %(count)s activity.",
+                "The workplan is imported with %(count)s activities.",
+                result.activities,
+            )
+            % {"count": result.activities},
         )
         return redirect(self.plan_url(result.workplan))
