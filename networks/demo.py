@@ -633,6 +633,7 @@ def _load_network(spec: DemoNetwork, region: Region, passwords: _Passwords, resu
                 result.created += 1
     result.created += _demo_meetings(network, organisations)
     result.created += _demo_documents(network)
+    result.created += _demo_workplan(network, organisations)
 
 
 DEMO_AGENDA = [
@@ -642,6 +643,149 @@ DEMO_AGENDA = [
     ("Joint workplan: progress and next steps", "UNDP", 30),
     ("Any other business", "RCO", 10),
 ]
+
+
+# (outcome, output, code, title, lead, GCM objectives, required, available, first quarter)
+DEMO_ACTIVITIES = [
+    (
+        "1",
+        "1.1",
+        "1.1.1",
+        "Labour migration data review with the statistics office",
+        "IOM",
+        [1],
+        "30000",
+        "30000",
+        1,
+    ),
+    (
+        "1",
+        "1.1",
+        "1.1.2",
+        "Migration and sustainable development dashboard",
+        "UNDP",
+        [1, 19],
+        "45000",
+        "20000",
+        2,
+    ),
+    (
+        "1",
+        "1.2",
+        "1.2.1",
+        "Training of labour inspectors on fair recruitment",
+        "IOM",
+        [6],
+        "25000",
+        "15000",
+        2,
+    ),
+    (
+        "2",
+        "2.1",
+        "2.1.1",
+        "Child-sensitive border procedures",
+        "UNICEF",
+        [12, 13],
+        "40000",
+        "10000",
+        3,
+    ),
+    (
+        "2",
+        "2.1",
+        "2.1.2",
+        "Access to asylum procedures at the border",
+        "UNHCR",
+        [11, 12],
+        "20000",
+        "20000",
+        1,
+    ),
+    (
+        "2",
+        "2.2",
+        "2.2.1",
+        "Reintegration support for returning migrants",
+        "IOM",
+        [21],
+        "60000",
+        "35000",
+        3,
+    ),
+]
+DEMO_OUTCOMES = {
+    "1": ("Migration governance draws on evidence", {"1.1": "Data", "1.2": "Fair recruitment"}),
+    "2": (
+        "Migrants' rights are protected at every stage",
+        {"2.1": "Borders", "2.2": "Return and reintegration"},
+    ),
+}
+
+
+def _demo_workplan(network: Network, organisations: dict[str, Organisation]) -> int:
+    """An active two-year workplan from this year, endorsed by a co-chair, with the first
+    quarter's updates in. A network that has a workplan is left alone."""
+    from decimal import Decimal
+
+    from reference.models import GCMObjective
+    from workplans import services as plan_services
+    from workplans.models import Workplan
+
+    with network_scope(network):
+        if Workplan.objects.exists():
+            return 0
+        people = {
+            m.role: m.user
+            for m in Membership.objects.active()
+            .filter(role__in=[Role.SECRETARIAT, Role.CO_CHAIR])
+            .select_related("user")
+            .order_by("pk")
+        }
+        secretariat, co_chair = people.get(Role.SECRETARIAT), people.get(Role.CO_CHAIR)
+        year = timezone.localdate(timezone=network.zone).year
+        plan = plan_services.workplan_create(
+            network=network,
+            by=secretariat,
+            title=f"Joint workplan {year}–{year + 1}",
+            start_year=year,
+            years=2,
+        )
+        outputs = {}
+        for code, (title, output_titles) in DEMO_OUTCOMES.items():
+            outcome = plan_services.outcome_add(
+                workplan=plan, by=secretariat, code=code, title=title
+            )
+            for output_code, output_title in output_titles.items():
+                outputs[output_code] = plan_services.output_add(
+                    outcome=outcome, by=secretariat, code=output_code, title=output_title
+                )
+        objectives = {o.number: o for o in GCMObjective.objects.all()}
+        created = 1
+        for _outcome, output, code, title, lead, gcm, required, available, first in DEMO_ACTIVITIES:
+            lead_organisation = organisations.get(lead) or organisations["IOM"]
+            activity = plan_services.activity_add(
+                output=outputs[output],
+                by=secretariat,
+                data=plan_services.ActivityData(
+                    code=code,
+                    title=title,
+                    lead_organisation=lead_organisation,
+                    quarters=plan.quarters[first - 1 : first + 4],
+                    budget_required=Decimal(required),
+                    budget_available=Decimal(available),
+                    gcm_objectives=[objectives[n] for n in gcm],
+                    gender_marker=2 if lead == "UNICEF" else 1,
+                    human_rights_marker=2 if lead in ("UNHCR", "UNICEF") else 1,
+                ),
+            )
+            plan_services.indicator_add(
+                activity=activity, by=secretariat, name="Milestones reached", target=4
+            )
+            created += 1
+        plan_services.workplan_endorse(workplan=plan, by=co_chair)
+        plan_services.workplan_move(workplan=plan, by=secretariat, status=Workplan.Status.ACTIVE)
+        return created
 
 
 def _demo_documents(network: Network) -> int:

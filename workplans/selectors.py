@@ -123,7 +123,7 @@ class Tree:
     total: Rollup
 
 
-def _activities(workplan_ids):
+def activities_of(workplan_ids):
     latest = IndicatorActual.objects.order_by("indicator_id", "-quarter")
     return (
         Activity.objects.filter(workplan_id__in=workplan_ids)
@@ -142,7 +142,7 @@ def _activities(workplan_ids):
     )
 
 
-def _with_progress(activities) -> list[Activity]:
+def with_progress(activities) -> list[Activity]:
     activities = list(activities)
     for activity in activities:
         for indicator in activity.indicators.all():
@@ -158,7 +158,7 @@ def workplan_tree(workplan: Workplan) -> Tree:
             Prefetch("outputs", queryset=Output.objects.order_by("position", "pk"))
         )
     )
-    activities = _with_progress(_activities([workplan.pk]))
+    activities = with_progress(activities_of([workplan.pk]))
     by_output: dict[int, list[Activity]] = {}
     for activity in activities:
         by_output.setdefault(activity.output_id, []).append(activity)

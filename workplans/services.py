@@ -34,6 +34,17 @@ MAX_MONEY = Decimal("999999999999.99")
 CHASE_AGAIN_AFTER = timedelta(hours=1)
 
 
+def not_lead_message() -> str:
+    return _(
+        "Only the lead organisation's focal points, the secretariat and the co-chairs "
+        "change this activity."
+    )
+
+
+def not_reporting_message() -> str:
+    return _("Progress is reported on endorsed or active workplans.")
+
+
 # Plans -----------------------------------------------------------------------------------
 
 
@@ -322,12 +333,7 @@ def activity_change(*, activity: Activity, by, data: ActivityData) -> Activity:
     workplan = Workplan.objects.get(pk=activity.workplan_id)
     _open_for_structure(workplan)
     if not may_change_activity(by, activity.lead_organisation_id):
-        raise ValidationError(
-            _(
-                "Only the lead organisation's focal points, the secretariat and the co-chairs "
-                "change this activity."
-            )
-        )
+        raise ValidationError(not_lead_message())
     problems = check_activity(workplan, data, members=member_organisation_ids())
     if (
         Activity.objects.filter(workplan=workplan, code=data.code.strip())
@@ -355,12 +361,7 @@ def indicator_add(
 ) -> Indicator:
     """Whoever may change the activity: an indicator with its baseline and target."""
     if not may_change_activity(by, activity.lead_organisation_id):
-        raise ValidationError(
-            _(
-                "Only the lead organisation's focal points, the secretariat and the co-chairs "
-                "change this activity."
-            )
-        )
+        raise ValidationError(not_lead_message())
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Name the indicator.")})
@@ -404,14 +405,9 @@ def update_record(
     each indicator's actual for the quarter is the latest one reported."""
     workplan = Workplan.objects.get(pk=activity.workplan_id)  # its status as of now
     if workplan.status not in (Workplan.Status.ENDORSED, Workplan.Status.ACTIVE):
-        raise ValidationError(_("Progress is reported on endorsed or active workplans."))
+        raise ValidationError(not_reporting_message())
     if not may_change_activity(by, activity.lead_organisation_id):
-        raise ValidationError(
-            _(
-                "Only the lead organisation's focal points, the secretariat and the co-chairs "
-                "report on this activity."
-            )
-        )
+        raise ValidationError(not_lead_message())
     if quarter not in workplan.quarters:
         raise ValidationError({"quarter": _("Choose a quarter of the plan's period.")})
     if status not in Activity.Status.values:

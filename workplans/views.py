@@ -234,8 +234,8 @@ class ActivityDetailView(WorkplanMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         activity = self.get_activity()
-        [activity] = selectors._with_progress(
-            selectors._activities([activity.workplan_id]).filter(pk=activity.pk)
+        [activity] = selectors.with_progress(
+            selectors.activities_of([activity.workplan_id]).filter(pk=activity.pk)
         )
         workplan = activity.workplan
         may_change = self.network_access.can(

@@ -42,4 +42,5 @@ urlpatterns = [
     path("", include("circulation.api.urls")),
     path("", include("meetings.api.urls")),
     path("", include("decisions.api.urls")),
+    path("", include("workplans.api.urls")),
 ]

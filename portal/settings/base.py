@@ -352,6 +352,9 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "meetings.models.Meeting.Status",
         "DecisionStatusEnum": "decisions.models.Decision.Status",
         "ProcedureKindEnum": "decisions.models.Procedure.Kind",
+        "WorkplanStatusEnum": "workplans.models.Workplan.Status",
+        "ActivityStatusEnum": "workplans.models.Activity.Status",
+        "MarkerEnum": "workplans.models.MARKERS",
     },
 }
 

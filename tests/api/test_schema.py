@@ -111,13 +111,39 @@ def invitation(net) -> dict:
     }
 
 
+def quarterly_update(net) -> dict:
+    from workplans.selectors import reporting_quarter
+
+    return {
+        "quarter": reporting_quarter(net.network),
+        "status": "on_track",
+        "narrative": "Two trainings held.",
+        "spent_to_date": "1200.50",
+    }
+
+
+def closed_plan_update(net) -> dict:
+    """Closing the activity's workplan: it takes no more updates."""
+    from networks.scoping import network_scope
+    from workplans import services
+    from workplans.models import Workplan
+
+    with network_scope(net.network):
+        for plan in Workplan.objects.filter(status=Workplan.Status.ENDORSED):
+            services.workplan_move(workplan=plan, by=net.secretariat, status="active")
+            services.workplan_move(workplan=plan, by=net.secretariat, status="closed")
+    return quarterly_update(net)
+
+
 SUCCESS_BODIES = {
     "api:invitation-create": invitation,
     "api:member-end": lambda net: {"reason": "Moved to another agency"},
+    "api:activity-update-create": quarterly_update,
 }
 CONFLICTS = {
     # Ending it a second time (the success check ended it first).
     "api:member-end": lambda net: {},
+    "api:activity-update-create": closed_plan_update,
 }
 
 

@@ -20,6 +20,7 @@ from networks.models import (
 )
 from networks.roles import Role
 from networks.scoping import network_scope, scopes_disabled
+from workplans.models import Activity, Workplan
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,8 @@ def snapshot() -> dict:
                 WorkingGroupMember,
                 UNSDCFOutcome,
                 Invitation,
+                Workplan,
+                Activity,
             )
         }
     counts["passwords"] = sorted(User.objects.values_list("email", "password"))
@@ -90,6 +93,20 @@ def test_a_second_run_changes_nothing(demo_mode):
     assert "Demo loaded" in first
     assert "nothing changed" in second
     assert after_first["Network"] == 4
+
+
+def test_each_network_has_an_active_workplan_with_an_activity_its_undp_focal_point_leads(
+    demo_mode,
+):
+    load()
+    for slug in SLUGS:
+        network = Network.objects.get(slug=slug)
+        with network_scope(network):
+            plan = Workplan.objects.get()
+            led = Activity.objects.filter(workplan=plan, lead_organisation__acronym="UNDP")
+            assert plan.status == Workplan.Status.ACTIVE and plan.baseline
+            assert led.exists()
+            assert Activity.objects.filter(workplan=plan).count() == 6
 
 
 def test_every_documented_login_signs_in_with_the_demo_password(demo_mode):

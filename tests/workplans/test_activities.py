@@ -70,7 +70,7 @@ def test_a_member_cannot_hand_the_lead_to_another_organisation(kyrgyzstan, plan)
 
 def test_only_the_lead_organisation_reports_progress(kyrgyzstan, plan):
     with network_scope(kyrgyzstan.network):
-        with pytest.raises(ValidationError, match="lead organisation"):
+        with pytest.raises(ValidationError, match="lead organisation.s focal points"):
             services.update_record(
                 activity=plan["a"],
                 by=kyrgyzstan.member_unhcr,
