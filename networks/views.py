@@ -21,7 +21,7 @@ from networks import exports, selectors, services
 from networks.access import my_networks, not_found
 from networks.forms import InvitationForm, MembershipEndForm
 from networks.mixins import NetworkPageMixin
-from networks.models import Invitation, Membership
+from networks.models import Invitation, Membership, Region, RegionalViewer
 from networks.roles import Action
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
@@ -33,6 +33,9 @@ class LandingView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["networks"] = my_networks(self.request)
+        context["regions"] = Region.objects.filter(
+            viewers__in=RegionalViewer.objects.active().filter(user=self.request.user)
+        ).distinct()
         return context
 
 

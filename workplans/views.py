@@ -5,6 +5,7 @@ activities a member may change is the services' answer."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.views.generic import FormView, TemplateView
 from networks.access import not_found
 from networks.formtools import add_service_errors, form_errors
 from networks.mixins import NetworkPageMixin
+from networks.models import Network, Region, RegionalViewer
 from networks.roles import Action
 from workplans import exports, imports, selectors, services
 from workplans.forms import (
@@ -487,3 +489,22 @@ class ImportView(WorkplanMixin, FormView):
             % {"count": result.activities},
         )
         return redirect(self.plan_url(result.workplan))
+
+
+class RegionalCoverageView(LoginRequiredMixin, TemplateView):
+    """The GCM coverage of the endorsed and active workplans of a region's networks, for the
+    region's viewers. Anyone else gets the same 404 as for a region that does not exist."""
+
+    template_name = "workplans/regional_coverage.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        viewing = RegionalViewer.objects.active().filter(
+            user=self.request.user, region__slug=self.kwargs["region"]
+        )
+        region = Region.objects.filter(viewers__in=viewing).distinct().first()
+        if region is None or not self.request.user.is_active:
+            raise not_found()
+        networks = Network.objects.filter(region=region).order_by("name")
+        context.update(region=region, coverage=selectors.regional_coverage(networks))
+        return context
