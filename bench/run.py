@@ -185,7 +185,12 @@ def main(argv: list[str]) -> int:
         call_command("load_demo", verbosity=0)
         rows = measure(measurements, Network.objects.count(), args.runs, args.warmup)
         call_command(
-            "generate_scale", networks=args.networks, years=5, documents=10_000, verbosity=0
+            "generate_scale",
+            networks=args.networks,
+            years=5,
+            documents=10_000,
+            activities=300,
+            verbosity=0,
         )
         rows += measure(measurements, Network.objects.count(), args.runs, args.warmup)
 

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 
 from networks.models import Membership, Network, Organisation, Participation, WorkingGroup
 from networks.roles import Role
-from networks.scoping import scopes_disabled
+from networks.scoping import network_scope, scopes_disabled
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +125,23 @@ def test_documents_fill_each_demo_networks_library(demo_mode, kyrgyzstan):
         assert Document.objects.count() == 50
     with pytest.raises(CommandError, match="--documents must be between"):
         generate("--networks", "2", "--documents", "999999")
+
+
+def test_activities_fill_every_networks_active_workplan(demo_mode, kyrgyzstan):
+    from workplans.models import Activity, Workplan
+    from workplans.selectors import workplan_tree
+
+    generate("--networks", "3", "--activities", "40")
+    with scopes_disabled():
+        assert Workplan.objects.filter(status="active").count() == 3
+        for network in Network.objects.all():
+            assert Activity.objects.filter(network=network).count() == 40
+        assert Activity.gcm_objectives.through.objects.count() >= 40
+    with network_scope(kyrgyzstan.network):
+        tree = workplan_tree(Workplan.objects.get())
+    assert tree.total.activities == 40 and tree.total.required > 0
+    generate("--networks", "3", "--activities", "40")  # a second run adds nothing
+    with scopes_disabled():
+        assert Activity.objects.count() == 120
+    with pytest.raises(CommandError, match="--activities must be between"):
+        generate("--networks", "3", "--activities", "5000")

@@ -11,7 +11,10 @@ per member organisation, and one to three working groups.
 Y years and gives some focal points a predecessor whose membership ended (dated history),
 and gives every network (the existing ones too) a regular meeting each quarter of those Y
 years, with a circulated agenda of five items and its participants; later issues add the
-decisions, workplans and reports of each year.
+decisions and reports of each year.
+
+`--activities A` brings every network's active workplan to A activities (networks without a
+workplan get one), tagged with GCM objectives, for the workplan and coverage benchmark.
 
 Rows go in with bulk_create, so 100 networks take seconds. Every generated person's password
 is the demo password (DEMO_PASSWORD or demo-portal-2026).
@@ -151,6 +154,93 @@ def library_documents(count: int, rng: random.Random) -> int:
     return added
 
 
+MAX_ACTIVITIES = 1000
+STATUSES = ["not_started", "on_track", "on_track", "on_track", "delayed", "completed", "cancelled"]
+
+
+def workplan_activities(count: int, rng: random.Random) -> int:
+    """Bring every network's active workplan to `count` activities (a network without a
+    workplan gets an endorsed, active one for this year and next, with two outcomes of two
+    outputs each). Each activity is led by a member organisation, tagged with one to three
+    GCM objectives and has one indicator with a latest actual."""
+    from decimal import Decimal
+
+    from reference.models import GCMObjective
+    from workplans.models import Activity, Indicator, Outcome, Output, Workplan
+
+    objectives = list(GCMObjective.objects.values_list("pk", flat=True))
+    year = timezone.now().year
+    added = 0
+    for network in Network.objects.all():
+        with network_scope(network):
+            plan = Workplan.objects.filter(status=Workplan.Status.ACTIVE).first()
+            if plan is None:
+                plan = Workplan.objects.create(
+                    network=network,
+                    title=f"Joint workplan {year}–{year + 1}",
+                    start_year=year,
+                    years=2,
+                    status=Workplan.Status.ACTIVE,
+                    endorsed_at=timezone.now(),
+                    baseline={"outcomes": []},
+                )
+                for o in (1, 2):
+                    outcome = Outcome.objects.create(
+                        network=network, workplan=plan, code=str(o), title=f"Outcome {o}"
+                    )
+                    for p in (1, 2):
+                        Output.objects.create(
+                            network=network, outcome=outcome, code=f"{o}.{p}", title=f"Output {p}"
+                        )
+            outputs = list(Output.objects.filter(outcome__workplan=plan))
+            missing = count - Activity.objects.filter(workplan=plan).count()
+            if missing <= 0 or not outputs:
+                continue
+            leads = list(
+                Participation.objects.active()
+                .filter(type=Participation.Type.MEMBER)
+                .values_list("organisation_id", flat=True)
+            )
+            rows = []
+            for n in range(missing):
+                required = Decimal(rng.randrange(5_000, 200_000, 500))
+                rows.append(
+                    Activity(
+                        network=network,
+                        workplan=plan,
+                        output=rng.choice(outputs),
+                        code=f"G{n + 1}",
+                        title=f"{rng.choice(TOPICS).capitalize()}: activity {n + 1}",
+                        lead_organisation_id=rng.choice(leads),
+                        quarters=plan.quarters[rng.randrange(0, 4) : rng.randrange(4, 8)],
+                        status=rng.choice(STATUSES),
+                        budget_required=required,
+                        budget_available=required * Decimal(rng.choice([0, 0.25, 0.5, 1])),
+                        budget_spent=Decimal(rng.randrange(0, 5_000, 100)),
+                        position=100 + n,
+                    )
+                )
+            created = Activity.objects.bulk_create(rows, batch_size=BATCH)
+            Through = Activity.gcm_objectives.through
+            Through.objects.bulk_create(
+                (
+                    Through(activity_id=activity.pk, gcmobjective_id=objective)
+                    for activity in created
+                    for objective in rng.sample(objectives, rng.randint(1, 3))
+                ),
+                batch_size=BATCH,
+            )
+            Indicator.objects.bulk_create(
+                (
+                    Indicator(network=network, activity=a, name="Milestones", target=4)
+                    for a in created
+                ),
+                batch_size=BATCH,
+            )
+            added += len(created)
+    return added
+
+
 class Command(BaseCommand):
     help = (
         "Fill a demo or benchmark database with realistic volume: --networks N networks in "
@@ -168,8 +258,24 @@ class Command(BaseCommand):
             help="documents in the library of each demo network (0–20000), for the library "
             "and search benchmark",
         )
+        parser.add_argument(
+            "--activities",
+            type=int,
+            default=0,
+            help="activities in every network's active workplan (0–1000), for the workplan "
+            "and coverage benchmark",
+        )
 
-    def handle(self, *args, networks: int, years: int, seed: int, documents: int = 0, **options):
+    def handle(
+        self,
+        *args,
+        networks: int,
+        years: int,
+        seed: int,
+        documents: int = 0,
+        activities: int = 0,
+        **options,
+    ):
         require_demo_mode("generate_scale")
         if not 1 <= networks <= MAX_NETWORKS:
             raise CommandError(
@@ -184,11 +290,24 @@ class Command(BaseCommand):
                 f"--documents must be between 0 and {MAX_DOCUMENTS}, not {documents}. "
                 "Nothing was changed."
             )
+        if not 0 <= activities <= MAX_ACTIVITIES:
+            raise CommandError(
+                f"--activities must be between 0 and {MAX_ACTIVITIES}, not {activities}. "
+                "Nothing was changed."
+            )
         if documents:
             with transaction.atomic():
                 added = library_documents(documents, random.Random(seed))
             if options["verbosity"] >= 1:
                 self.stdout.write(f"Added {added} documents to the demo networks' libraries.")
+        self.generate_networks(networks, years, seed, options)
+        if activities:
+            with transaction.atomic():
+                added = workplan_activities(activities, random.Random(seed))
+            if options["verbosity"] >= 1:
+                self.stdout.write(f"Added {added} workplan activities.")
+
+    def generate_networks(self, networks: int, years: int, seed: int, options) -> None:
         existing = Network.objects.count()
         missing = networks - existing
         if missing <= 0:
