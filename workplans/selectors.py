@@ -295,3 +295,14 @@ def regional_coverage(networks) -> RegionalCoverage:
             for objective in objectives
         ],
     )
+
+
+def baseline_of(workplan: Workplan, code: str) -> dict | None:
+    """What the activity `code` held when the plan was endorsed (None: added since, or the
+    plan is not endorsed yet)."""
+    for outcome in (workplan.baseline or {}).get("outcomes", []):
+        for output in outcome.get("outputs", []):
+            for activity in output.get("activities", []):
+                if activity.get("code") == code:
+                    return activity
+    return None

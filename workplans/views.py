@@ -255,6 +255,7 @@ class ActivityDetailView(WorkplanMixin, TemplateView):
             and workplan.status in (Workplan.Status.ENDORSED, Workplan.Status.ACTIVE),
             reporting_quarter=reporting,
             indicator_form=IndicatorForm(),
+            baseline=selectors.baseline_of(workplan, activity.code),
         )
         return context
 

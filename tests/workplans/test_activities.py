@@ -216,3 +216,19 @@ def test_missing_updates_are_listed_and_chased_once(kyrgyzstan, plan, login):
     assert "less than an hour ago" in again.content.decode()
     with network_scope(kyrgyzstan.network):
         assert Circulation.objects.filter(kind=Circulation.Kind.REMINDER).count() == 1
+
+
+def test_the_activity_page_shows_what_was_endorsed(kyrgyzstan, plan, login):
+    activity = plan["a"]
+    with network_scope(kyrgyzstan.network):
+        data = activity_data(
+            kyrgyzstan, "A", "UNDP", budget_required=Decimal("12000"), quarters=["2026-Q4"]
+        )
+        services.activity_change(activity=activity, by=kyrgyzstan.secretariat, data=data)
+    page = login(kyrgyzstan.member).get(url("activity", kyrgyzstan, activity_id=activity.pk))
+    text = page.content.decode()
+    assert (
+        "As endorsed: required 10000.00 USD, available 6000.00 USD, running in 2026-Q2, 2026-Q3."
+        in text
+    )
+    assert "12,000.00 USD" in text
