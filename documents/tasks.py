@@ -10,6 +10,7 @@ from django.db.models import Value
 
 from documents import text
 from documents.models import Document, DocumentVersion
+from documents.storage import STORAGE_ERRORS
 from networks.scoping import network_scope, scopes_disabled
 
 SEARCH_CONFIG = "simple"  # no stemming: the networks write in English, Russian and more
@@ -46,7 +47,8 @@ def extract_text(self, version_id: int) -> str:
         try:
             with version.file.open("rb") as handle:
                 data = handle.read()
-        except OSError as error:
+        except STORAGE_ERRORS as error:
+            # The disk or the bucket did not answer: try again later.
             raise self.retry(exc=error) from error
         found = text.extract(data, version.content_type)
         with transaction.atomic():
