@@ -3,7 +3,10 @@ to run twice."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import Value
@@ -63,3 +66,13 @@ def extract_text(self, version_id: int) -> str:
             Document.objects.filter(pk=version.document_id).update(search_text=Value(found))
             refresh_search_vector(version.document_id)
     return "indexed"
+
+
+@shared_task
+def sweep_orphan_files() -> int:
+    """Beat, daily: remove stored files that no document version references, once older than
+    DOCUMENTS_ORPHAN_GRACE_HOURS (documents.services.orphan_files_remove)."""
+    from documents.services import orphan_files_remove
+
+    grace = timedelta(hours=settings.DOCUMENTS_ORPHAN_GRACE_HOURS)
+    return len(orphan_files_remove(older_than=grace))

@@ -186,6 +186,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "meetings.tasks.remind_missed_cadence",
         "schedule": crontab(hour=5, minute=0),
     },
+    "sweep-orphan-document-files": {
+        "task": "documents.tasks.sweep_orphan_files",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -351,6 +355,12 @@ STORAGES = {
     "default": document_storage(os.environ),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# A file in storage that no document version references (an upload whose transaction rolled
+# back) is removed by documents.tasks.sweep_orphan_files once it is this old.
+DOCUMENTS_ORPHAN_GRACE_HOURS = int(os.environ.get("DOCUMENTS_ORPHAN_GRACE_HOURS", "24"))
+if DOCUMENTS_ORPHAN_GRACE_HOURS < 1:
+    # Younger files may belong to an upload whose transaction has not committed yet.
+    raise ImproperlyConfigured("DOCUMENTS_ORPHAN_GRACE_HOURS must be at least 1.")
 
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {

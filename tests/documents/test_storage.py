@@ -5,16 +5,25 @@ checked, and no file is left behind by an upload that did not happen.
 The bucket is moto's in-process S3 behind an S3-compatible endpoint (as MinIO or Ceph would
 be), reached by the real django-storages and boto3 code."""
 
+import time
+import uuid
+from datetime import timedelta
+from io import StringIO
 from pathlib import Path
 
 import boto3
 import pytest
 from botocore.config import Config
+from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, transaction
 from django.urls import reverse
+from kombu.exceptions import OperationalError
 from moto import mock_aws
 
+from documents import services
 from documents.models import Document, DocumentVersion
-from documents.tasks import extract_text
+from documents.tasks import extract_text, sweep_orphan_files
 from networks import services as network_services
 from networks.models import Membership
 from networks.scoping import network_scope
@@ -159,3 +168,108 @@ def test_a_file_missing_from_the_bucket_is_a_404_not_an_error(kyrgyzstan, login,
         version = DocumentVersion.objects.get(document=document)
     bucket.client.delete_object(Bucket=BUCKET, Key=version.file.name)
     assert login(kyrgyzstan.member).get(download(document)).status_code == 404
+
+
+def test_an_upload_that_fails_after_its_file_was_written_leaves_no_file(
+    kyrgyzstan, stored, monkeypatch
+):
+    document = make(kyrgyzstan, title="Study")
+    kept = stored.names()
+    seen_at_failure = []
+
+    def database_gone(document_id):
+        seen_at_failure.append(stored.names() - kept)
+        raise DatabaseError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("documents.tasks.refresh_search_vector", database_gone)
+    with pytest.raises(DatabaseError):
+        make(kyrgyzstan, title="Second study")
+    with network_scope(kyrgyzstan.network), pytest.raises(DatabaseError):
+        services.version_add(
+            document=document, by=kyrgyzstan.secretariat, file=upload("v2.pdf", pdf())
+        )
+    # Each file was written before the failure, and is gone after it, with its rows.
+    assert [len(new) for new in seen_at_failure] == [1, 1]
+    assert stored.names() == kept
+    with network_scope(kyrgyzstan.network):
+        assert list(Document.objects.values_list("title", flat=True)) == ["Study"]
+        assert DocumentVersion.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_down_after_the_commit_does_not_take_the_file_of_a_stored_version(
+    kyrgyzstan, folder, monkeypatch
+):
+    def broker_down(*args, **kwargs):
+        raise OperationalError("[Errno 111] Connection refused")
+
+    # Enqueuing the text extraction runs once the upload has committed.
+    monkeypatch.setattr("documents.tasks.extract_text.delay", broker_down)
+    with pytest.raises(OperationalError):
+        make(kyrgyzstan, title="Study")
+    with network_scope(kyrgyzstan.network):
+        version = DocumentVersion.objects.get(document__title="Study")
+    assert folder.names() == {version.file.name}
+
+
+def test_the_sweep_removes_old_unreferenced_files_and_keeps_referenced_and_new_ones(
+    kyrgyzstan, stored, login
+):
+    document = make(kyrgyzstan, title="Study")
+    with network_scope(kyrgyzstan.network):
+        referenced = DocumentVersion.objects.get(document=document).file.name
+    # The caller's transaction rolls back after the upload succeeded: the service cannot see
+    # that, and its file stays behind until the sweep.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make(kyrgyzstan, title="Rolled back")
+        raise RuntimeError("the caller gave up")
+    [orphan] = stored.names() - {referenced}
+    time.sleep(2.2)  # a bucket dates objects to the second
+    storage = DocumentVersion._meta.get_field("file").storage
+    # A file written just now, whose upload may not have committed yet.
+    young = storage.save(f"documents/{kyrgyzstan.network.pk}/{uuid.uuid4().hex}", ContentFile(b"x"))
+    grace = timedelta(seconds=1.5)
+
+    assert services.orphan_files_remove(older_than=grace, dry_run=True) == [orphan]
+    assert stored.names() == {referenced, orphan, young}
+    assert services.orphan_files_remove(older_than=grace) == [orphan]
+    assert stored.names() == {referenced, young}
+    assert services.orphan_files_remove(older_than=grace) == []  # twice is harmless
+    response = login(kyrgyzstan.member).get(download(document))
+    assert b"".join(response.streaming_content) == pdf("Study")
+
+
+def test_operators_and_beat_sweep_with_a_grace_period(kyrgyzstan, folder, settings):
+    import os
+
+    from portal.celery import app
+
+    make(kyrgyzstan)
+    [referenced] = folder.names()
+    storage = DocumentVersion._meta.get_field("file").storage
+    old = storage.save(f"documents/{kyrgyzstan.network.pk}/{uuid.uuid4().hex}", ContentFile(b"x"))
+    yesterday = time.time() - 30 * 3600
+    os.utime(folder.root / old, (yesterday, yesterday))
+    os.utime(folder.root / referenced, (yesterday, yesterday))
+    recent = storage.save(
+        f"documents/{kyrgyzstan.network.pk}/{uuid.uuid4().hex}", ContentFile(b"x")
+    )
+
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("sweep_document_files", "--grace-hours", "0")
+    out = StringIO()
+    call_command("sweep_document_files", "--dry-run", stdout=out)
+    assert out.getvalue().splitlines() == [old, "1 unreferenced file(s) would be removed."]
+    assert folder.names() == {referenced, old, recent}
+
+    [entry] = [
+        entry
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == "documents.tasks.sweep_orphan_files"
+    ]
+    assert entry["task"] in app.tasks
+    assert sweep_orphan_files.apply().get() == 1
+    assert folder.names() == {referenced, recent}
+    out = StringIO()
+    call_command("sweep_document_files", stdout=out)
+    assert out.getvalue().splitlines() == ["0 unreferenced file(s) removed."]
