@@ -5,6 +5,7 @@ checked, and no file is left behind by an upload that did not happen.
 The bucket is moto's in-process S3 behind an S3-compatible endpoint (as MinIO or Ceph would
 be), reached by the real django-storages and boto3 code."""
 
+import os
 import time
 import uuid
 from datetime import timedelta
@@ -27,6 +28,7 @@ from documents.tasks import extract_text, sweep_orphan_files
 from networks import services as network_services
 from networks.models import Membership
 from networks.scoping import network_scope
+from portal.celery import app
 from portal.settings.base import document_storage
 from tests.documents.files import pdf, upload
 from tests.documents.test_library import LIBRARY, UPLOAD, detail, download, form, make
@@ -240,10 +242,6 @@ def test_the_sweep_removes_old_unreferenced_files_and_keeps_referenced_and_new_o
 
 
 def test_operators_and_beat_sweep_with_a_grace_period(kyrgyzstan, folder, settings):
-    import os
-
-    from portal.celery import app
-
     make(kyrgyzstan)
     [referenced] = folder.names()
     storage = DocumentVersion._meta.get_field("file").storage
