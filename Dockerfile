@@ -12,10 +12,11 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-# The dependencies first, pinned by constraints.txt, so a code change reuses this layer.
+# The dependencies first, pinned by constraints.txt, so a code change reuses this layer; with
+# the s3 extra, so that S3_BUCKET alone moves documents into a bucket.
 # (The project declares no packages of its own: the apps run from /app.)
 COPY pyproject.toml constraints.txt ./
-RUN pip install --no-cache-dir -c constraints.txt . && rm -rf build *.egg-info
+RUN pip install --no-cache-dir -c constraints.txt '.[s3]' && rm -rf build *.egg-info
 
 COPY . .
 # The settings need a SECRET_KEY to load; these two commands never use it.

@@ -18,10 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from documents.fields import PortableSearchVectorField
 from networks.scoping import NetworkOwned
 
+# Every file of a version is stored under this folder of the storage, and nothing else is:
+# documents.services.orphan_files_remove sweeps it for files no version references.
+UPLOAD_FOLDER = "documents"
+
 
 def version_path(instance: DocumentVersion, filename: str) -> str:
     # Never the uploaded name: a random one under the network, so nothing can be guessed.
-    return f"documents/{instance.network_id}/{uuid.uuid4().hex}"
+    return f"{UPLOAD_FOLDER}/{instance.network_id}/{uuid.uuid4().hex}"
 
 
 class Document(NetworkOwned):

@@ -1,21 +1,30 @@
 """Writes on the document library. Keyword-only, one transaction each; the view has checked
 the action in networks.roles. A refused upload stores nothing: the file is checked before
-any row or file is written."""
+any row or file is written. An upload that fails after its file was written removes the
+file again; one rolled back by a caller's transaction leaves it to the orphan sweep."""
 
 from __future__ import annotations
 
 import hashlib
+import itertools
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from circulation.models import Circulation
 from circulation.services import Recipient, circulation_create
 from documents import scan, uploads
 from documents.models import (
+    UPLOAD_FOLDER,
     ConfidentialityChange,
     Document,
     DocumentAccess,
@@ -25,9 +34,12 @@ from documents.models import (
     DossierDocument,
 )
 from documents.selectors import _may_open
+from documents.storage import STORAGE_ERRORS
 from networks.models import Membership, Network
+from networks.scoping import scopes_disabled
 
 C = Document.Confidentiality
+logger = logging.getLogger(__name__)
 
 
 def _read_upload(file) -> tuple[bytes, uploads.Kind, str]:
@@ -76,9 +88,30 @@ def _set_access(document: Document, organisations, people) -> None:
     )
 
 
-def _store_version(document: Document, by, data: bytes, kind, name: str) -> DocumentVersion:
-    """The next version of `document`, its file written under a random name. If the row
-    cannot be saved, the file is removed again."""
+@contextmanager
+def _files_removed_on_failure() -> Iterator[list[FieldFile]]:
+    """Files written inside the block (append them to the list) are deleted again when the
+    block fails. Use it inside the transaction, never around it: an error raised after the
+    commit (an on_commit callback whose broker is down) must not take the file of a
+    committed version. What fails later — the commit itself, or a caller's transaction
+    that rolls back — leaves the file to documents.tasks.sweep_orphan_files."""
+    written: list[FieldFile] = []
+    try:
+        yield written
+    except BaseException:
+        for file in written:
+            try:
+                file.storage.delete(file.name)
+            except STORAGE_ERRORS:
+                logger.warning("Could not remove %s; the orphan sweep will.", file.name)
+        raise
+
+
+def _store_version(
+    document: Document, by, data: bytes, kind, name: str, written: list[FieldFile]
+) -> DocumentVersion:
+    """The next version of `document`, its file written under a random name (and added to
+    `written`, so the caller removes it if its transaction fails)."""
     number = (
         DocumentVersion.objects.filter(document=document).aggregate(top=Max("number"))["top"] or 0
     ) + 1
@@ -93,11 +126,8 @@ def _store_version(document: Document, by, data: bytes, kind, name: str) -> Docu
         uploaded_by=by,
     )
     version.file.save(name, ContentFile(data), save=False)
-    try:
-        version.save()
-    except BaseException:
-        version.file.delete(save=False)
-        raise
+    written.append(version.file)
+    version.save()
     from documents.tasks import extract_text, refresh_search_vector
 
     # Found by its title at once; by its text once the worker has read it.
@@ -134,7 +164,7 @@ def document_upload(
     data, kind, name = _read_upload(file)
     if agenda_item is not None:
         meeting = agenda_item.meeting
-    with transaction.atomic():
+    with transaction.atomic(), _files_removed_on_failure() as written:
         document = Document.objects.create(
             network=network,
             title=title.strip()[:300],
@@ -151,16 +181,16 @@ def document_upload(
         )
         _set_access(document, organisations, people)
         document.gcm_objectives.set(gcm_objectives)
-        _store_version(document, by, data, kind, name)
+        _store_version(document, by, data, kind, name, written)
     return document
 
 
 def version_add(*, document: Document, by, file) -> DocumentVersion:
     """Secretariat: a new version; the earlier ones stay readable to those allowed."""
     data, kind, name = _read_upload(file)
-    with transaction.atomic():
+    with transaction.atomic(), _files_removed_on_failure() as written:
         locked = Document.objects.select_for_update().get(pk=document.pk)
-        version = _store_version(locked, by, data, kind, name)
+        version = _store_version(locked, by, data, kind, name, written)
         locked.save(update_fields=["updated_at"])
     return version
 
@@ -275,3 +305,60 @@ def dossier_add(*, dossier: Dossier, document: Document, requirement: str, by) -
 
 def dossier_remove(*, entry: DossierDocument, by) -> None:
     DossierDocument.objects.filter(pk=entry.pk).delete()
+
+
+def _stored_names(storage, folder: str) -> Iterator[str]:
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for name in folders:
+        yield from _stored_names(storage, f"{folder}/{name}")
+
+
+def _referenced(names) -> set[str]:
+    with scopes_disabled():
+        return set(DocumentVersion.objects.filter(file__in=names).values_list("file", flat=True))
+
+
+def _written_before(storage, name: str, limit) -> bool:
+    try:
+        return storage.get_modified_time(name) < limit
+    except STORAGE_ERRORS:
+        return False  # gone already, or unreadable: leave it alone
+
+
+def orphan_files_remove(*, older_than: timedelta, dry_run: bool = False) -> list[str]:
+    """Beat (documents.tasks.sweep_orphan_files) and operators (manage.py
+    sweep_document_files): remove the files under the documents' folder of the storage that
+    no version references and that were written more than `older_than` ago — what an upload
+    whose transaction rolled back, or a version deleted with its document, left behind.
+
+    A referenced file is never removed, and neither is a younger one (its upload may not
+    have committed yet). Works the same on the filesystem and in a bucket; safe to run twice
+    or twice at once. Returns the names removed (or, with dry_run, that would be)."""
+    storage = DocumentVersion._meta.get_field("file").storage
+    limit = timezone.now() - older_than
+    removed: list[str] = []
+    names = _stored_names(storage, UPLOAD_FOLDER)
+    while batch := list(itertools.islice(names, 500)):
+        candidates = [
+            name
+            for name in sorted(set(batch) - _referenced(batch))
+            if _written_before(storage, name, limit)
+        ]
+        if not candidates:
+            continue
+        # Read the references again right before removing: only an upload whose transaction
+        # outlasted the grace period could have committed since, but then it keeps its file.
+        for name in sorted(set(candidates) - _referenced(candidates)):
+            if not dry_run:
+                try:
+                    storage.delete(name)
+                except STORAGE_ERRORS:
+                    logger.warning("Could not remove the orphan file %s.", name, exc_info=True)
+                    continue
+            removed.append(name)
+    return removed

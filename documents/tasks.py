@@ -3,13 +3,17 @@ to run twice."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import Value
 
 from documents import text
 from documents.models import Document, DocumentVersion
+from documents.storage import STORAGE_ERRORS
 from networks.scoping import network_scope, scopes_disabled
 
 SEARCH_CONFIG = "simple"  # no stemming: the networks write in English, Russian and more
@@ -46,7 +50,8 @@ def extract_text(self, version_id: int) -> str:
         try:
             with version.file.open("rb") as handle:
                 data = handle.read()
-        except OSError as error:
+        except STORAGE_ERRORS as error:
+            # The disk or the bucket did not answer: try again later.
             raise self.retry(exc=error) from error
         found = text.extract(data, version.content_type)
         with transaction.atomic():
@@ -61,3 +66,13 @@ def extract_text(self, version_id: int) -> str:
             Document.objects.filter(pk=version.document_id).update(search_text=Value(found))
             refresh_search_vector(version.document_id)
     return "indexed"
+
+
+@shared_task
+def sweep_orphan_files() -> int:
+    """Beat, daily: remove stored files that no document version references, once older than
+    DOCUMENTS_ORPHAN_GRACE_HOURS (documents.services.orphan_files_remove)."""
+    from documents.services import orphan_files_remove
+
+    grace = timedelta(hours=settings.DOCUMENTS_ORPHAN_GRACE_HOURS)
+    return len(orphan_files_remove(older_than=grace))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from documents import selectors, services
+from documents import selectors, services, storage
 from documents.forms import (
     CirculateForm,
     ConfidentialityForm,
@@ -38,23 +38,24 @@ INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
 
 def file_response(version: DocumentVersion, *, cache: str = "private, no-store"):
     """The file of a version: handed to nginx by X-Accel-Redirect when it serves the media
-    volume from an internal location (DOCUMENTS_X_ACCEL_PREFIX), else streamed from the
-    storage. Either way with headers that keep browsers and caches from doing anything
-    clever, and never HTML or SVG inline (the upload check refuses them anyway)."""
+    volume from an internal location (DOCUMENTS_X_ACCEL_PREFIX, filesystem storage only),
+    else streamed from the storage, a bucket included — never a redirect to the storage,
+    never a presigned URL. Either way with headers that keep browsers and caches from doing
+    anything clever, and never HTML or SVG inline (the upload check refuses them anyway)."""
     from django.conf import settings
     from django.http import HttpResponse
     from django.utils.http import content_disposition_header
 
     inline = version.content_type in INLINE_TYPES
     prefix = settings.DOCUMENTS_X_ACCEL_PREFIX
-    if prefix:
+    if prefix and storage.is_filesystem(version.file.storage):
         response = HttpResponse(content_type=version.content_type)
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(version.file.name)
         response["Content-Disposition"] = content_disposition_header(not inline, version.filename)
     else:
         try:
-            handle = version.file.open("rb")
-        except (FileNotFoundError, OSError) as error:
+            handle = storage.open_stream(version.file)
+        except FileNotFoundError as error:
             raise not_found() from error
         response = FileResponse(
             handle,
@@ -62,6 +63,9 @@ def file_response(version: DocumentVersion, *, cache: str = "private, no-store")
             as_attachment=not inline,
             filename=version.filename,
         )
+        if not response.has_header("Content-Length"):
+            # A bucket's stream cannot tell its length; the version knows it.
+            response["Content-Length"] = str(version.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'"
     response["Cache-Control"] = cache

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.settings.base import _email_settings
+from portal.settings.base import _email_settings, document_storage
 
 # Variables of this test process that must not leak into the command under test (the
 # browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright's event loop).
@@ -123,8 +123,18 @@ def settings_seen_by_a_new_process(**env) -> dict:
         "'db': [s.DATABASES['default'][k] for k in ('ENGINE', 'HOST', 'PORT', 'NAME')], "
         "'broker': s.CELERY_BROKER_URL, 'cache': s.CACHES['default']['BACKEND'], "
         "'mail': [s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT], "
-        "'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS}))"
+        "'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS, 'storage': storage()}))"
     )
+    # The storage of documents as instantiated, so that a backend that cannot load fails here.
+    storage = (
+        "def storage():\n"
+        "    from django.core.files.storage import default_storage\n"
+        "    default_storage._setup()\n"
+        "    backend = default_storage._wrapped\n"
+        "    names = ('bucket_name', 'endpoint_url', 'default_acl', 'querystring_auth')\n"
+        "    return [type(backend).__name__] + [getattr(backend, n, None) for n in names]\n"
+    )
+    code = storage + code
     result = manage("shell", "-c", code, **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -149,13 +159,14 @@ def test_the_environment_moves_the_portal_onto_postgresql_redis_and_smtp():
 
 def test_with_nothing_set_the_portal_needs_no_server():
     seen = settings_seen_by_a_new_process(
-        DATABASE_URL="", REDIS_URL="", CELERY_BROKER_URL="", EMAIL_URL=""
+        DATABASE_URL="", REDIS_URL="", CELERY_BROKER_URL="", EMAIL_URL="", S3_BUCKET=""
     )
     assert seen["db"][0] == "django.db.backends.sqlite3"
     assert seen["db"][3].endswith("var/portal.sqlite3")
     assert seen["broker"] == "filesystem://"
     assert seen["cache"] == "django.core.cache.backends.filebased.FileBasedCache"
     assert seen["mail"][0] == "django.core.mail.backends.filebased.EmailBackend"
+    assert seen["storage"][0] == "FileSystemStorage"
 
 
 def test_celery_broker_url_wins_over_redis_url_for_the_broker_only():
@@ -254,3 +265,52 @@ def test_compose_puts_nginx_in_front_with_an_internal_media_location(settings):
     config = (settings.BASE_DIR / "deploy" / "nginx.conf").read_text()
     internal = config.split("location /protected-media/", 1)[1].split("}", 1)[0]
     assert "internal;" in internal and "alias /var/lib/portal/media/;" in internal
+
+
+S3 = {
+    "S3_BUCKET": "portal-documents",
+    "S3_ENDPOINT_URL": "https://objects.example.org",
+    "S3_REGION": "eu-central-1",
+    "S3_ACCESS_KEY_ID": "portal",
+    "S3_SECRET_ACCESS_KEY": "secret",
+}
+
+
+def test_s3_bucket_moves_uploaded_documents_into_a_private_bucket_without_urls():
+    seen = settings_seen_by_a_new_process(**S3)
+    assert seen["storage"] == [
+        "PrivateS3Storage",
+        "portal-documents",
+        "https://objects.example.org",
+        "private",
+        False,
+    ]
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        **PRODUCTION,
+        **S3,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "environment, message",
+    [
+        ({"S3_ACCESS_KEY_ID": "portal"}, "Set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY"),
+        ({"S3_ADDRESSING_STYLE": "dns"}, "S3_ADDRESSING_STYLE must be auto, path or virtual"),
+    ],
+)
+def test_a_half_configured_bucket_says_what_is_wrong(environment, message):
+    with pytest.raises(ImproperlyConfigured, match=message):
+        document_storage({"S3_BUCKET": "portal-documents", **environment})
+
+
+def test_a_bucket_with_acls_disabled_gets_no_acl_header():
+    assert (
+        document_storage({"S3_BUCKET": "b", "S3_DEFAULT_ACL": "none"})["OPTIONS"]["default_acl"]
+        is None
+    )

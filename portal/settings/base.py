@@ -1,10 +1,11 @@
 """Settings shared by every shape of the portal, read from the environment.
 
-With nothing set the portal runs on a SQLite file, a filesystem Celery broker and mail
-written to files; DATABASE_URL, REDIS_URL (or CELERY_BROKER_URL) and EMAIL_URL switch it to
-PostgreSQL, Redis and SMTP.
+With nothing set the portal runs on a SQLite file, a filesystem Celery broker, mail written
+to files and uploads under MEDIA_ROOT; DATABASE_URL, REDIS_URL (or CELERY_BROKER_URL),
+EMAIL_URL and S3_BUCKET switch it to PostgreSQL, Redis, SMTP and an S3-compatible bucket.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -185,6 +186,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "meetings.tasks.remind_missed_cadence",
         "schedule": crontab(hour=5, minute=0),
     },
+    "sweep-orphan-document-files": {
+        "task": "documents.tasks.sweep_orphan_files",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -291,7 +296,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Uploads stop being read once a file passes the limit (documents.uploads).
 DOCUMENTS_MAX_UPLOAD_BYTES = int(os.environ.get("DOCUMENTS_MAX_UPLOAD_MB", "50")) * 1024 * 1024
 # Behind nginx, downloads are handed over with X-Accel-Redirect to this internal location
-# (docker-compose.yml, deploy/nginx.conf); empty: the web process streams them itself.
+# (docker-compose.yml, deploy/nginx.conf); empty: the web process streams them itself. Only
+# with the filesystem storage: files in a bucket are always streamed by the web process.
 DOCUMENTS_X_ACCEL_PREFIX = os.environ.get("DOCUMENTS_X_ACCEL_PREFIX", "")
 # Organisations that have not answered a written procedure are reminded this long before
 # its deadline.
@@ -304,10 +310,57 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+
+def document_storage(environ) -> dict:
+    """The storage of uploaded documents: MEDIA_ROOT on the filesystem, or an S3-compatible
+    bucket when S3_BUCKET is set (with the `s3` extra installed). Credentials come from
+    S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, else from boto3's usual sources (AWS_*
+    variables, an instance role). Objects are written private and never get a URL: every
+    download is streamed by the portal after it has checked the person's right."""
+    bucket = environ.get("S3_BUCKET", "").strip()
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if importlib.util.find_spec("storages") is None or importlib.util.find_spec("boto3") is None:
+        raise ImproperlyConfigured(
+            "S3_BUCKET is set but django-storages and boto3 are not installed: "
+            "pip install -c constraints.txt '.[s3]'"
+        )
+    key, secret = environ.get("S3_ACCESS_KEY_ID", ""), environ.get("S3_SECRET_ACCESS_KEY", "")
+    if bool(key) != bool(secret):
+        raise ImproperlyConfigured(
+            "Set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither."
+        )
+    addressing = environ.get("S3_ADDRESSING_STYLE", "")
+    if addressing not in {"", "auto", "path", "virtual"}:
+        raise ImproperlyConfigured(
+            f"S3_ADDRESSING_STYLE must be auto, path or virtual, not {addressing!r}"
+        )
+    # "none" sends no ACL at all, for buckets whose ACLs are disabled (bucket owner
+    # enforced): the bucket's own policy then keeps the objects private.
+    acl = environ.get("S3_DEFAULT_ACL", "private").strip() or "private"
+    options = {
+        "bucket_name": bucket,
+        "default_acl": None if acl == "none" else acl,
+        "endpoint_url": environ.get("S3_ENDPOINT_URL") or None,
+        "region_name": environ.get("S3_REGION") or None,
+        "addressing_style": addressing or None,
+    }
+    if key:
+        options.update(access_key=key, secret_key=secret)
+    return {"BACKEND": "documents.s3.PrivateS3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": document_storage(os.environ),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# A file in storage that no document version references (an upload whose transaction rolled
+# back) is removed by documents.tasks.sweep_orphan_files once it is this old.
+DOCUMENTS_ORPHAN_GRACE_HOURS = int(os.environ.get("DOCUMENTS_ORPHAN_GRACE_HOURS", "24"))
+if DOCUMENTS_ORPHAN_GRACE_HOURS < 1:
+    # Younger files may belong to an upload whose transaction has not committed yet.
+    raise ImproperlyConfigured("DOCUMENTS_ORPHAN_GRACE_HOURS must be at least 1.")
 
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
