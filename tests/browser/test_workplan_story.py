@@ -80,3 +80,9 @@ def test_undp_reports_its_quarter_and_the_coverage_matrix_follows(
         assert cells == ["1", "0", "45,000.00", "30,000.00", "15,000.00", "12,500.00"], cells
     untouched = focal_point.get_by_role("row", name=re.compile(r"^2\. "))
     assert untouched.get_by_role("cell").first.inner_text() == "0"
+
+    # On a phone the tree and the matrix scroll inside their tables, not the page.
+    focal_point.set_viewport_size({"width": 360, "height": 740})
+    for path in (f"/n/mongolia/workplans/{plan.pk}/", f"/n/mongolia/workplans/{plan.pk}/coverage/"):
+        focal_point.goto(path)
+        assert focal_point.evaluate("document.documentElement.scrollWidth") <= 360, path
