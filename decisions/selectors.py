@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
-from decisions.models import Position, Procedure
+from decisions.models import JointStatement, Position, Procedure, StatementPublication
 from networks.models import Membership, Participation
 from networks.roles import Role
 
@@ -32,7 +33,7 @@ def awaiting_my_position(*, access, limit: int = 10) -> list:
     authorities = {org for org, _type, authority in participations if authority}
     procedures = list(
         Procedure.objects.filter(closed_at__isnull=True, deadline__gt=timezone.now())
-        .select_related("decision")
+        .select_related("decision", "joint_statement")
         .order_by("deadline")[:200]
     )
     answered = set(
@@ -42,9 +43,36 @@ def awaiting_my_position(*, access, limit: int = 10) -> list:
     )
     waiting = []
     for procedure in procedures:
-        consulted = members | (authorities if procedure.decision.concerns_state else set())
+        consulted = members | (authorities if procedure.subject.concerns_state else set())
         if any((procedure.pk, org) not in answered for org in consulted):
             waiting.append(procedure)
         if len(waiting) == limit:
             break
     return waiting
+
+
+def statements_listed():
+    """The network's joint statements, latest first, each with the outcome of its latest
+    procedure and whether a version of it is public: one query."""
+    latest = Procedure.objects.filter(joint_statement=OuterRef("pk")).order_by("-opened_at", "-pk")
+    return JointStatement.objects.annotate(
+        procedure_kind=Subquery(latest.values("kind")[:1]),
+        procedure_closed_at=Subquery(latest.values("closed_at")[:1]),
+        procedure_outcome=Subquery(latest.values("outcome")[:1]),
+        is_public=Exists(StatementPublication.objects.filter(version__statement=OuterRef("pk"))),
+    ).order_by("-created_at", "-pk")
+
+
+def public_statements():
+    """The entered network's public joint statements, for its public page (anyone may read
+    it): for each statement the latest version made public, with the agreement — one query.
+    A correction issued later is not public until it is published in turn."""
+    later = StatementPublication.objects.filter(
+        version__statement=OuterRef("version__statement"),
+        version__number__gt=OuterRef("version__number"),
+    )
+    return (
+        StatementPublication.objects.filter(~Exists(later))
+        .select_related("version", "version__statement")
+        .order_by("-published_at", "-pk")
+    )

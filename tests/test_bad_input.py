@@ -84,6 +84,10 @@ FIELDS = [
     "note",
     "due_date",
     "owner_organisation",
+    # joint statements and the decisions API
+    "agreement",
+    "owner",
+    "decision",
 ]
 
 

@@ -228,6 +228,24 @@ def _action_point(victim: TestNetwork) -> int:
     return point.pk
 
 
+def _statement(victim: TestNetwork) -> int:
+    """One joint statement per victim (built once, found again), submitted for clearance."""
+    from decisions import services
+    from decisions.models import JointStatement
+
+    with network_scope(victim.network):
+        statement = JointStatement.objects.first()
+        if statement is None:
+            statement = services.statement_draft(
+                network=victim.network,
+                by=victim.people["secretariat"],
+                title="Joint statement on International Migrants Day",
+                text="The network stands with every migrant.",
+            )
+            services.statement_submit(statement=statement, by=victim.people["secretariat"])
+    return statement.pk
+
+
 BY_PARAMETER = {
     "network": lambda victim: victim.network.slug,
     "membership_id": _membership,
@@ -243,6 +261,7 @@ BY_PARAMETER = {
     "dossier_id": _dossier,
     "decision_id": _decision,
     "action_id": _action_point,
+    "statement_id": _statement,
 }
 BY_ROUTE_NAME = {
     "api:member-detail": {"pk": _membership},
