@@ -5,9 +5,15 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
-from decisions.models import JointStatement, Position, Procedure, StatementPublication
+from decisions.models import (
+    JointStatement,
+    Position,
+    Procedure,
+    StatementPublication,
+    StatementVersion,
+)
 from networks.models import Membership, Participation
-from networks.roles import Role
+from networks.roles import Action, Role
 
 SPEAKING_ROLES = (Role.SECRETARIAT, Role.CO_CHAIR, Role.MEMBER, Role.EXTERNAL_PARTNER)
 
@@ -51,16 +57,49 @@ def awaiting_my_position(*, access, limit: int = 10) -> list:
     return waiting
 
 
-def statements_listed():
-    """The network's joint statements, latest first, each with the outcome of its latest
-    procedure and whether a version of it is public: one query."""
+def sees_drafts(access) -> bool:
+    """The secretariat and the co-chairs read statements before the co-chairs clear them."""
+    return access.can(Action.STATEMENTS_DRAFT) or access.can(Action.STATEMENTS_CLEAR)
+
+
+def statements_visible(*, access):
+    """The joint statements a person may read: all of them for the secretariat and the
+    co-chairs; for everyone else, those with a version the co-chairs cleared."""
+    statements = JointStatement.objects.all()
+    if not sees_drafts(access):
+        statements = statements.filter(
+            Exists(
+                StatementVersion.objects.filter(statement=OuterRef("pk"), cleared_at__isnull=False)
+            )
+        )
+    return statements
+
+
+def versions_visible(*, access, statement):
+    """A statement's versions, newest first: only the cleared ones for those who do not
+    read drafts."""
+    versions = StatementVersion.objects.filter(statement=statement).order_by("-number")
+    if not sees_drafts(access):
+        versions = versions.filter(cleared_at__isnull=False)
+    return versions
+
+
+def statements_listed(*, access):
+    """The joint statements a person may read, latest first, each with the outcome of its
+    latest procedure and whether a version of it is public: one query."""
     latest = Procedure.objects.filter(joint_statement=OuterRef("pk")).order_by("-opened_at", "-pk")
-    return JointStatement.objects.annotate(
-        procedure_kind=Subquery(latest.values("kind")[:1]),
-        procedure_closed_at=Subquery(latest.values("closed_at")[:1]),
-        procedure_outcome=Subquery(latest.values("outcome")[:1]),
-        is_public=Exists(StatementPublication.objects.filter(version__statement=OuterRef("pk"))),
-    ).order_by("-created_at", "-pk")
+    return (
+        statements_visible(access=access)
+        .annotate(
+            procedure_kind=Subquery(latest.values("kind")[:1]),
+            procedure_closed_at=Subquery(latest.values("closed_at")[:1]),
+            procedure_outcome=Subquery(latest.values("outcome")[:1]),
+            is_public=Exists(
+                StatementPublication.objects.filter(version__statement=OuterRef("pk"))
+            ),
+        )
+        .order_by("-created_at", "-pk")
+    )
 
 
 def public_statements():

@@ -35,7 +35,6 @@ from decisions.models import (
     Procedure,
     StatementClearance,
     StatementPublication,
-    StatementVersion,
 )
 from documents.selectors import documents_visible
 from networks.access import not_found
@@ -379,6 +378,14 @@ class ActionBoardView(NetworkPageMixin, TemplateView):
                 .order_by("organisation__acronym", "organisation__name")
             ],
             today=timezone.localdate(timezone=self.network.zone),
+            # A focal point's own board is one click away.
+            mine=[
+                m.organisation
+                for m in Membership.objects.active()
+                .filter(user=self.request.user, role__in=services.SPEAKING_ROLES)
+                .select_related("organisation")
+                .order_by("organisation__acronym")
+            ],
         )
         return context
 
@@ -433,7 +440,8 @@ class ActionDetailView(NetworkPageMixin, TemplateView):
 class StatementMixin(NetworkPageMixin):
     def get_statement(self) -> JointStatement:
         statement = (
-            JointStatement.objects.select_related("issued_version")
+            selectors.statements_visible(access=self.network_access)
+            .select_related("issued_version")
             .filter(pk=self.kwargs["statement_id"])
             .first()
         )
@@ -463,7 +471,7 @@ class StatementListView(StatementMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         status = self.request.GET.get("status", "")
-        statements = selectors.statements_listed()
+        statements = selectors.statements_listed(access=self.network_access)
         if status in JointStatement.Status.values:
             statements = statements.filter(status=status)
         else:
@@ -528,9 +536,9 @@ class StatementDetailView(StatementMixin, TemplateView):
         access = self.network_access
         procedure = statement.procedures.order_by("-opened_at", "-pk").first()
         versions = list(
-            StatementVersion.objects.filter(statement=statement)
-            .select_related("submitted_by", "returned_by")
-            .order_by("-number")
+            selectors.versions_visible(access=access, statement=statement).select_related(
+                "submitted_by", "returned_by"
+            )
         )
         clearances = {}
         for clearance in StatementClearance.objects.filter(
@@ -553,9 +561,12 @@ class StatementDetailView(StatementMixin, TemplateView):
         )
         S = JointStatement.Status
         drafts = access.can(Action.STATEMENTS_DRAFT)
+        # Those who do not read drafts read the latest cleared version's words.
+        shown = statement if selectors.sees_drafts(access) else versions[0]
         context.update(
             procedure_context(self, statement, procedure, self.statement_url(statement)),
             statement=statement,
+            shown=shown,
             versions=versions,
             pending=pending,
             can_edit=drafts and statement.status == S.DRAFT,

@@ -379,3 +379,23 @@ class TestPages:
         answer(kyrgyzstan, procedure, "secretariat", "IOM", "concur")
         answer(kyrgyzstan, procedure, "co_chair", "RCO", "concur")
         assert (count(listing), count(self.url(first))) == small
+
+
+def test_members_read_only_what_the_co_chairs_cleared(kyrgyzstan, login):
+    version = submitted(kyrgyzstan)
+    statement = version.statement
+    page = reverse(
+        "decisions:statement", kwargs={"network": "kyrgyzstan", "statement_id": statement.pk}
+    )
+    listing = reverse("decisions:statements", kwargs={"network": "kyrgyzstan"})
+    assert login(kyrgyzstan.member).get(page).status_code == 404
+    assert TITLE not in login(kyrgyzstan.member).get(listing).content.decode()
+    clear(kyrgyzstan, version, "co_chair", "co_chair2")
+    with network_scope(kyrgyzstan.network):
+        services.statement_revise(statement=statement, by=kyrgyzstan.secretariat, reason="Typo")
+        services.statement_edit(
+            statement=statement, by=kyrgyzstan.secretariat, title=TITLE, text="Draft words."
+        )
+    member_view = login(kyrgyzstan.member).get(page).content.decode()
+    assert "stands with every migrant" in member_view and "Draft words." not in member_view
+    assert "Draft words." in login(kyrgyzstan.secretariat).get(page).content.decode()
