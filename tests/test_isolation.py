@@ -201,7 +201,9 @@ def _decision(victim: TestNetwork) -> int:
     from decisions.models import Decision
 
     with network_scope(victim.network):
-        decision = Decision.objects.first() or services.decision_draft(
+        decision = Decision.objects.filter(
+            title="Joint statement on labour migration"
+        ).first() or services.decision_draft(
             network=victim.network,
             by=victim.people["secretariat"],
             title="Joint statement on labour migration",
@@ -226,6 +228,34 @@ def _action_point(victim: TestNetwork) -> int:
             due_date=date(2027, 1, 31),
         )
     return point.pk
+
+
+def _procedure(victim: TestNetwork) -> int:
+    """One open consultation per victim (built once, found again), on a decision of its own."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from decisions import services
+    from decisions.models import Procedure
+
+    with network_scope(victim.network):
+        procedure = Procedure.objects.filter(decision__title="Data sharing protocol").first()
+        if procedure is None:
+            decision = services.decision_draft(
+                network=victim.network,
+                by=victim.people["secretariat"],
+                title="Data sharing protocol",
+                text="The network adopts the protocol.",
+                concerns_state=True,
+            )
+            procedure = services.procedure_open(
+                decision=decision,
+                by=victim.people["secretariat"],
+                kind="consultation",
+                deadline=timezone.now() + timedelta(days=2),
+            )
+    return procedure.pk
 
 
 def _statement(victim: TestNetwork) -> int:
@@ -262,6 +292,7 @@ BY_PARAMETER = {
     "decision_id": _decision,
     "action_id": _action_point,
     "statement_id": _statement,
+    "procedure_id": _procedure,
 }
 BY_ROUTE_NAME = {
     "api:member-detail": {"pk": _membership},
@@ -272,6 +303,7 @@ BY_ROUTE_NAME = {
     "api:meeting-detail": {"pk": _meeting},
     "documents:download": {"number": lambda victim: _document(victim) and 1},
     "api:decision-detail": {"pk": _decision},
+    "api:action-point-detail": {"pk": _action_point},
 }
 
 

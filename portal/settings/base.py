@@ -352,6 +352,8 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "meetings.models.Meeting.Status",
         "DecisionStatusEnum": "decisions.models.Decision.Status",
         "ProcedureKindEnum": "decisions.models.Procedure.Kind",
+        "ActionPointStatusEnum": "decisions.models.ActionPoint.Status",
+        "JointStatementStatusEnum": "decisions.models.JointStatement.Status",
     },
 }
 
