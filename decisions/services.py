@@ -38,6 +38,9 @@ from decisions.selectors import SPEAKING_ROLES  # who may state an organisation'
 from networks.models import Membership, Network, Participation
 from networks.roles import PERMISSIONS, Action, Role
 
+# A procedure is locked with select_for_update(of=("self",)): its decision and statement are
+# nullable joins, which PostgreSQL refuses to lock.
+
 # Codes of the ValidationErrors whose cause is the object's state, or the person's standing.
 CONFLICT = "conflict"
 NOT_YOURS = "not_yours"
@@ -198,7 +201,7 @@ def position_record(
     reason = reason.strip()
     with transaction.atomic():
         locked = (
-            Procedure.objects.select_for_update()
+            Procedure.objects.select_for_update(of=("self",))
             .select_related("decision", "joint_statement", "network")
             .get(pk=procedure.pk)
         )
@@ -329,7 +332,7 @@ def procedure_close(*, procedure: Procedure) -> Procedure:
     procedure waits for the co-chairs to record its outcome. Safe to run twice."""
     with transaction.atomic():
         locked = (
-            Procedure.objects.select_for_update()
+            Procedure.objects.select_for_update(of=("self",))
             .select_related("decision", "decision__network", "joint_statement")
             .get(pk=procedure.pk)
         )
@@ -368,7 +371,7 @@ def outcome_record(*, procedure: Procedure, by, outcome: str, statement: str) ->
         raise ValidationError({"statement": _("Write the co-chairs' statement.")})
     with transaction.atomic():
         locked = (
-            Procedure.objects.select_for_update()
+            Procedure.objects.select_for_update(of=("self",))
             .select_related("decision", "decision__network", "joint_statement")
             .get(pk=procedure.pk)
         )
@@ -427,7 +430,7 @@ def deadline_extend(*, procedure: Procedure, by, deadline, reason: str) -> Proce
         raise ValidationError({"reason": _("Say why the deadline moves.")})
     with transaction.atomic():
         locked = (
-            Procedure.objects.select_for_update()
+            Procedure.objects.select_for_update(of=("self",))
             .select_related("decision", "joint_statement", "network")
             .get(pk=procedure.pk)
         )
@@ -463,7 +466,7 @@ def procedure_remind(*, procedure: Procedure) -> int:
     many organisations were reminded."""
     with transaction.atomic():
         locked = (
-            Procedure.objects.select_for_update()
+            Procedure.objects.select_for_update(of=("self",))
             .select_related("decision", "joint_statement", "network")
             .get(pk=procedure.pk)
         )
