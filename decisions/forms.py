@@ -100,3 +100,37 @@ class ActionUpdateForm(forms.Form):
     note = forms.CharField(
         label=_("What was done"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class StatementForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    text = forms.CharField(
+        label=_("Text"), max_length=20000, widget=forms.Textarea(attrs={"rows": 10})
+    )
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(
+        label=_("What should change"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SilenceForm(forms.Form):
+    deadline = forms.DateTimeField(
+        label=_("Deadline"),
+        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
+        widget=LocalDateTimeInput(),
+        error_messages={"invalid": _("Give a date and time, e.g. 2026-09-15 10:00.")},
+    )
+
+
+class PublishForm(forms.Form):
+    agreement = forms.CharField(
+        label=_("Agreement to publish"),
+        max_length=500,
+        help_text=_("The decision or the co-chairs' act that allows it, e.g. KGZ-2026-004."),
+    )
+
+
+class ReviseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=500)

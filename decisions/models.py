@@ -15,7 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from networks.scoping import NetworkOwned
+from meetings.models import FrozenError
+from networks.scoping import NetworkOwned, NetworkScopedManager
 
 
 class Decision(NetworkOwned):
@@ -98,7 +99,17 @@ class Procedure(NetworkOwned):
         NO_CONSENSUS = "no_consensus", _("No consensus — referred to the next meeting")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="procedures")
+    # A procedure is on a decision or on a joint statement, never both (database check).
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="procedures"
+    )
+    joint_statement = models.ForeignKey(
+        "JointStatement",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="procedures",
+    )
     kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
     deadline = models.DateTimeField(_("deadline"))
     opened_by = models.ForeignKey(
@@ -118,10 +129,24 @@ class Procedure(NetworkOwned):
     class Meta:
         ordering = ["-opened_at", "-pk"]
         verbose_name = _("written procedure")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(decision__isnull=False, joint_statement__isnull=True)
+                    | models.Q(decision__isnull=True, joint_statement__isnull=False)
+                ),
+                name="procedure_on_a_decision_or_a_statement",
+            )
+        ]
 
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def subject(self):
+        """What the procedure is about: the decision or the joint statement."""
+        return self.decision if self.decision_id else self.joint_statement
 
 
 class Position(NetworkOwned):
@@ -260,3 +285,163 @@ class ActionNote(NetworkOwned):
 
     class Meta:
         ordering = ["written_at", "pk"]
+
+
+# One-Voice joint statements ------------------------------------------------------------------
+
+
+class JointStatement(NetworkOwned):
+    """A One-Voice joint statement of the network. The secretariat drafts it; each submission
+    is a `StatementVersion` the co-chairs clear under the network's approval rule (the one for
+    minutes); a cleared version may be put to a silence procedure, then the secretariat issues
+    it. A cleared version never changes: a correction is a new version, with a reason. Making
+    an issued statement public is a `StatementPublication` (who, when, on what agreement)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Awaiting the co-chairs' clearance")
+        CLEARED = "cleared", _("Cleared by the co-chairs")
+        SILENCE = "silence", _("In silence procedure")
+        AGREED = "agreed", _("Agreed, ready to issue")
+        NOT_AGREED = "not_agreed", _("Not agreed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        ISSUED = "issued", _("Issued")
+
+    # The draft the secretariat edits; what was cleared and issued is kept in the versions.
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    returned_note = models.TextField(_("co-chair's comment"), blank=True)
+    correction_reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
+    issued_version = models.ForeignKey(
+        "StatementVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("joint statement")
+
+    def __str__(self) -> str:
+        return self.title
+
+    # A statement is never a matter of state: the members are consulted.
+    concerns_state = False
+
+
+class FrozenWhenClearedQuerySet(models.QuerySet):
+    """`update()` and `delete()` refuse to touch a cleared version."""
+
+    def update(self, **kwargs):
+        if self.filter(cleared_at__isnull=False).exists():
+            raise FrozenError("A cleared version of a joint statement cannot change.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(cleared_at__isnull=False).exists():
+            raise FrozenError("A cleared version of a joint statement cannot be deleted.")
+        return super().delete()
+
+
+class StatementVersion(NetworkOwned):
+    """What the secretariat submitted for clearance, as it was, with the SHA-256 of its
+    words. Once cleared it is frozen — saving, updating or deleting it raises FrozenError."""
+
+    statement = models.ForeignKey(JointStatement, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"))
+    content_sha256 = models.CharField(max_length=64)
+    reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    return_note = models.TextField(blank=True)
+
+    objects = NetworkScopedManager.from_queryset(FrozenWhenClearedQuerySet)()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("version of a joint statement")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "number"], name="one_number_per_statement_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement} v{self.number}"
+
+    def _stored_is_cleared(self) -> bool:
+        stored = type(self).objects.filter(pk=self.pk, cleared_at__isnull=False)
+        return self.pk is not None and stored.exists()
+
+    def save(self, *args, **kwargs):
+        if self._stored_is_cleared():
+            raise FrozenError("A cleared version of a joint statement cannot change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._stored_is_cleared():
+            raise FrozenError("A cleared version of a joint statement cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+
+class StatementClearance(NetworkOwned):
+    """One co-chair's clearance of one version: who, when (UTC) and the hash they cleared."""
+
+    version = models.ForeignKey(
+        StatementVersion, on_delete=models.PROTECT, related_name="clearances"
+    )
+    co_chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    cleared_at = models.DateTimeField()
+    content_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["cleared_at", "pk"]
+        verbose_name = _("clearance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "co_chair"], name="one_clearance_per_co_chair"
+            )
+        ]
+
+
+class StatementPublication(NetworkOwned):
+    """An issued version made public: who, when, and the agreement that allowed it. Only a
+    version with a publication is ever shown on the network's public page."""
+
+    version = models.OneToOneField(
+        StatementVersion, on_delete=models.PROTECT, related_name="publication"
+    )
+    agreement = models.CharField(_("agreement to publish"), max_length=500)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("publication of a joint statement")

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
-from decisions.models import Position, Procedure
+from decisions.models import (
+    JointStatement,
+    Position,
+    Procedure,
+    StatementPublication,
+    StatementVersion,
+)
 from networks.models import Membership, Participation
-from networks.roles import Role
+from networks.roles import Action, Role
 
 SPEAKING_ROLES = (Role.SECRETARIAT, Role.CO_CHAIR, Role.MEMBER, Role.EXTERNAL_PARTNER)
 
@@ -32,7 +39,7 @@ def awaiting_my_position(*, access, limit: int = 10) -> list:
     authorities = {org for org, _type, authority in participations if authority}
     procedures = list(
         Procedure.objects.filter(closed_at__isnull=True, deadline__gt=timezone.now())
-        .select_related("decision")
+        .select_related("decision", "joint_statement")
         .order_by("deadline")[:200]
     )
     answered = set(
@@ -42,9 +49,69 @@ def awaiting_my_position(*, access, limit: int = 10) -> list:
     )
     waiting = []
     for procedure in procedures:
-        consulted = members | (authorities if procedure.decision.concerns_state else set())
+        consulted = members | (authorities if procedure.subject.concerns_state else set())
         if any((procedure.pk, org) not in answered for org in consulted):
             waiting.append(procedure)
         if len(waiting) == limit:
             break
     return waiting
+
+
+def sees_drafts(access) -> bool:
+    """The secretariat and the co-chairs read statements before the co-chairs clear them."""
+    return access.can(Action.STATEMENTS_DRAFT) or access.can(Action.STATEMENTS_CLEAR)
+
+
+def statements_visible(*, access):
+    """The joint statements a person may read: all of them for the secretariat and the
+    co-chairs; for everyone else, those with a version the co-chairs cleared."""
+    statements = JointStatement.objects.all()
+    if not sees_drafts(access):
+        statements = statements.filter(
+            Exists(
+                StatementVersion.objects.filter(statement=OuterRef("pk"), cleared_at__isnull=False)
+            )
+        )
+    return statements
+
+
+def versions_visible(*, access, statement):
+    """A statement's versions, newest first: only the cleared ones for those who do not
+    read drafts."""
+    versions = StatementVersion.objects.filter(statement=statement).order_by("-number")
+    if not sees_drafts(access):
+        versions = versions.filter(cleared_at__isnull=False)
+    return versions
+
+
+def statements_listed(*, access):
+    """The joint statements a person may read, latest first, each with the outcome of its
+    latest procedure and whether a version of it is public: one query."""
+    latest = Procedure.objects.filter(joint_statement=OuterRef("pk")).order_by("-opened_at", "-pk")
+    return (
+        statements_visible(access=access)
+        .annotate(
+            procedure_kind=Subquery(latest.values("kind")[:1]),
+            procedure_closed_at=Subquery(latest.values("closed_at")[:1]),
+            procedure_outcome=Subquery(latest.values("outcome")[:1]),
+            is_public=Exists(
+                StatementPublication.objects.filter(version__statement=OuterRef("pk"))
+            ),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def public_statements():
+    """The entered network's public joint statements, for its public page (anyone may read
+    it): for each statement the latest version made public, with the agreement — one query.
+    A correction issued later is not public until it is published in turn."""
+    later = StatementPublication.objects.filter(
+        version__statement=OuterRef("version__statement"),
+        version__number__gt=OuterRef("version__number"),
+    )
+    return (
+        StatementPublication.objects.filter(~Exists(later))
+        .select_related("version", "version__statement")
+        .order_by("-published_at", "-pk")
+    )

@@ -1,9 +1,14 @@
-"""Writes on the decision register and written procedures. Keyword-only, one transaction
-each, on locked rows; the view has checked the action in networks.roles. Anything that does
-not apply is a ValidationError and changes nothing."""
+"""Writes on the decision register, written procedures, action points and One-Voice joint
+statements. Keyword-only, one transaction each, on locked rows; the view has checked the
+action in networks.roles. Anything that does not apply is a ValidationError and changes
+nothing; its code says why for the API: CONFLICT when the object's state does not allow it
+(a 409), NOT_YOURS when the person may not act for that organisation (a 403), anything else
+is bad input (a 400)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -21,13 +26,24 @@ from decisions.models import (
     DeadlineExtension,
     Decision,
     DecisionCounter,
+    JointStatement,
     Position,
     PositionChange,
     Procedure,
+    StatementClearance,
+    StatementPublication,
+    StatementVersion,
 )
 from decisions.selectors import SPEAKING_ROLES  # who may state an organisation's position
 from networks.models import Membership, Network, Participation
-from networks.roles import Role
+from networks.roles import PERMISSIONS, Action, Role
+
+# A procedure is locked with select_for_update(of=("self",)): its decision and statement are
+# nullable joins, which PostgreSQL refuses to lock.
+
+# Codes of the ValidationErrors whose cause is the object's state, or the person's standing.
+CONFLICT = "conflict"
+NOT_YOURS = "not_yours"
 
 
 def decision_draft(
@@ -50,9 +66,9 @@ def decision_draft(
     return decision
 
 
-def consulted_organisations(decision: Decision) -> list:
-    """The organisations whose position is sought: every member organisation, and the
-    national authority when the decision concerns the state."""
+def consulted_organisations(decision) -> list:
+    """The organisations whose position is sought on a decision or a joint statement: every
+    member organisation, and the national authority when the decision concerns the state."""
     participations = Participation.objects.active().select_related("organisation")
     wanted = participations.filter(type=Participation.Type.MEMBER)
     organisations = [p.organisation for p in wanted]
@@ -90,44 +106,81 @@ def _co_chairs() -> list:
     ]
 
 
-def _notify(decision: Decision, people, *, by, template: str, context: dict) -> None:
+def subject_link(subject) -> str:
+    """The page of a decision or a joint statement."""
+    network = subject.network
+    if isinstance(subject, JointStatement):
+        return f"/n/{network.slug}/decisions/statements/{subject.pk}/"
+    return f"/n/{network.slug}/decisions/{subject.pk}/"
+
+
+def _notify(
+    subject, people, *, by, template: str, context: dict, kind=Circulation.Kind.CONSULTATION
+) -> None:
+    """Mail `people` about a decision or a joint statement (the templates call either
+    `decision`; `statement` is set for a statement)."""
     if not people:
         return
-    network = decision.network
+    network = subject.network
+    statement = subject if isinstance(subject, JointStatement) else None
     # Times in the mail read in the network's own time zone.
     with timezone.override(network.zone):
-        _circulate(decision, people, by=by, template=template, context=context)
+        circulation_create(
+            network=network,
+            kind=kind,
+            sender=by,
+            recipients=[Recipient.of(person) for person in people],
+            template=template,
+            context={"decision": subject, "statement": statement, **context},
+            about=subject,
+            link=subject_link(subject),
+        )
 
 
-def _circulate(decision: Decision, people, *, by, template: str, context: dict) -> None:
-    network = decision.network
-    circulation_create(
-        network=network,
-        kind=Circulation.Kind.CONSULTATION,
-        sender=by,
-        recipients=[Recipient.of(person) for person in people],
-        template=template,
-        context={"decision": decision, **context},
-        about=decision,
-        link=f"/n/{network.slug}/decisions/{decision.pk}/",
-    )
-
-
-def procedure_open(*, decision: Decision, by, kind: str, deadline) -> Procedure:
-    """Secretariat or co-chair: put a draft decision to a written procedure until `deadline`;
-    everyone who speaks for a consulted organisation is told at once."""
+def procedure_open(
+    *, decision: Decision | None = None, statement=None, by, kind: str, deadline
+) -> Procedure:
+    """Secretariat or co-chair: put a draft decision to a written procedure until `deadline`,
+    or a cleared joint statement to a silence procedure; everyone who speaks for a consulted
+    organisation is told at once."""
     if kind not in Procedure.Kind.values:
         raise ValidationError({"kind": _("Choose a consultation or a silence procedure.")})
+    if statement is not None and kind != Procedure.Kind.SILENCE:
+        raise ValidationError({"kind": _("A joint statement is put to a silence procedure.")})
     if deadline is None or deadline <= timezone.now():
         raise ValidationError({"deadline": _("Give a deadline in the future.")})
     with transaction.atomic():
-        locked = Decision.objects.select_for_update().select_related("network").get(pk=decision.pk)
-        if locked.status != Decision.Status.DRAFT:
-            raise ValidationError(_("Only a draft decision can be put to a written procedure."))
-        procedure = Procedure.objects.create(
-            network=locked.network, decision=locked, kind=kind, deadline=deadline, opened_by=by
-        )
-        locked.status = Decision.Status.CONSULTATION
+        if statement is not None:
+            locked = (
+                JointStatement.objects.select_for_update()
+                .select_related("network")
+                .get(pk=statement.pk)
+            )
+            if locked.status != JointStatement.Status.CLEARED:
+                raise ValidationError(
+                    _("Only a statement the co-chairs cleared can be put to a silence procedure."),
+                    code=CONFLICT,
+                )
+            procedure = Procedure.objects.create(
+                network=locked.network,
+                joint_statement=locked,
+                kind=kind,
+                deadline=deadline,
+                opened_by=by,
+            )
+            locked.status = JointStatement.Status.SILENCE
+        else:
+            locked = (
+                Decision.objects.select_for_update().select_related("network").get(pk=decision.pk)
+            )
+            if locked.status != Decision.Status.DRAFT:
+                raise ValidationError(
+                    _("Only a draft decision can be put to a written procedure."), code=CONFLICT
+                )
+            procedure = Procedure.objects.create(
+                network=locked.network, decision=locked, kind=kind, deadline=deadline, opened_by=by
+            )
+            locked.status = Decision.Status.CONSULTATION
         locked.save(update_fields=["status"])
         _notify(
             locked,
@@ -148,13 +201,15 @@ def position_record(
     reason = reason.strip()
     with transaction.atomic():
         locked = (
-            Procedure.objects.select_for_update()
-            .select_related("decision", "network")
+            Procedure.objects.select_for_update(of=("self",))
+            .select_related("decision", "joint_statement", "network")
             .get(pk=procedure.pk)
         )
         now = timezone.now()
         if locked.closed_at is not None or locked.deadline <= now:
-            raise ValidationError(_("This procedure is closed: the deadline has passed."))
+            raise ValidationError(
+                _("This procedure is closed: the deadline has passed."), code=CONFLICT
+            )
         allowed = {
             Procedure.Kind.CONSULTATION: {
                 Position.Stance.CONCUR,
@@ -169,15 +224,19 @@ def position_record(
             )
         if stance in (Position.Stance.OBJECT, Position.Stance.BREAK_SILENCE) and not reason:
             raise ValidationError({"reason": _("Give the reason for the objection.")})
-        if organisation.pk not in {o.pk for o in consulted_organisations(locked.decision)}:
-            raise ValidationError(_("This organisation is not consulted on this decision."))
+        if organisation.pk not in {o.pk for o in consulted_organisations(locked.subject)}:
+            raise ValidationError(
+                {"organisation": _("This organisation is not consulted on this decision.")}
+            )
         speaks = (
             Membership.objects.active()
             .filter(user=by, organisation=organisation, role__in=SPEAKING_ROLES)
             .exists()
         )
         if not speaks:
-            raise ValidationError(_("You can only state the position of your own organisation."))
+            raise ValidationError(
+                _("You can only state the position of your own organisation."), code=NOT_YOURS
+            )
         position, _created = Position.objects.update_or_create(
             procedure=locked,
             organisation=organisation,
@@ -200,7 +259,7 @@ def position_record(
         )
         if stance == Position.Stance.BREAK_SILENCE:
             _notify(
-                locked.decision,
+                locked.subject,
                 _co_chairs(),
                 by=by,
                 template="silence_broken",
@@ -237,13 +296,13 @@ def tally(procedure: Procedure) -> Tally:
         Position.Stance.ABSTAIN: result.abstain,
         Position.Stance.BREAK_SILENCE: result.broke_silence,
     }
-    for organisation in consulted_organisations(procedure.decision):
+    for organisation in consulted_organisations(procedure.subject):
         position = positions.get(organisation.pk)
         if position is None:
             result.pending.append(organisation)
         else:
             buckets[position.stance].append(organisation)
-    if procedure.decision.concerns_state:
+    if procedure.subject.concerns_state:
         authorities = _authority_ids()
         result.authority_on_record = bool(authorities & set(positions))
     return result
@@ -252,7 +311,7 @@ def tally(procedure: Procedure) -> Tally:
 def _adopt(decision: Decision) -> Decision:
     """Give the decision its number — gap-free per network and year — and adopt it."""
     if decision.status == Decision.Status.ADOPTED:
-        raise ValidationError(_("This decision is already adopted."))
+        raise ValidationError(_("This decision is already adopted."), code=CONFLICT)
     now = timezone.now()
     year = timezone.localtime(now, decision.network.zone).year
     counter, _created = DecisionCounter.objects.get_or_create(network=decision.network, year=year)
@@ -273,8 +332,8 @@ def procedure_close(*, procedure: Procedure) -> Procedure:
     procedure waits for the co-chairs to record its outcome. Safe to run twice."""
     with transaction.atomic():
         locked = (
-            Procedure.objects.select_for_update()
-            .select_related("decision", "decision__network")
+            Procedure.objects.select_for_update(of=("self",))
+            .select_related("decision", "decision__network", "joint_statement")
             .get(pk=procedure.pk)
         )
         now = timezone.now()
@@ -284,10 +343,14 @@ def procedure_close(*, procedure: Procedure) -> Procedure:
         if locked.kind == Procedure.Kind.SILENCE:
             counted = tally(locked)
             if counted.consensus and counted.authority_on_record:
-                decision = Decision.objects.select_for_update().get(pk=locked.decision_id)
-                _adopt(decision)
+                if locked.joint_statement_id:
+                    _statement_set_status(locked.joint_statement_id, JointStatement.Status.AGREED)
+                    locked.statement = _("Agreed at the end of the silence procedure.")
+                else:
+                    decision = Decision.objects.select_for_update().get(pk=locked.decision_id)
+                    _adopt(decision)
+                    locked.statement = _("Adopted at the end of the silence procedure.")
                 locked.outcome = Procedure.Outcome.ADOPTED
-                locked.statement = _("Adopted at the end of the silence procedure.")
                 locked.outcome_at = now
             # Silence broken, or the authority's position missing: the co-chairs record the
             # outcome, with their statement.
@@ -297,8 +360,10 @@ def procedure_close(*, procedure: Procedure) -> Procedure:
 
 def outcome_record(*, procedure: Procedure, by, outcome: str, statement: str) -> Procedure:
     """A co-chair records the outcome of a closed procedure that did not end by itself, with
-    a statement; the computed tally stands beside it. Adoption needs consensus and, where the decision
-    concerns the state, the national authority's position on record."""
+    a statement; the computed tally stands beside it. Adoption needs consensus and, where the
+    decision concerns the state, the national authority's position on record. On a joint
+    statement, "adopted" means agreed (the secretariat may then issue it), "no consensus"
+    not agreed (a revised version may follow)."""
     if outcome not in Procedure.Outcome.values:
         raise ValidationError({"outcome": _("Choose the outcome.")})
     statement = statement.strip()
@@ -306,27 +371,43 @@ def outcome_record(*, procedure: Procedure, by, outcome: str, statement: str) ->
         raise ValidationError({"statement": _("Write the co-chairs' statement.")})
     with transaction.atomic():
         locked = (
-            Procedure.objects.select_for_update()
-            .select_related("decision", "decision__network")
+            Procedure.objects.select_for_update(of=("self",))
+            .select_related("decision", "decision__network", "joint_statement")
             .get(pk=procedure.pk)
         )
         if locked.closed_at is None:
-            raise ValidationError(_("The procedure is still open until its deadline."))
+            raise ValidationError(
+                _("The procedure is still open until its deadline."), code=CONFLICT
+            )
         if locked.outcome:
-            raise ValidationError(_("The outcome of this procedure is already recorded."))
-        decision = Decision.objects.select_for_update().get(pk=locked.decision_id)
+            raise ValidationError(
+                _("The outcome of this procedure is already recorded."), code=CONFLICT
+            )
         if outcome == Procedure.Outcome.ADOPTED:
             counted = tally(locked)
             if not counted.consensus:
                 raise ValidationError(
-                    _("There is an objection: the decision cannot be adopted by consensus.")
+                    _("There is an objection: the decision cannot be adopted by consensus."),
+                    code=CONFLICT,
                 )
             if not counted.authority_on_record:
                 raise ValidationError(
-                    _("The national authority's position must be on record before adoption.")
+                    _("The national authority's position must be on record before adoption."),
+                    code=CONFLICT,
                 )
-            _adopt(decision)
+        if locked.joint_statement_id:
+            _statement_set_status(
+                locked.joint_statement_id,
+                {
+                    Procedure.Outcome.ADOPTED: JointStatement.Status.AGREED,
+                    Procedure.Outcome.NO_CONSENSUS: JointStatement.Status.NOT_AGREED,
+                    Procedure.Outcome.WITHDRAWN: JointStatement.Status.WITHDRAWN,
+                }[outcome],
+            )
+        elif outcome == Procedure.Outcome.ADOPTED:
+            _adopt(Decision.objects.select_for_update().get(pk=locked.decision_id))
         else:
+            decision = Decision.objects.select_for_update().get(pk=locked.decision_id)
             decision.status = (
                 Decision.Status.WITHDRAWN
                 if outcome == Procedure.Outcome.WITHDRAWN
@@ -349,12 +430,14 @@ def deadline_extend(*, procedure: Procedure, by, deadline, reason: str) -> Proce
         raise ValidationError({"reason": _("Say why the deadline moves.")})
     with transaction.atomic():
         locked = (
-            Procedure.objects.select_for_update()
-            .select_related("decision", "network")
+            Procedure.objects.select_for_update(of=("self",))
+            .select_related("decision", "joint_statement", "network")
             .get(pk=procedure.pk)
         )
         if locked.closed_at is not None or locked.deadline <= timezone.now():
-            raise ValidationError(_("This procedure is closed: the deadline has passed."))
+            raise ValidationError(
+                _("This procedure is closed: the deadline has passed."), code=CONFLICT
+            )
         if deadline is None or deadline <= locked.deadline:
             raise ValidationError({"deadline": _("Give a later deadline than the current one.")})
         DeadlineExtension.objects.create(
@@ -369,8 +452,8 @@ def deadline_extend(*, procedure: Procedure, by, deadline, reason: str) -> Proce
         locked.reminded_at = None
         locked.save(update_fields=["deadline", "reminded_at"])
         _notify(
-            locked.decision,
-            _people_of(consulted_organisations(locked.decision)),
+            locked.subject,
+            _people_of(consulted_organisations(locked.subject)),
             by=by,
             template="deadline_extended",
             context={"procedure": locked, "deadline": deadline, "reason": reason},
@@ -383,8 +466,8 @@ def procedure_remind(*, procedure: Procedure) -> int:
     many organisations were reminded."""
     with transaction.atomic():
         locked = (
-            Procedure.objects.select_for_update()
-            .select_related("decision", "network")
+            Procedure.objects.select_for_update(of=("self",))
+            .select_related("decision", "joint_statement", "network")
             .get(pk=procedure.pk)
         )
         if locked.closed_at is not None or locked.reminded_at is not None:
@@ -393,7 +476,7 @@ def procedure_remind(*, procedure: Procedure) -> int:
         locked.reminded_at = timezone.now()
         locked.save(update_fields=["reminded_at"])
         _notify(
-            locked.decision,
+            locked.subject,
             _people_of(pending),
             by=None,
             template="procedure_reminder",
@@ -481,7 +564,8 @@ def action_point_update(
         )
         if not speaks:
             raise ValidationError(
-                _("Only the owner organisation's focal points or the secretariat update this.")
+                _("Only the owner organisation's focal points or the secretariat update this."),
+                code=NOT_YOURS,
             )
         locked.status, locked.progress = status, progress
         locked.save(update_fields=["status", "progress", "updated_at"])
@@ -557,3 +641,271 @@ def decisions_from_minutes(*, minutes_version) -> int:
             _adopt(Decision.objects.select_related("network").get(pk=decision.pk))
             created += 1
     return created
+
+
+# One-Voice joint statements ----------------------------------------------------------------
+
+S = JointStatement.Status
+
+
+def _locked_statement(statement: JointStatement) -> JointStatement:
+    return JointStatement.objects.select_for_update().select_related("network").get(pk=statement.pk)
+
+
+def _statement_set_status(statement_id: int, status: str) -> None:
+    locked = JointStatement.objects.select_for_update().get(pk=statement_id)
+    locked.status = status
+    locked.save(update_fields=["status", "updated_at"])
+
+
+def _require_status(statement: JointStatement, *allowed: str, message) -> None:
+    if statement.status not in allowed:
+        raise ValidationError(message, code=CONFLICT)
+
+
+def _check_words(title: str, text: str) -> None:
+    if not title.strip():
+        raise ValidationError({"title": _("Give the statement a title.")})
+    if not text.strip():
+        raise ValidationError({"text": _("Write the text of the statement.")})
+
+
+def statement_content_hash(title: str, text: str) -> str:
+    canonical = json.dumps({"title": title, "text": text}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _people_with_roles(roles) -> list:
+    return list(
+        {
+            m.user_id: m.user
+            for m in Membership.objects.active()
+            .filter(role__in=roles, user__is_active=True)
+            .select_related("user")
+        }.values()
+    )
+
+
+def statement_draft(*, network: Network, by, title: str, text: str) -> JointStatement:
+    """Secretariat: a draft joint statement."""
+    _check_words(title, text)
+    return JointStatement.objects.create(
+        network=network, title=title.strip()[:300], text=text.strip(), created_by=by
+    )
+
+
+def statement_edit(*, statement: JointStatement, by, title: str, text: str) -> JointStatement:
+    """Secretariat: change the draft's words (only while it is a draft)."""
+    _check_words(title, text)
+    with transaction.atomic():
+        locked = _locked_statement(statement)
+        _require_status(
+            locked, S.DRAFT, message=_("Only a draft statement can be edited; revise it first.")
+        )
+        locked.title, locked.text = title.strip()[:300], text.strip()
+        locked.save(update_fields=["title", "text", "updated_at"])
+    return locked
+
+
+def statement_submit(*, statement: JointStatement, by) -> StatementVersion:
+    """Secretariat: the draft becomes a version — its words and their SHA-256 — for the
+    co-chairs to clear; they are told at once. After a cleared version, a correction needs
+    its reason."""
+    with transaction.atomic():
+        locked = _locked_statement(statement)
+        _require_status(locked, S.DRAFT, message=_("Only a draft statement can be submitted."))
+        previous = StatementVersion.objects.filter(statement=locked).order_by("-number").first()
+        if (
+            previous is not None
+            and previous.cleared_at is not None
+            and not locked.correction_reason
+        ):
+            raise ValidationError(_("Give the reason for the correction."))
+        version = StatementVersion.objects.create(
+            network=locked.network,
+            statement=locked,
+            number=(previous.number if previous else 0) + 1,
+            title=locked.title,
+            text=locked.text,
+            content_sha256=statement_content_hash(locked.title, locked.text),
+            reason=locked.correction_reason,
+            submitted_by=by,
+            submitted_at=timezone.now(),
+        )
+        locked.status = S.SUBMITTED
+        locked.returned_note = ""
+        locked.save(update_fields=["status", "returned_note", "updated_at"])
+        _notify(
+            locked,
+            _co_chairs(),
+            by=by,
+            template="statement",
+            context={"step": "submitted", "version": version},
+        )
+    return version
+
+
+def _pending_version(statement: JointStatement) -> StatementVersion:
+    version = (
+        StatementVersion.objects.select_for_update()
+        .filter(statement=statement, cleared_at__isnull=True, returned_at__isnull=True)
+        .order_by("-number")
+        .first()
+    )
+    if statement.status != S.SUBMITTED or version is None:
+        raise ValidationError(
+            _("Only a submitted statement can be cleared or returned."), code=CONFLICT
+        )
+    return version
+
+
+def statement_clear(*, statement: JointStatement, by, content_sha256: str) -> StatementVersion:
+    """A co-chair clears the submitted version whose hash they saw. Under the network's rule
+    for minutes (every co-chair, or any one) the last clearance freezes the version and
+    tells the secretariat."""
+    from meetings.services import co_chairs_rule_met
+
+    with transaction.atomic():
+        locked = _locked_statement(statement)
+        pending = _pending_version(locked)
+        if content_sha256 != pending.content_sha256:
+            raise ValidationError(
+                _(
+                    "This statement changed since you opened it: read the current version "
+                    "and clear it again."
+                ),
+                code=CONFLICT,
+            )
+        if StatementClearance.objects.filter(version=pending, co_chair=by).exists():
+            raise ValidationError(_("You have already cleared this version."), code=CONFLICT)
+        now = timezone.now()
+        StatementClearance.objects.create(
+            network=locked.network,
+            version=pending,
+            co_chair=by,
+            cleared_at=now,
+            content_sha256=pending.content_sha256,
+        )
+        cleared_by = set(
+            StatementClearance.objects.filter(version=pending).values_list("co_chair_id", flat=True)
+        )
+        if co_chairs_rule_met(network=locked.network, approved_by=cleared_by):
+            pending.cleared_at = now
+            pending.save(update_fields=["cleared_at"])
+            locked.status = S.CLEARED
+            locked.correction_reason = ""
+            locked.save(update_fields=["status", "correction_reason", "updated_at"])
+            _notify(
+                locked,
+                _people_with_roles([Role.SECRETARIAT]),
+                by=by,
+                template="statement",
+                context={"step": "cleared", "version": pending},
+            )
+    return pending
+
+
+def statement_return(*, statement: JointStatement, by, note: str) -> JointStatement:
+    """A co-chair sends the submitted statement back to the secretariat with comments."""
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Say what should change.")})
+    with transaction.atomic():
+        locked = _locked_statement(statement)
+        pending = _pending_version(locked)
+        pending.returned_at = timezone.now()
+        pending.returned_by = by
+        pending.return_note = note[:5000]
+        pending.save(update_fields=["returned_at", "returned_by", "return_note"])
+        locked.status = S.DRAFT
+        locked.returned_note = note[:5000]
+        locked.save(update_fields=["status", "returned_note", "updated_at"])
+    return locked
+
+
+def statement_issue(*, statement: JointStatement, by) -> JointStatement:
+    """Secretariat: issue the cleared version (after its silence procedure, if it had one);
+    everyone in the network who reads statements gets it."""
+    with transaction.atomic():
+        locked = _locked_statement(statement)
+        _require_status(
+            locked,
+            S.CLEARED,
+            S.AGREED,
+            message=_(
+                "Only a statement the co-chairs cleared (and the network agreed, if it was put "
+                "to a silence procedure) can be issued."
+            ),
+        )
+        version = (
+            StatementVersion.objects.filter(statement=locked, cleared_at__isnull=False)
+            .order_by("-number")
+            .first()
+        )
+        locked.status = S.ISSUED
+        locked.issued_version = version
+        locked.issued_at = timezone.now()
+        locked.issued_by = by
+        locked.save(
+            update_fields=["status", "issued_version", "issued_at", "issued_by", "updated_at"]
+        )
+        _notify(
+            locked,
+            _people_with_roles(PERMISSIONS[Action.STATEMENTS_VIEW]),
+            by=by,
+            template="statement",
+            context={"step": "issued", "version": version},
+            kind=Circulation.Kind.DOCUMENT,
+        )
+    return locked
+
+
+def statement_publish(*, statement: JointStatement, by, agreement: str) -> StatementPublication:
+    """Make the issued version public — a recorded act: who, when, and the agreement that
+    allows it (a decision, the co-chairs' act). It then shows on the network's public page;
+    a later correction is not public until it is published in turn."""
+    agreement = agreement.strip()
+    if not agreement:
+        raise ValidationError(
+            {
+                "agreement": _(
+                    "A statement becomes public only with a recorded agreement: name the "
+                    "decision or the co-chairs' act."
+                )
+            }
+        )
+    with transaction.atomic():
+        locked = _locked_statement(statement)
+        _require_status(locked, S.ISSUED, message=_("Only an issued statement can be made public."))
+        if StatementPublication.objects.filter(version_id=locked.issued_version_id).exists():
+            raise ValidationError(_("This statement is already public."), code=CONFLICT)
+        return StatementPublication.objects.create(
+            network=locked.network,
+            version_id=locked.issued_version_id,
+            agreement=agreement[:500],
+            published_by=by,
+            published_at=timezone.now(),
+        )
+
+
+def statement_revise(*, statement: JointStatement, by, reason: str) -> JointStatement:
+    """Secretariat: a cleared, agreed, not agreed or issued statement becomes a draft again
+    for a correction. Every cleared version stays as it was (an issued one stays issued and,
+    if it was, public); the correction is a new version that needs clearing again."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the correction.")})
+    with transaction.atomic():
+        locked = _locked_statement(statement)
+        _require_status(
+            locked,
+            S.CLEARED,
+            S.AGREED,
+            S.NOT_AGREED,
+            S.ISSUED,
+            message=_("Only a cleared, agreed, not agreed or issued statement is revised."),
+        )
+        locked.status = S.DRAFT
+        locked.correction_reason = reason[:500]
+        locked.save(update_fields=["status", "correction_reason", "updated_at"])
+    return locked

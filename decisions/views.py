@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from decisions import services
+from decisions import selectors, services
 from decisions.forms import (
     ActionPointForm,
     ActionUpdateForm,
@@ -21,8 +21,21 @@ from decisions.forms import (
     OutcomeForm,
     PositionForm,
     ProcedureForm,
+    PublishForm,
+    ReturnForm,
+    ReviseForm,
+    SilenceForm,
+    StatementForm,
 )
-from decisions.models import ActionPoint, Decision, PositionChange, Procedure
+from decisions.models import (
+    ActionPoint,
+    Decision,
+    JointStatement,
+    PositionChange,
+    Procedure,
+    StatementClearance,
+    StatementPublication,
+)
 from documents.selectors import documents_visible
 from networks.access import not_found
 from networks.formtools import add_service_errors, form_errors
@@ -117,6 +130,46 @@ class DecisionCreateView(DecisionMixin, FormView):
         return redirect(self.decision_url(decision))
 
 
+def procedure_context(view, subject, procedure, base_url: str) -> dict:
+    """What the procedure block (decisions/_procedure.html) shows of the procedure on a
+    decision or a joint statement: the tally, positions, history, extensions and the forms
+    the person may use."""
+    access = view.network_access
+    mine = view.my_organisations(subject) if procedure and procedure.is_open else []
+    return {
+        "procedure": procedure,
+        "procedure_urls": {
+            "position": f"{base_url}position/",
+            "extend": f"{base_url}extend/",
+            "outcome": f"{base_url}outcome/",
+        },
+        "positions": list(procedure.positions.select_related("organisation", "recorded_by"))
+        if procedure
+        else [],
+        "tally": services.tally(procedure) if procedure else None,
+        "history": list(
+            PositionChange.objects.filter(procedure=procedure).select_related(
+                "organisation", "recorded_by"
+            )
+        )
+        if procedure
+        else [],
+        "position_form": PositionForm(organisations=mine, kind=procedure.kind)
+        if mine and access.can(Action.POSITION_STATE) and procedure.deadline > timezone.now()
+        else None,
+        "extension_form": ExtensionForm()
+        if procedure and procedure.is_open and access.can(Action.OUTCOME_RECORD)
+        else None,
+        "extensions": list(procedure.extensions.select_related("extended_by")) if procedure else [],
+        "outcome_form": OutcomeForm()
+        if procedure
+        and access.can(Action.OUTCOME_RECORD)
+        and procedure.closed_at
+        and not procedure.outcome
+        else None,
+    }
+
+
 class DecisionDetailView(DecisionMixin, TemplateView):
     required_action = Action.DECISIONS_VIEW
     template_name = "decisions/detail.html"
@@ -126,30 +179,14 @@ class DecisionDetailView(DecisionMixin, TemplateView):
         decision = self.get_decision()
         procedure = Procedure.objects.filter(decision=decision).first()
         access = self.network_access
-        mine = self.my_organisations(decision) if procedure and procedure.is_open else []
-        counted = services.tally(procedure) if procedure else None
         actions = (
             list(ActionPoint.objects.filter(decision=decision).select_related("owner_organisation"))
             if access.can(Action.ACTIONS_VIEW)
             else []
         )
-        positions = (
-            list(procedure.positions.select_related("organisation", "recorded_by"))
-            if procedure
-            else []
-        )
         context.update(
+            procedure_context(self, decision, procedure, self.decision_url(decision)),
             decision=decision,
-            procedure=procedure,
-            positions=positions,
-            tally=counted,
-            history=list(
-                PositionChange.objects.filter(procedure=procedure).select_related(
-                    "organisation", "recorded_by"
-                )
-            )
-            if procedure
-            else [],
             objectives=list(decision.gcm_objectives.all()),
             documents=list(
                 documents_visible(access=access).filter(decision=decision).order_by("title")
@@ -167,43 +204,42 @@ class DecisionDetailView(DecisionMixin, TemplateView):
             can_open=access.can(Action.DECISIONS_PROPOSE)
             and decision.status == Decision.Status.DRAFT,
             procedure_form=ProcedureForm(),
-            position_form=PositionForm(organisations=mine, kind=procedure.kind)
-            if mine and access.can(Action.POSITION_STATE) and procedure.deadline > timezone.now()
-            else None,
-            extension_form=ExtensionForm()
-            if procedure and procedure.is_open and access.can(Action.OUTCOME_RECORD)
-            else None,
-            extensions=list(procedure.extensions.select_related("extended_by"))
-            if procedure
-            else [],
-            outcome_form=OutcomeForm()
-            if procedure
-            and access.can(Action.OUTCOME_RECORD)
-            and procedure.closed_at
-            and not procedure.outcome
-            else None,
         )
         return context
 
 
-class DecisionActionView(DecisionMixin, View):
-    def post(self, request, network, decision_id):
-        decision = self.get_decision()
+class SubjectActionView(View):
+    """A POST on a decision or a joint statement: run the step, say how it went, and go back
+    to its page. Subclasses define get_subject(), subject_url() and run(subject)."""
+
+    def post(self, request, *args, **kwargs):
+        subject = self.get_subject()
         with timezone.override(self.network.zone):
             try:
-                message = self.run(decision)
+                message = self.run(subject)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
                 messages.success(request, message)
-        return redirect(self.decision_url(decision))
+        return redirect(self.subject_url(subject))
 
     @staticmethod
-    def procedure_of(decision) -> Procedure:
-        procedure = Procedure.objects.filter(decision=decision).first()
+    def procedure_of(subject) -> Procedure:
+        """The subject's latest written procedure."""
+        procedure = subject.procedures.order_by("-opened_at", "-pk").first()
+        if procedure is None and isinstance(subject, JointStatement):
+            raise ValidationError(_("This statement has not been put to a silence procedure."))
         if procedure is None:
             raise ValidationError(_("This decision is not in a written procedure."))
         return procedure
+
+
+class DecisionActionView(DecisionMixin, SubjectActionView):
+    def get_subject(self):
+        return self.get_decision()
+
+    def subject_url(self, subject) -> str:
+        return self.decision_url(subject)
 
 
 class ProcedureOpenView(DecisionActionView):
@@ -222,23 +258,16 @@ class ProcedureOpenView(DecisionActionView):
         return _("The written procedure is open; everyone consulted is told.")
 
 
-class PositionView(DecisionActionView):
+class PositionStep:
     required_action = Action.POSITION_STATE
 
-    def run(self, decision):
-        procedure = self.procedure_of(decision)
-        form = PositionForm(
-            self.request.POST,
-            organisations=services.consulted_organisations(decision),
-            kind=procedure.kind,
-        )
+    def run(self, subject):
+        procedure = self.procedure_of(subject)
+        consulted = services.consulted_organisations(subject)
+        form = PositionForm(self.request.POST, organisations=consulted, kind=procedure.kind)
         if not form.is_valid():
             raise form_errors(form)
-        organisation = next(
-            o
-            for o in services.consulted_organisations(decision)
-            if o.pk == form.cleaned_data["organisation"]
-        )
+        organisation = next(o for o in consulted if o.pk == form.cleaned_data["organisation"])
         services.position_record(
             procedure=procedure,
             by=self.request.user,
@@ -249,11 +278,15 @@ class PositionView(DecisionActionView):
         return _("Your organisation's position is recorded.")
 
 
-class OutcomeView(DecisionActionView):
+class PositionView(PositionStep, DecisionActionView):
+    pass
+
+
+class OutcomeStep:
     required_action = Action.OUTCOME_RECORD
 
-    def run(self, decision):
-        procedure = self.procedure_of(decision)
+    def run(self, subject):
+        procedure = self.procedure_of(subject)
         form = OutcomeForm(self.request.POST)
         if not form.is_valid():
             raise form_errors(form)
@@ -266,11 +299,15 @@ class OutcomeView(DecisionActionView):
         return _("The outcome is recorded.")
 
 
-class ExtendView(DecisionActionView):
+class OutcomeView(OutcomeStep, DecisionActionView):
+    pass
+
+
+class ExtendStep:
     required_action = Action.OUTCOME_RECORD
 
-    def run(self, decision):
-        procedure = self.procedure_of(decision)
+    def run(self, subject):
+        procedure = self.procedure_of(subject)
         form = ExtensionForm(self.request.POST)
         if not form.is_valid():
             raise form_errors(form)
@@ -281,6 +318,10 @@ class ExtendView(DecisionActionView):
             reason=form.cleaned_data["reason"],
         )
         return _("The deadline is moved; everyone consulted is told.")
+
+
+class ExtendView(ExtendStep, DecisionActionView):
+    pass
 
 
 # Action points -----------------------------------------------------------------------------
@@ -337,6 +378,14 @@ class ActionBoardView(NetworkPageMixin, TemplateView):
                 .order_by("organisation__acronym", "organisation__name")
             ],
             today=timezone.localdate(timezone=self.network.zone),
+            # A focal point's own board is one click away.
+            mine=[
+                m.organisation
+                for m in Membership.objects.active()
+                .filter(user=self.request.user, role__in=services.SPEAKING_ROLES)
+                .select_related("organisation")
+                .order_by("organisation__acronym")
+            ],
         )
         return context
 
@@ -383,3 +432,262 @@ class ActionDetailView(NetworkPageMixin, TemplateView):
         else:
             messages.success(request, _("The action point is updated."))
         return redirect(f"/n/{self.network.slug}/decisions/actions/{point.pk}/")
+
+
+# One-Voice joint statements ----------------------------------------------------------------
+
+
+class StatementMixin(NetworkPageMixin):
+    def get_statement(self) -> JointStatement:
+        statement = (
+            selectors.statements_visible(access=self.network_access)
+            .select_related("issued_version")
+            .filter(pk=self.kwargs["statement_id"])
+            .first()
+        )
+        if statement is None:
+            raise not_found()
+        return statement
+
+    def statement_url(self, statement) -> str:
+        return f"/n/{self.network.slug}/decisions/statements/{statement.pk}/"
+
+    def my_organisations(self, statement):
+        mine = set(
+            Membership.objects.active()
+            .filter(user=self.request.user, role__in=services.SPEAKING_ROLES)
+            .values_list("organisation_id", flat=True)
+        )
+        return [o for o in services.consulted_organisations(statement) if o.pk in mine]
+
+
+class StatementListView(StatementMixin, TemplateView):
+    """The network's joint statements, latest first, each with its state and the outcome of
+    its latest silence procedure."""
+
+    required_action = Action.STATEMENTS_VIEW
+    template_name = "decisions/statements.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        status = self.request.GET.get("status", "")
+        statements = selectors.statements_listed(access=self.network_access)
+        if status in JointStatement.Status.values:
+            statements = statements.filter(status=status)
+        else:
+            status = ""
+        context.update(
+            page=Paginator(statements, PAGE_SIZE).get_page(self.request.GET.get("page")),
+            status=status,
+            statuses=JointStatement.Status.choices,
+            outcomes=dict(Procedure.Outcome.choices),
+            can_draft=self.network_access.can(Action.STATEMENTS_DRAFT),
+        )
+        return context
+
+
+class StatementCreateView(StatementMixin, FormView):
+    required_action = Action.STATEMENTS_DRAFT
+    template_name = "decisions/statement_form.html"
+    form_class = StatementForm
+
+    def form_valid(self, form):
+        try:
+            statement = services.statement_draft(
+                network=self.network, by=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The draft statement is saved."))
+        return redirect(self.statement_url(statement))
+
+
+class StatementEditView(StatementMixin, FormView):
+    required_action = Action.STATEMENTS_DRAFT
+    template_name = "decisions/statement_form.html"
+    form_class = StatementForm
+
+    def get_initial(self):
+        statement = self.get_statement()
+        return {"title": statement.title, "text": statement.text}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(statement=self.get_statement(), **kwargs)
+
+    def form_valid(self, form):
+        statement = self.get_statement()
+        try:
+            services.statement_edit(statement=statement, by=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The draft statement is saved."))
+        return redirect(self.statement_url(statement))
+
+
+class StatementDetailView(StatementMixin, TemplateView):
+    required_action = Action.STATEMENTS_VIEW
+    template_name = "decisions/statement.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        statement = self.get_statement()
+        access = self.network_access
+        procedure = statement.procedures.order_by("-opened_at", "-pk").first()
+        versions = list(
+            selectors.versions_visible(access=access, statement=statement).select_related(
+                "submitted_by", "returned_by"
+            )
+        )
+        clearances = {}
+        for clearance in StatementClearance.objects.filter(
+            version__statement=statement
+        ).select_related("co_chair"):
+            clearances.setdefault(clearance.version_id, []).append(clearance)
+        publications = {
+            p.version_id: p
+            for p in StatementPublication.objects.filter(
+                version__statement=statement
+            ).select_related("published_by")
+        }
+        for version in versions:
+            version.clearance_list = clearances.get(version.pk, [])
+            version.public = publications.get(version.pk)
+        pending = (
+            versions[0]
+            if versions and statement.status == JointStatement.Status.SUBMITTED
+            else None
+        )
+        S = JointStatement.Status
+        drafts = access.can(Action.STATEMENTS_DRAFT)
+        # Those who do not read drafts read the latest cleared version's words.
+        shown = statement if selectors.sees_drafts(access) else versions[0]
+        context.update(
+            procedure_context(self, statement, procedure, self.statement_url(statement)),
+            statement=statement,
+            shown=shown,
+            versions=versions,
+            pending=pending,
+            can_edit=drafts and statement.status == S.DRAFT,
+            can_submit=drafts and statement.status == S.DRAFT,
+            can_issue=drafts and statement.status in (S.CLEARED, S.AGREED),
+            revise_form=ReviseForm()
+            if drafts and statement.status in (S.CLEARED, S.AGREED, S.NOT_AGREED, S.ISSUED)
+            else None,
+            can_clear=pending is not None
+            and access.can(Action.STATEMENTS_CLEAR)
+            and self.request.user.pk not in {c.co_chair_id for c in pending.clearance_list},
+            return_form=ReturnForm()
+            if pending is not None and access.can(Action.STATEMENTS_CLEAR)
+            else None,
+            silence_form=SilenceForm()
+            if statement.status == S.CLEARED and access.can(Action.STATEMENTS_SILENCE)
+            else None,
+            publish_form=PublishForm()
+            if statement.status == S.ISSUED
+            and statement.issued_version_id not in publications
+            and access.can(Action.STATEMENTS_PUBLISH)
+            else None,
+            issued_public=publications.get(statement.issued_version_id),
+        )
+        return context
+
+
+class StatementActionView(StatementMixin, SubjectActionView):
+    def get_subject(self):
+        return self.get_statement()
+
+    def subject_url(self, subject) -> str:
+        return self.statement_url(subject)
+
+
+class StatementSubmitView(StatementActionView):
+    required_action = Action.STATEMENTS_DRAFT
+
+    def run(self, statement):
+        services.statement_submit(statement=statement, by=self.request.user)
+        return _("The statement is submitted; the co-chairs are told.")
+
+
+class StatementClearView(StatementActionView):
+    required_action = Action.STATEMENTS_CLEAR
+
+    def run(self, statement):
+        version = services.statement_clear(
+            statement=statement,
+            by=self.request.user,
+            content_sha256=self.request.POST.get("content_sha256", "")[:64],
+        )
+        if version.cleared_at:
+            return _("The statement is cleared; the secretariat is told.")
+        return _("Your clearance is recorded; it waits for the other co-chairs.")
+
+
+class StatementReturnView(StatementActionView):
+    required_action = Action.STATEMENTS_CLEAR
+
+    def run(self, statement):
+        form = ReturnForm(self.request.POST)
+        if not form.is_valid():
+            raise form_errors(form)
+        services.statement_return(statement=statement, by=self.request.user, **form.cleaned_data)
+        return _("The statement is returned to the secretariat.")
+
+
+class StatementSilenceView(StatementActionView):
+    required_action = Action.STATEMENTS_SILENCE
+
+    def run(self, statement):
+        form = SilenceForm(self.request.POST)
+        if not form.is_valid():
+            raise form_errors(form)
+        services.procedure_open(
+            statement=statement,
+            by=self.request.user,
+            kind=Procedure.Kind.SILENCE,
+            deadline=form.cleaned_data["deadline"],
+        )
+        return _("The silence procedure is open; everyone consulted is told.")
+
+
+class StatementPositionView(PositionStep, StatementActionView):
+    pass
+
+
+class StatementOutcomeView(OutcomeStep, StatementActionView):
+    pass
+
+
+class StatementExtendView(ExtendStep, StatementActionView):
+    pass
+
+
+class StatementIssueView(StatementActionView):
+    required_action = Action.STATEMENTS_DRAFT
+
+    def run(self, statement):
+        services.statement_issue(statement=statement, by=self.request.user)
+        return _("The statement is issued and circulated.")
+
+
+class StatementPublishView(StatementActionView):
+    required_action = Action.STATEMENTS_PUBLISH
+
+    def run(self, statement):
+        form = PublishForm(self.request.POST)
+        if not form.is_valid():
+            raise form_errors(form)
+        services.statement_publish(statement=statement, by=self.request.user, **form.cleaned_data)
+        return _("The statement is public; the agreement is recorded.")
+
+
+class StatementReviseView(StatementActionView):
+    required_action = Action.STATEMENTS_DRAFT
+
+    def run(self, statement):
+        form = ReviseForm(self.request.POST)
+        if not form.is_valid():
+            raise form_errors(form)
+        services.statement_revise(statement=statement, by=self.request.user, **form.cleaned_data)
+        return _("The statement is a draft again; its correction needs clearing.")

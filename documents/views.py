@@ -336,8 +336,11 @@ class PublicNetworkView(PublicMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         network = self.enter(self.kwargs["network"])
+        from decisions.selectors import public_statements
+
         context.update(
             public_network=network,
+            statements=list(public_statements()),
             page=Paginator(self.public_documents(), PAGE_SIZE).get_page(
                 self.request.GET.get("page")
             ),

@@ -802,6 +802,15 @@ def _co_chairs_now() -> set[int]:
     )
 
 
+def co_chairs_rule_met(*, network: Network, approved_by: set[int]) -> bool:
+    """The network's approval rule (`Network.minutes_approval_rule`): any one co-chair, or
+    every co-chair in office now. Minutes and One-Voice joint statements both follow it."""
+    if not approved_by:
+        return False
+    rule = network.minutes_approval_rule
+    return rule == Network.ApprovalRule.ANY_CO_CHAIR or _co_chairs_now() <= approved_by
+
+
 def minutes_approve(*, minutes: Minutes, by, content_sha256: str) -> MinutesVersion:
     """A co-chair approves the submitted version whose hash they saw. Under the network's
     rule (every co-chair, or any one) the last approval freezes it and circulates it."""
@@ -830,8 +839,7 @@ def minutes_approve(*, minutes: Minutes, by, content_sha256: str) -> MinutesVers
         approved_by = set(
             MinutesApproval.objects.filter(version=pending).values_list("co_chair_id", flat=True)
         )
-        rule = locked.network.minutes_approval_rule
-        done = rule == Network.ApprovalRule.ANY_CO_CHAIR or _co_chairs_now() <= approved_by
+        done = co_chairs_rule_met(network=locked.network, approved_by=approved_by)
         if done:
             pending.approved_at = now
             pending.save(update_fields=["approved_at"])

@@ -72,6 +72,23 @@ class Action(models.TextChoices):
         "actions.update",
         _("Update one's own organisation's action points (the secretariat: any)"),
     )
+    STATEMENTS_VIEW = "statements.view", _("Read One-Voice joint statements")
+    STATEMENTS_DRAFT = (
+        "statements.draft",
+        _("Draft and submit joint statements, issue cleared ones, start a correction"),
+    )
+    STATEMENTS_CLEAR = (
+        "statements.clear",
+        _("Clear a joint statement or return it with comments"),
+    )
+    STATEMENTS_SILENCE = (
+        "statements.silence",
+        _("Put a cleared joint statement to a silence procedure"),
+    )
+    STATEMENTS_PUBLISH = (
+        "statements.publish",
+        _("Make an issued joint statement public, naming the agreement"),
+    )
     DOCUMENTS_MANAGE = (
         "documents.manage",
         _(
@@ -142,6 +159,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.ACTIONS_ADD: frozenset({S, C}),
     # Which action points one may update is checked against one's organisation (services).
     Action.ACTIONS_UPDATE: frozenset({S, C, M}),
+    Action.STATEMENTS_VIEW: frozenset({S, C, M, R}),
+    Action.STATEMENTS_DRAFT: frozenset({S}),
+    Action.STATEMENTS_CLEAR: frozenset({C}),
+    Action.STATEMENTS_SILENCE: frozenset({S, C}),
+    Action.STATEMENTS_PUBLISH: frozenset({S, C}),
     Action.DOCUMENTS_MANAGE: frozenset({S}),
     # Drafts are shown to S, C and M only (workplans.selectors.visible_workplans).
     Action.WORKPLANS_VIEW: frozenset({S, C, M, R, G}),

@@ -106,6 +106,10 @@ FIELDS = [
     "quarter",
     "narrative",
     "spent_to_date",
+    # joint statements and the decisions API
+    "agreement",
+    "owner",
+    "decision",
 ]
 
 

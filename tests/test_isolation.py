@@ -201,7 +201,9 @@ def _decision(victim: TestNetwork) -> int:
     from decisions.models import Decision
 
     with network_scope(victim.network):
-        decision = Decision.objects.first() or services.decision_draft(
+        decision = Decision.objects.filter(
+            title="Joint statement on labour migration"
+        ).first() or services.decision_draft(
             network=victim.network,
             by=victim.people["secretariat"],
             title="Joint statement on labour migration",
@@ -276,6 +278,52 @@ def _workplan(victim: TestNetwork):
     return activity
 
 
+def _procedure(victim: TestNetwork) -> int:
+    """One open consultation per victim (built once, found again), on a decision of its own."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from decisions import services
+    from decisions.models import Procedure
+
+    with network_scope(victim.network):
+        procedure = Procedure.objects.filter(decision__title="Data sharing protocol").first()
+        if procedure is None:
+            decision = services.decision_draft(
+                network=victim.network,
+                by=victim.people["secretariat"],
+                title="Data sharing protocol",
+                text="The network adopts the protocol.",
+                concerns_state=True,
+            )
+            procedure = services.procedure_open(
+                decision=decision,
+                by=victim.people["secretariat"],
+                kind="consultation",
+                deadline=timezone.now() + timedelta(days=2),
+            )
+    return procedure.pk
+
+
+def _statement(victim: TestNetwork) -> int:
+    """One joint statement per victim (built once, found again), submitted for clearance."""
+    from decisions import services
+    from decisions.models import JointStatement
+
+    with network_scope(victim.network):
+        statement = JointStatement.objects.first()
+        if statement is None:
+            statement = services.statement_draft(
+                network=victim.network,
+                by=victim.people["secretariat"],
+                title="Joint statement on International Migrants Day",
+                text="The network stands with every migrant.",
+            )
+            services.statement_submit(statement=statement, by=victim.people["secretariat"])
+    return statement.pk
+
+
 BY_PARAMETER = {
     "network": lambda victim: victim.network.slug,
     "membership_id": _membership,
@@ -295,6 +343,8 @@ BY_PARAMETER = {
     "outcome_id": lambda victim: _workplan(victim).output.outcome_id,
     "output_id": lambda victim: _workplan(victim).output_id,
     "activity_id": lambda victim: _workplan(victim).pk,
+    "statement_id": _statement,
+    "procedure_id": _procedure,
 }
 BY_ROUTE_NAME = {
     "api:member-detail": {"pk": _membership},
@@ -305,6 +355,7 @@ BY_ROUTE_NAME = {
     "api:meeting-detail": {"pk": _meeting},
     "documents:download": {"number": lambda victim: _document(victim) and 1},
     "api:decision-detail": {"pk": _decision},
+    "api:action-point-detail": {"pk": _action_point},
 }
 
 

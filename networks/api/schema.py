@@ -60,7 +60,11 @@ class PortalAutoSchema(AutoSchema):
                 statuses |= {400, 404}
             if getattr(view, "filterset_class", None) is not None:
                 statuses.add(400)
-        statuses |= set(getattr(view, "extra_error_statuses", ()))
+        # A tuple for every method of the view, or a dict of them per method.
+        extra = getattr(view, "extra_error_statuses", ())
+        if isinstance(extra, dict):
+            extra = extra.get(method, ())
+        statuses |= set(extra)
         return statuses
 
     def _get_response_bodies(self, direction="response"):

@@ -408,6 +408,8 @@ SPECTACULAR_SETTINGS = {
         "WorkplanStatusEnum": "workplans.models.Workplan.Status",
         "ActivityStatusEnum": "workplans.models.Activity.Status",
         "MarkerEnum": "workplans.models.MARKERS",
+        "ActionPointStatusEnum": "decisions.models.ActionPoint.Status",
+        "JointStatementStatusEnum": "decisions.models.JointStatement.Status",
     },
 }
 

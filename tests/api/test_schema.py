@@ -8,14 +8,17 @@ import copy
 import json
 import subprocess
 import sys
+from datetime import timedelta
 
 import jsonschema
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts.models import AccessToken
+from networks.scoping import network_scope
 from tests.api.helpers import bearer, working_group
 from tests.api.routes import api_routes, schema_path, url
 
@@ -135,22 +138,170 @@ def closed_plan_update(net) -> dict:
     return quarterly_update(net)
 
 
+def later(days: int = 3) -> str:
+    return (timezone.now() + timedelta(days=days)).isoformat()
+
+
+def the_statement(net):
+    from decisions.models import JointStatement
+
+    with network_scope(net.network):
+        return JointStatement.objects.order_by("pk").first()  # the walker's
+
+
+def the_procedure(net):
+    from decisions.models import Procedure
+
+    with network_scope(net.network):
+        return Procedure.objects.get(decision__title="Data sharing protocol")
+
+
+def statement_returned(net) -> None:
+    from decisions import services
+
+    with network_scope(net.network):
+        services.statement_return(statement=the_statement(net), by=net.co_chair, note="Shorter.")
+
+
+def statement_cleared(net) -> None:
+    from decisions import services
+    from decisions.models import StatementVersion
+
+    statement = the_statement(net)
+    with network_scope(net.network):
+        version = StatementVersion.objects.get(statement=statement)
+        for key in ("co_chair", "co_chair2"):
+            services.statement_clear(
+                statement=statement, by=net.people[key], content_sha256=version.content_sha256
+            )
+
+
+def statement_issued(net) -> None:
+    from decisions import services
+
+    statement_cleared(net)
+    with network_scope(net.network):
+        services.statement_issue(statement=the_statement(net), by=net.secretariat)
+
+
+def procedure_closed(net) -> None:
+    from decisions.models import Procedure
+    from decisions.tasks import close_due_procedures
+
+    with network_scope(net.network):
+        Procedure.objects.filter(pk=the_procedure(net).pk).update(
+            deadline=timezone.now() - timedelta(seconds=1)
+        )
+    close_due_procedures()
+
+
+def clearance(net) -> dict:
+    from decisions.models import StatementVersion
+
+    with network_scope(net.network):
+        version = StatementVersion.objects.get(statement=the_statement(net))
+    return {"content_sha256": version.content_sha256}
+
+
+def closing(body):
+    """The procedure's deadline passes, then `body` is sent again: a 409."""
+
+    def conflict(net):
+        procedure_closed(net)
+        return body(net)
+
+    return conflict
+
+
+def then(prepare, body):
+    def conflict(net):
+        prepare(net)
+        return body(net)
+
+    return conflict
+
+
+def submit_it(net) -> None:
+    from decisions import services
+
+    with network_scope(net.network):
+        services.statement_submit(statement=the_statement(net), by=net.secretariat)
+
+
 SUCCESS_BODIES = {
     "api:invitation-create": invitation,
     "api:member-end": lambda net: {"reason": "Moved to another agency"},
     "api:activity-update-create": quarterly_update,
+    "api:decision-list": lambda net: {"title": "Statement on returns", "text": "The network…"},
+    "api:procedure-open": lambda net: {"kind": "silence", "deadline": later()},
+    "api:position-record": lambda net: {
+        "organisation": net.organisations["IOM"].pk,
+        "stance": "object",
+        "reason": "Too vague.",
+    },
+    "api:procedure-extend": lambda net: {"deadline": later(10), "reason": "Holidays"},
+    "api:procedure-outcome": lambda net: {"outcome": "no_consensus", "statement": "Next time."},
+    "api:action-point-list": lambda net: {
+        "text": "Share the study",
+        "owner_organisation": net.organisations["UNDP"].pk,
+        "due_date": "2027-01-31",
+    },
+    "api:action-note-create": lambda net: {"status": "in_progress", "progress": 40, "note": "x"},
+    "api:statement-list": lambda net: {"title": "On returns", "text": "We stand together."},
+    "api:statement-detail": lambda net: {"title": "On returns", "text": "We stand as one."},
+    "api:statement-submit": lambda net: {},
+    "api:statement-clear": clearance,
+    "api:statement-return": lambda net: {"note": "Shorter, please."},
+    "api:statement-silence": lambda net: {"deadline": later()},
+    "api:statement-issue": lambda net: {},
+    "api:statement-publish": lambda net: {"agreement": "Co-chairs' act of 3 May"},
+    "api:statement-revise": lambda net: {"reason": "A figure was wrong."},
+}
+# Who succeeds (the secretariat unless named) and what must happen first.
+CALLERS = {
+    "api:procedure-extend": "co_chair",
+    "api:procedure-outcome": "co_chair",
+    "api:statement-clear": "co_chair",
+    "api:statement-return": "co_chair",
+    "api:statement-publish": "co_chair",
+}
+PREPARE = {
+    "api:procedure-outcome": procedure_closed,
+    "api:statement-detail": statement_returned,
+    "api:statement-submit": statement_returned,
+    "api:statement-silence": statement_cleared,
+    "api:statement-issue": statement_cleared,
+    "api:statement-publish": statement_issued,
+    "api:statement-revise": statement_cleared,
 }
 CONFLICTS = {
     # Ending it a second time (the success check ended it first).
     "api:member-end": lambda net: {},
     "api:activity-update-create": closed_plan_update,
+    # The decision is no longer a draft.
+    "api:procedure-open": SUCCESS_BODIES["api:procedure-open"],
+    "api:position-record": closing(SUCCESS_BODIES["api:position-record"]),
+    "api:procedure-extend": closing(SUCCESS_BODIES["api:procedure-extend"]),
+    # Recording it twice.
+    "api:procedure-outcome": SUCCESS_BODIES["api:procedure-outcome"],
+    # Editing a statement no longer a draft.
+    "api:statement-detail": then(submit_it, SUCCESS_BODIES["api:statement-detail"]),
+    # Each step a second time: the statement is no longer in the state it needs.
+    "api:statement-submit": SUCCESS_BODIES["api:statement-submit"],
+    "api:statement-clear": clearance,
+    "api:statement-return": SUCCESS_BODIES["api:statement-return"],
+    "api:statement-silence": SUCCESS_BODIES["api:statement-silence"],
+    "api:statement-issue": SUCCESS_BODIES["api:statement-issue"],
+    "api:statement-publish": SUCCESS_BODIES["api:statement-publish"],
+    "api:statement-revise": SUCCESS_BODIES["api:statement-revise"],
 }
 
 
 def test_every_route_that_can_conflict_documents_409():
     for path, route in ROUTES.items():
         if route.name in CONFLICTS:
-            assert "409" in SCHEMA["paths"][path]["post"]["responses"], path
+            writes = [m for m in ("post", "put") if m in SCHEMA["paths"][path]]
+            assert all("409" in SCHEMA["paths"][path][m]["responses"] for m in writes), path
 
 
 def is_page(path: str, method: str) -> bool:
@@ -181,6 +332,13 @@ def test_every_documented_status_is_real_and_its_body_matches(
     # A fresh client for each caller, so that no session carries over.
     secretariat = Client()
     secretariat.force_login(kyrgyzstan.secretariat)
+    # The one who may take the step (a co-chair for theirs), after what must come first.
+    caller = secretariat
+    if method != "get":
+        caller = Client()
+        caller.force_login(kyrgyzstan.people[CALLERS.get(route.name, "secretariat")])
+        if route.name in PREPARE:
+            PREPARE[route.name](kyrgyzstan)
     outsider = Client()
     outsider.force_login(mongolia.secretariat)
 
@@ -192,13 +350,13 @@ def test_every_documented_status_is_real_and_its_body_matches(
                 if route.name not in SUCCESS_BODIES:
                     pytest.fail(f"Add a request body for {route.name} to SUCCESS_BODIES.")
                 body = SUCCESS_BODIES[route.name](kyrgyzstan)
-            response = request(secretariat, body)
+            response = request(caller, body)
             check_response(path, method, status, response)
             if is_page(path, method):
                 assert response.json()["results"], f"{path}: nothing listed, nothing checked"
         elif status == 400:
             bad = {"page": "abc"} if method == "get" else []
-            check_response(path, method, 400, request(secretariat, bad))
+            check_response(path, method, 400, request(caller, bad))
         elif status == 401:
             check_response(path, method, 401, request(Client()))
             check_response(
@@ -224,12 +382,8 @@ def test_every_documented_status_is_real_and_its_body_matches(
         elif status == 409:
             if route.name not in CONFLICTS:
                 pytest.fail(f"Add a way to cause the 409 of {route.name} to CONFLICTS.")
-            check_response(
-                path, method, 409, request(secretariat, CONFLICTS[route.name](kyrgyzstan))
-            )
+            check_response(path, method, 409, request(caller, CONFLICTS[route.name](kyrgyzstan)))
         elif status == 415:
-            check_response(
-                path, method, 415, request(secretariat, "x=1", content_type="text/plain")
-            )
+            check_response(path, method, 415, request(caller, "x=1", content_type="text/plain"))
         else:
             pytest.fail(f"No way to produce {status} for {method.upper()} {path}; add one here.")

@@ -110,6 +110,11 @@ def test_the_board_and_the_decisions_roll_up(kyrgyzstan, login):
     unhcr = kyrgyzstan.organisations["UNHCR"].pk
     filtered = login(kyrgyzstan.member).get(board, {"status": "all", "organisation": unhcr})
     assert "First step" not in filtered.content.decode()
+    # A focal point reaches their own organisation's board in one click.
+    assert (
+        f"?status=open&amp;organisation={unhcr}"
+        in login(kyrgyzstan.member_unhcr).get(board).content.decode()
+    )
     assert login(kyrgyzstan.partner).get(board).status_code == 403
 
 
