@@ -37,6 +37,7 @@ from decisions.models import (
     StatementPublication,
 )
 from documents.selectors import documents_visible
+from reference.models import GCMObjective
 from networks.access import not_found
 from networks.formtools import add_service_errors, form_errors
 from networks.mixins import NetworkPageMixin
@@ -97,10 +98,18 @@ class RegisterView(DecisionMixin, TemplateView):
             year = ""
         if self.request.GET.get("state") == "1":
             decisions = decisions.filter(concerns_state=True)
+        objectives = list(GCMObjective.objects.all())
+        gcm = self.request.GET.get("gcm", "")
+        if gcm in {str(objective.number) for objective in objectives}:
+            decisions = decisions.filter(gcm_objectives__number=int(gcm))
+        else:
+            gcm = ""
         context.update(
             page=Paginator(decisions, PAGE_SIZE).get_page(self.request.GET.get("page")),
             status=status,
             year=year,
+            gcm=gcm,
+            objectives=objectives,
             statuses=Decision.Status.choices,
             can_propose=self.network_access.can(Action.DECISIONS_PROPOSE),
         )

@@ -335,3 +335,24 @@ def test_the_home_page_says_which_positions_are_awaited(kyrgyzstan, login):
     answer(kyrgyzstan, procedure, "member", "UNDP", "concur")
     assert waiting not in login(kyrgyzstan.member).get(home).content.decode()
     assert waiting in login(kyrgyzstan.member_unhcr).get(home).content.decode()
+
+
+def test_the_register_filters_by_gcm_objective_status_and_state(kyrgyzstan, login):
+    from reference.models import GCMObjective
+
+    labour = draft(kyrgyzstan, title="Fair recruitment statement")
+    draft(kyrgyzstan, title="Border data protocol", concerns_state=True)
+    labour.gcm_objectives.set(GCMObjective.objects.filter(number__in=[6, 7]))
+    register = reverse("decisions:register", kwargs={"network": "kyrgyzstan"})
+    member = login(kyrgyzstan.member)
+
+    def titles(**query):
+        page = member.get(register, query).content.decode()
+        return {t for t in ("Fair recruitment statement", "Border data protocol") if t in page}
+
+    assert titles() == {"Fair recruitment statement", "Border data protocol"}
+    assert titles(gcm="6") == {"Fair recruitment statement"}
+    assert titles(gcm="12") == set()
+    assert titles(gcm="99") == titles(gcm="x") == titles()  # not an objective: no filter
+    assert titles(state="1") == {"Border data protocol"}
+    assert titles(gcm="7", status="adopted") == set()
