@@ -276,6 +276,26 @@ def _workplan(victim: TestNetwork):
     return activity
 
 
+def _report(victim: TestNetwork) -> int:
+    """The report of the victim's last ended quarter (built once, found again), submitted
+    by a co-chair: version 1."""
+    from reports import selectors, services
+    from reports.models import QuarterlyReport
+
+    with network_scope(victim.network):
+        report = QuarterlyReport.objects.first()
+        if report is None:
+            period = selectors.last_ended_quarter(victim.network)
+            report, _created = services.report_open(
+                network=victim.network,
+                by=victim.people["secretariat"],
+                year=period.year,
+                quarter=period.quarter,
+            )
+            services.report_submit(report=report, by=victim.people["co_chair"])
+    return report.pk
+
+
 BY_PARAMETER = {
     "network": lambda victim: victim.network.slug,
     "membership_id": _membership,
@@ -295,6 +315,7 @@ BY_PARAMETER = {
     "outcome_id": lambda victim: _workplan(victim).output.outcome_id,
     "output_id": lambda victim: _workplan(victim).output_id,
     "activity_id": lambda victim: _workplan(victim).pk,
+    "report_id": _report,
 }
 BY_ROUTE_NAME = {
     "api:member-detail": {"pk": _membership},
@@ -305,6 +326,12 @@ BY_ROUTE_NAME = {
     "api:meeting-detail": {"pk": _meeting},
     "documents:download": {"number": lambda victim: _document(victim) and 1},
     "api:decision-detail": {"pk": _decision},
+    # Version 1 of the report (the meeting's minutes version shares the name `number`).
+    "reports:version": {"number": lambda victim: _report(victim) and 1},
+    "reports:pdf": {"number": lambda victim: _report(victim) and 1},
+    "reports:xlsx": {"number": lambda victim: _report(victim) and 1},
+    "reports:csv": {"number": lambda victim: _report(victim) and 1},
+    "api:report-version": {"number": lambda victim: _report(victim) and 1},
 }
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "meetings",
     "decisions",
     "workplans",
+    "reports",
     "documents",
 ]
 
@@ -184,6 +185,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "remind-missed-meeting-cadence": {
         "task": "meetings.tasks.remind_missed_cadence",
         "schedule": crontab(hour=5, minute=0),
+    },
+    # Hourly, so that each network's report is drafted soon after its quarter ends in its
+    # own time zone; a network whose draft exists is left alone.
+    "draft-quarterly-reports": {
+        "task": "reports.tasks.draft_quarterly_reports",
+        "schedule": crontab(minute=15),
     },
 }
 CELERY_TIMEZONE = "UTC"
