@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from networks.access import NetworkAccess
@@ -115,27 +115,28 @@ def quarter_figures(network: Network, year: int, quarter: int, now=None) -> dict
     following = period.next
 
     # Meetings and representation -------------------------------------------------------
-    held = list(
-        Meeting.objects.filter(
-            starts_at__gte=period.start,
-            starts_at__lt=min(period.end, now),
-        )
-        .exclude(status=Meeting.Status.CANCELLED)
-        .order_by("starts_at", "pk")
-    )
-    held_ids = [meeting.pk for meeting in held]
+    # Subqueries rather than lists of ids, so that the number of queries is the same
+    # whether or not the quarter had meetings.
+    held_meetings = Meeting.objects.filter(
+        starts_at__gte=period.start, starts_at__lt=min(period.end, now)
+    ).exclude(status=Meeting.Status.CANCELLED)
+    held = list(held_meetings.order_by("starts_at", "pk"))
     recorded = set(
-        Minutes.objects.filter(meeting_id__in=held_ids, attendance__isnull=False).values_list(
+        Minutes.objects.filter(meeting__in=held_meetings, attendance__isnull=False).values_list(
             "meeting_id", flat=True
         )
     )
+    organisations: dict[int, str] = {}
     present: dict[int, set[int]] = {}
-    for meeting_id, organisation_id in Attendance.objects.filter(
-        minutes__meeting_id__in=held_ids,
+    for meeting_id, organisation_id, acronym, name in Attendance.objects.filter(
+        minutes__meeting__in=held_meetings,
         status=Attendance.Status.PRESENT,
         organisation__isnull=False,
-    ).values_list("minutes__meeting_id", "organisation_id"):
+    ).values_list(
+        "minutes__meeting_id", "organisation_id", "organisation__acronym", "organisation__name"
+    ):
         present.setdefault(meeting_id, set()).add(organisation_id)
+        organisations[organisation_id] = acronym or name
     members = list(
         Participation.objects.filter(type=Participation.Type.MEMBER, started_at__lt=period.end)
         .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=period.start))
@@ -169,9 +170,7 @@ def quarter_figures(network: Network, year: int, quarter: int, now=None) -> dict
     # Attendance per organisation ---------------------------------------------------------
     attended = Counter(org for orgs in present.values() for org in orgs)
     organisation_ids = set(attended) | {p.organisation_id for p in members}
-    organisations = {
-        o.pk: o for o in Organisation.objects.filter(pk__in=organisation_ids)
-    }  # one query, shared with the action points below when they overlap
+    organisations.update({p.organisation_id: _name(p.organisation) for p in members})
     member_ids = {p.organisation_id for p in members}
 
     # Decisions and procedures ------------------------------------------------------------
@@ -190,7 +189,16 @@ def quarter_figures(network: Network, year: int, quarter: int, now=None) -> dict
     points = list(
         ActionPoint.objects.filter(created_at__lt=period.end)
         .filter(Q(status__in=["open", "in_progress"]) | Q(updated_at__gte=period.start))
-        .values("pk", "owner_organisation_id", "status", "created_at", "updated_at", "due_date")
+        .values(
+            "pk",
+            "owner_organisation_id",
+            "owner_organisation__acronym",
+            "owner_organisation__name",
+            "status",
+            "created_at",
+            "updated_at",
+            "due_date",
+        )
         .annotate(
             done_note=Max("notes__written_at", filter=Q(notes__status=ActionPoint.Status.DONE))
         )
@@ -198,6 +206,9 @@ def quarter_figures(network: Network, year: int, quarter: int, now=None) -> dict
     by_owner: dict[int, Counter] = {}
     for point in points:
         counts = by_owner.setdefault(point["owner_organisation_id"], Counter())
+        organisations[point["owner_organisation_id"]] = (
+            point["owner_organisation__acronym"] or point["owner_organisation__name"]
+        )
         closed_at = None
         if point["status"] == ActionPoint.Status.DONE:
             closed_at = point["done_note"] or point["updated_at"]
@@ -209,9 +220,6 @@ def quarter_figures(network: Network, year: int, quarter: int, now=None) -> dict
             counts["done"] += 1
         if point["due_date"] <= period.last_day and (closed_at is None or closed_at >= period.end):
             counts["overdue"] += 1
-    missing = set(by_owner) - set(organisations)
-    if missing:
-        organisations.update({o.pk: o for o in Organisation.objects.filter(pk__in=missing)})
 
     # Workplans ---------------------------------------------------------------------------
     workplan = workplan_figures(period)
@@ -237,8 +245,7 @@ def quarter_figures(network: Network, year: int, quarter: int, now=None) -> dict
     )
 
     def organisation_sort(pk):
-        organisation = organisations[pk]
-        return (pk not in member_ids, _name(organisation).lower())
+        return (pk not in member_ids, organisations[pk].lower())
 
     return {
         "network": network.slug,
@@ -260,7 +267,7 @@ def quarter_figures(network: Network, year: int, quarter: int, now=None) -> dict
         },
         "attendance": [
             {
-                "organisation": _name(organisations[pk]),
+                "organisation": organisations[pk],
                 "member": pk in member_ids,
                 "meetings_attended": attended.get(pk, 0),
             }
@@ -286,12 +293,12 @@ def quarter_figures(network: Network, year: int, quarter: int, now=None) -> dict
             "overdue": sum(c["overdue"] for c in by_owner.values()),
             "by_organisation": [
                 {
-                    "organisation": _name(organisations[pk]),
+                    "organisation": organisations[pk],
                     "opened": by_owner[pk]["opened"],
                     "done": by_owner[pk]["done"],
                     "overdue": by_owner[pk]["overdue"],
                 }
-                for pk in sorted(by_owner, key=lambda pk: _name(organisations[pk]).lower())
+                for pk in sorted(by_owner, key=lambda pk: organisations[pk].lower())
                 if any(by_owner[pk].values())
             ],
         },
@@ -318,14 +325,11 @@ def workplan_figures(period: Quarter) -> dict:
     from workplans import selectors as workplan_selectors
     from workplans.models import Workplan
 
-    plans = [
-        plan
-        for plan in Workplan.objects.filter(status__in=PLAN_STATUSES).order_by("start_year", "pk")
-        if period.label in plan.quarters
-    ]
-    activities = workplan_selectors.with_progress(
-        workplan_selectors.activities_of([plan.pk for plan in plans])
+    running = Workplan.objects.filter(status__in=PLAN_STATUSES, start_year__lte=period.year).filter(
+        start_year__gt=period.year - F("years")
     )
+    plans = list(running.order_by("start_year", "pk"))
+    activities = workplan_selectors.with_progress(workplan_selectors.activities_of(running))
     total = workplan_selectors.Rollup()
     for activity in activities:
         total.add(activity)
