@@ -116,6 +116,21 @@ class Action(models.TextChoices):
         "workplans.chase",
         _("See which quarterly updates are missing and chase them"),
     )
+    REPORTS_VIEW = (
+        "reports.view",
+        _(
+            "See the submitted quarterly reports and download them (drafts: the secretariat "
+            "and the co-chairs)"
+        ),
+    )
+    REPORTS_WRITE = (
+        "reports.write",
+        _("Open a quarter's report and write its narrative"),
+    )
+    REPORTS_SUBMIT = (
+        "reports.submit",
+        _("Submit the quarterly report to the UN team, or resubmit it with a reason"),
+    )
 
 
 S, C, M, P, R, G = (
@@ -172,6 +187,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # Which activities a member may change is checked against their organisation (services).
     Action.ACTIVITY_CHANGE: frozenset({S, C, M}),
     Action.WORKPLAN_UPDATES_CHASE: frozenset({S}),
+    # Drafts are shown to S and C only (reports.selectors.visible_reports).
+    Action.REPORTS_VIEW: frozenset({S, C, R, G}),
+    Action.REPORTS_WRITE: frozenset({S}),
+    Action.REPORTS_SUBMIT: frozenset({C}),
 }
 
 # Roles that must sign in with a second factor when PORTAL_REQUIRE_MFA is on.

@@ -8,6 +8,7 @@ from meetings import views as meeting_views
 from networks import views as network_views
 from portal import health
 from portal.converters import IdConverter
+from reports import views as report_views
 from workplans import views as workplan_views
 
 register_converter(IdConverter, "id")
@@ -34,10 +35,16 @@ urlpatterns = [
     path("n/<slug:network>/documents/", include("documents.urls")),
     path("n/<slug:network>/decisions/", include("decisions.urls")),
     path("n/<slug:network>/workplans/", include("workplans.urls")),
+    path("n/<slug:network>/reports/", include("reports.urls")),
     path(
         "regions/<slug:region>/coverage/",
         workplan_views.RegionalCoverageView.as_view(),
         name="regional-coverage",
+    ),
+    path(
+        "regions/<slug:region>/reports/",
+        report_views.RegionalReportsView.as_view(),
+        name="regional-reports",
     ),
     # Public on purpose: a network's public documents, for anyone (tests/test_isolation.py
     # keeps these out of the walker and tests/documents/test_public.py proves what they show).

@@ -110,6 +110,8 @@ FIELDS = [
     "agreement",
     "owner",
     "decision",
+    # reports
+    "revision",
 ]
 
 
@@ -118,7 +120,7 @@ def test_odd_input_never_gives_a_500(route, kyrgyzstan, client):
     url, _missing = urls_for(route, kyrgyzstan)
     # The secretariat may use nearly every route; a co-chair the approval steps as well.
     people = [kyrgyzstan.secretariat]
-    if route.name.startswith(("meetings:", "documents:", "decisions:", "workplans:")):
+    if route.name.startswith(("meetings:", "documents:", "decisions:", "workplans:", "reports:")):
         people.append(kyrgyzstan.co_chair)
     if route.name.startswith("workplans:"):
         people.append(kyrgyzstan.member)  # UNDP's focal point reports on the activity UNDP leads

@@ -324,6 +324,26 @@ def _statement(victim: TestNetwork) -> int:
     return statement.pk
 
 
+def _report(victim: TestNetwork) -> int:
+    """The report of the victim's last ended quarter (built once, found again), submitted
+    by a co-chair: version 1."""
+    from reports import selectors, services
+    from reports.models import QuarterlyReport
+
+    with network_scope(victim.network):
+        report = QuarterlyReport.objects.first()
+        if report is None:
+            period = selectors.last_ended_quarter(victim.network)
+            report, _created = services.report_open(
+                network=victim.network,
+                by=victim.people["secretariat"],
+                year=period.year,
+                quarter=period.quarter,
+            )
+            services.report_submit(report=report, by=victim.people["co_chair"])
+    return report.pk
+
+
 BY_PARAMETER = {
     "network": lambda victim: victim.network.slug,
     "membership_id": _membership,
@@ -345,6 +365,7 @@ BY_PARAMETER = {
     "activity_id": lambda victim: _workplan(victim).pk,
     "statement_id": _statement,
     "procedure_id": _procedure,
+    "report_id": _report,
 }
 BY_ROUTE_NAME = {
     "api:member-detail": {"pk": _membership},
@@ -356,6 +377,12 @@ BY_ROUTE_NAME = {
     "documents:download": {"number": lambda victim: _document(victim) and 1},
     "api:decision-detail": {"pk": _decision},
     "api:action-point-detail": {"pk": _action_point},
+    # Version 1 of the report (the meeting's minutes version shares the name `number`).
+    "reports:version": {"number": lambda victim: _report(victim) and 1},
+    "reports:pdf": {"number": lambda victim: _report(victim) and 1},
+    "reports:xlsx": {"number": lambda victim: _report(victim) and 1},
+    "reports:csv": {"number": lambda victim: _report(victim) and 1},
+    "api:report-version": {"number": lambda victim: _report(victim) and 1},
 }
 
 

@@ -43,4 +43,5 @@ urlpatterns = [
     path("", include("meetings.api.urls")),
     path("", include("decisions.api.urls")),
     path("", include("workplans.api.urls")),
+    path("", include("reports.api.urls")),
 ]

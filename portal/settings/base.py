@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "meetings",
     "decisions",
     "workplans",
+    "reports",
     "documents",
 ]
 
@@ -189,6 +190,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sweep-orphan-document-files": {
         "task": "documents.tasks.sweep_orphan_files",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # Hourly, so that each network's report is drafted soon after its quarter ends in its
+    # own time zone; a network whose draft exists is left alone.
+    "draft-quarterly-reports": {
+        "task": "reports.tasks.draft_quarterly_reports",
+        "schedule": crontab(minute=15),
     },
 }
 CELERY_TIMEZONE = "UTC"

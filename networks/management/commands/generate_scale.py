@@ -58,7 +58,7 @@ REGIONS = {
     "mena": "Middle East and North Africa",
 }
 TIME_ZONES = {
-    "eca": ["Europe/Tbilisi", "Asia/Almaty", "Europe/Chisinau", "Asia/Dushanbe", "Europe/Sarajevo"],
+    "eca": ["Asia/Tbilisi", "Asia/Almaty", "Europe/Chisinau", "Asia/Dushanbe", "Europe/Sarajevo"],
     "asia-pacific": ["Asia/Dhaka", "Asia/Kathmandu", "Asia/Manila", "Pacific/Fiji", "Asia/Bangkok"],
     "africa": [
         "Africa/Nairobi",

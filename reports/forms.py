@@ -1,0 +1,38 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reports.services import MAX_NARRATIVE, MAX_REASON
+
+
+class OpenForm(forms.Form):
+    quarter = forms.ChoiceField(label=_("Quarter"))
+
+    def __init__(self, *args, quarters: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"].choices = [(label, label) for label in quarters]
+
+    def year_and_quarter(self) -> tuple[int, int]:
+        year, quarter = self.cleaned_data["quarter"].split("-Q")
+        return int(year), int(quarter)
+
+
+class NarrativeForm(forms.Form):
+    narrative = forms.CharField(
+        label=_("Narrative"),
+        required=False,
+        max_length=MAX_NARRATIVE,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "What the network did and achieved in the quarter, in the secretariat's words."
+        ),
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+
+class SubmitForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the resubmission"),
+        required=False,
+        max_length=MAX_REASON,
+        help_text=_("Needed when the report was submitted before; the earlier version is kept."),
+    )

@@ -1,0 +1,370 @@
+"""Reads on quarterly reports: the quarter's boundaries, its figures, and what each person may
+see. Every figure of a report is computed here, from the data of the entered network, in a
+fixed number of queries whatever the size of its history; the workplan figures come from
+workplans.selectors (the same roll-ups and GCM coverage as the workplan pages).
+
+The figures are plain JSON (numbers, strings, and money as decimal strings) with codes rather
+than labels, so that a submitted version can be frozen as it is and shown in any language.
+
+Definitions, all in the network's time zone, for the quarter [start, end):
+- a meeting is *held* when it was not cancelled and started in the quarter (and has started);
+  a network meeting (not a working group's) had *every member represented* when each
+  organisation taking part as a member at its start had someone present in its attendance;
+  with no attendance recorded, representation is unknown (null);
+- *attendance per organisation* counts the held meetings with someone of it present;
+- a decision is *adopted* in the quarter when its adoption time falls in it; a written
+  procedure was *run* when it was open at some moment of the quarter (counted by Procedure
+  rows, whatever it is about);
+- an action point is *opened* when created in the quarter, *done* when marked done in it, and
+  *overdue* when, at the quarter's end, it was due on or before its last day and not yet
+  done or dropped;
+- workplan progress and budgets are those of the network's endorsed, active and closed
+  workplans that run in the quarter, as they stand when the figures are computed;
+- a document is *circulated* when a document mailing about it was sent in the quarter;
+- meetings *planned* for the next quarter are those scheduled to start in it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import F, Max, Q
+from django.utils import timezone
+
+from networks.access import NetworkAccess
+from networks.models import Network, Organisation, Participation
+from networks.roles import Role
+from reports.models import QuarterlyReport, ReportVersion, quarter_label
+
+DRAFT_READERS = frozenset({Role.SECRETARIAT, Role.CO_CHAIR})
+PLAN_STATUSES = ("endorsed", "active", "closed")
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    quarter: int
+    start: datetime  # aware, in the network's zone
+    end: datetime  # the start of the next quarter
+
+    @property
+    def label(self) -> str:
+        return quarter_label(self.year, self.quarter)
+
+    @property
+    def last_day(self) -> date:
+        return (self.end - timedelta(days=1)).date()
+
+    @property
+    def next(self) -> Quarter:
+        year, quarter = (self.year, self.quarter + 1) if self.quarter < 4 else (self.year + 1, 1)
+        return quarter_in(self.start.tzinfo, year, quarter)
+
+
+def quarter_in(zone, year: int, quarter: int) -> Quarter:
+    start = datetime(year, 3 * quarter - 2, 1, tzinfo=zone)
+    end_year, end_month = (year, 3 * quarter + 1) if quarter < 4 else (year + 1, 1)
+    return Quarter(year, quarter, start, datetime(end_year, end_month, 1, tzinfo=zone))
+
+
+def quarter_of(network: Network, year: int, quarter: int) -> Quarter:
+    return quarter_in(network.zone, year, quarter)
+
+
+def last_ended_quarter(network: Network, now: datetime | None = None) -> Quarter:
+    """The latest quarter that has ended in the network's time zone."""
+    local = timezone.localtime(now or timezone.now(), network.zone)
+    current = (local.month - 1) // 3 + 1
+    year, quarter = (local.year, current - 1) if current > 1 else (local.year - 1, 4)
+    return quarter_of(network, year, quarter)
+
+
+def has_ended(network: Network, year: int, quarter: int, now: datetime | None = None) -> bool:
+    return quarter_of(network, year, quarter).end <= (now or timezone.now())
+
+
+def visible_reports(access: NetworkAccess):
+    """Drafts are for the secretariat and the co-chairs; the RCO and regional viewers see the
+    reports that have been submitted."""
+    reports = QuarterlyReport.objects.all()
+    if not access.roles & DRAFT_READERS:
+        reports = reports.filter(status=QuarterlyReport.Status.SUBMITTED)
+    return reports
+
+
+def money(value) -> str:
+    return str(Decimal(value or 0).quantize(Decimal("0.01")))
+
+
+def _name(organisation: Organisation) -> str:
+    return organisation.acronym or organisation.name
+
+
+def quarter_figures(network: Network, year: int, quarter: int, now=None) -> dict:
+    """The figures of `network`'s quarter (see the module docstring), computed now. The
+    network must be entered. A fixed number of queries (about 15) whatever the history."""
+    from circulation.models import Circulation
+    from decisions.models import ActionPoint, Decision, Procedure
+    from meetings.models import Attendance, Meeting, Minutes
+
+    now = now or timezone.now()
+    period = quarter_of(network, year, quarter)
+    following = period.next
+
+    # Meetings and representation -------------------------------------------------------
+    # Subqueries rather than lists of ids, so that the number of queries is the same
+    # whether or not the quarter had meetings.
+    held_meetings = Meeting.objects.filter(
+        starts_at__gte=period.start, starts_at__lt=min(period.end, now)
+    ).exclude(status=Meeting.Status.CANCELLED)
+    held = list(held_meetings.order_by("starts_at", "pk"))
+    recorded = set(
+        Minutes.objects.filter(meeting__in=held_meetings, attendance__isnull=False).values_list(
+            "meeting_id", flat=True
+        )
+    )
+    organisations: dict[int, str] = {}
+    present: dict[int, set[int]] = {}
+    for meeting_id, organisation_id, acronym, name in Attendance.objects.filter(
+        minutes__meeting__in=held_meetings,
+        status=Attendance.Status.PRESENT,
+        organisation__isnull=False,
+    ).values_list(
+        "minutes__meeting_id", "organisation_id", "organisation__acronym", "organisation__name"
+    ):
+        present.setdefault(meeting_id, set()).add(organisation_id)
+        organisations[organisation_id] = acronym or name
+    members = list(
+        Participation.objects.filter(type=Participation.Type.MEMBER, started_at__lt=period.end)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=period.start))
+        .select_related("organisation")
+    )
+
+    def members_at(moment) -> set[int]:
+        return {
+            p.organisation_id
+            for p in members
+            if p.started_at <= moment and (p.ended_at is None or p.ended_at > moment)
+        }
+
+    meeting_rows = []
+    for meeting in held:
+        represented = None
+        expected = members_at(meeting.starts_at)
+        if meeting.kind != Meeting.Kind.WORKING_GROUP and expected and meeting.pk in recorded:
+            represented = expected <= present.get(meeting.pk, set())
+        meeting_rows.append(
+            {
+                "date": timezone.localtime(meeting.starts_at, network.zone).date().isoformat(),
+                "title": meeting.title,
+                "kind": meeting.kind,
+                "organisations_present": len(present.get(meeting.pk, set())),
+                "represented": represented,
+            }
+        )
+    network_meetings = [m for m in meeting_rows if m["kind"] != Meeting.Kind.WORKING_GROUP]
+
+    # Attendance per organisation ---------------------------------------------------------
+    attended = Counter(org for orgs in present.values() for org in orgs)
+    organisation_ids = set(attended) | {p.organisation_id for p in members}
+    organisations.update({p.organisation_id: _name(p.organisation) for p in members})
+    member_ids = {p.organisation_id for p in members}
+
+    # Decisions and procedures ------------------------------------------------------------
+    adopted = list(
+        Decision.objects.filter(adopted_at__gte=period.start, adopted_at__lt=period.end)
+        .order_by("adopted_at", "pk")
+        .values("number", "title", "adopted_at")
+    )
+    procedures = Counter(
+        Procedure.objects.filter(opened_at__lt=period.end)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=period.start))
+        .values_list("kind", flat=True)
+    )
+
+    # Action points -----------------------------------------------------------------------
+    points = list(
+        ActionPoint.objects.filter(created_at__lt=period.end)
+        .filter(Q(status__in=["open", "in_progress"]) | Q(updated_at__gte=period.start))
+        .values(
+            "pk",
+            "owner_organisation_id",
+            "owner_organisation__acronym",
+            "owner_organisation__name",
+            "status",
+            "created_at",
+            "updated_at",
+            "due_date",
+        )
+        .annotate(
+            done_note=Max("notes__written_at", filter=Q(notes__status=ActionPoint.Status.DONE))
+        )
+    )
+    by_owner: dict[int, Counter] = {}
+    for point in points:
+        counts = by_owner.setdefault(point["owner_organisation_id"], Counter())
+        organisations[point["owner_organisation_id"]] = (
+            point["owner_organisation__acronym"] or point["owner_organisation__name"]
+        )
+        closed_at = None
+        if point["status"] == ActionPoint.Status.DONE:
+            closed_at = point["done_note"] or point["updated_at"]
+        elif point["status"] == ActionPoint.Status.DROPPED:
+            closed_at = point["updated_at"]
+        if point["created_at"] >= period.start:
+            counts["opened"] += 1
+        if point["status"] == ActionPoint.Status.DONE and period.start <= closed_at < period.end:
+            counts["done"] += 1
+        if point["due_date"] <= period.last_day and (closed_at is None or closed_at >= period.end):
+            counts["overdue"] += 1
+
+    # Workplans ---------------------------------------------------------------------------
+    workplan = workplan_figures(period)
+
+    # Documents ---------------------------------------------------------------------------
+    mailings = list(
+        Circulation.objects.filter(
+            kind=Circulation.Kind.DOCUMENT,
+            created_at__gte=period.start,
+            created_at__lt=period.end,
+        ).values_list("about_id", flat=True)
+    )
+
+    # Next quarter ------------------------------------------------------------------------
+    planned = list(
+        Meeting.objects.filter(
+            status=Meeting.Status.SCHEDULED,
+            starts_at__gte=following.start,
+            starts_at__lt=following.end,
+        )
+        .order_by("starts_at", "pk")
+        .values("title", "kind", "starts_at")
+    )
+
+    def organisation_sort(pk):
+        return (pk not in member_ids, organisations[pk].lower())
+
+    return {
+        "network": network.slug,
+        "period": {
+            "year": period.year,
+            "quarter": period.quarter,
+            "label": period.label,
+            "starts_on": period.start.date().isoformat(),
+            "ends_on": period.last_day.isoformat(),
+            "time_zone": network.time_zone,
+        },
+        "meetings": {
+            "held": len(meeting_rows),
+            "network_meetings": len(network_meetings),
+            "with_attendance": sum(1 for m in network_meetings if m["represented"] is not None),
+            "all_represented": sum(1 for m in network_meetings if m["represented"]),
+            "member_organisations": len(members_at(period.end - timedelta(microseconds=1))),
+            "items": meeting_rows,
+        },
+        "attendance": [
+            {
+                "organisation": organisations[pk],
+                "member": pk in member_ids,
+                "meetings_attended": attended.get(pk, 0),
+            }
+            for pk in sorted(organisation_ids, key=organisation_sort)
+        ],
+        "decisions": {
+            "adopted": len(adopted),
+            "procedures": sum(procedures.values()),
+            "consultations": procedures.get("consultation", 0),
+            "silence_procedures": procedures.get("silence", 0),
+            "items": [
+                {
+                    "number": d["number"],
+                    "title": d["title"],
+                    "date": timezone.localtime(d["adopted_at"], network.zone).date().isoformat(),
+                }
+                for d in adopted
+            ],
+        },
+        "action_points": {
+            "opened": sum(c["opened"] for c in by_owner.values()),
+            "done": sum(c["done"] for c in by_owner.values()),
+            "overdue": sum(c["overdue"] for c in by_owner.values()),
+            "by_organisation": [
+                {
+                    "organisation": organisations[pk],
+                    "opened": by_owner[pk]["opened"],
+                    "done": by_owner[pk]["done"],
+                    "overdue": by_owner[pk]["overdue"],
+                }
+                for pk in sorted(by_owner, key=lambda pk: organisations[pk].lower())
+                if any(by_owner[pk].values())
+            ],
+        },
+        "workplan": workplan,
+        "documents": {"circulated": len(set(mailings)), "mailings": len(mailings)},
+        "next_quarter": {
+            "label": following.label,
+            "meetings_planned": len(planned),
+            "items": [
+                {
+                    "date": timezone.localtime(m["starts_at"], network.zone).date().isoformat(),
+                    "title": m["title"],
+                    "kind": m["kind"],
+                }
+                for m in planned
+            ],
+        },
+    }
+
+
+def workplan_figures(period: Quarter) -> dict:
+    """Progress by status and by GCM objective, and the budget, of the entered network's
+    workplans that run in the quarter — with workplans.selectors' roll-up and coverage."""
+    from workplans import selectors as workplan_selectors
+    from workplans.models import Workplan
+
+    running = Workplan.objects.filter(status__in=PLAN_STATUSES, start_year__lte=period.year).filter(
+        start_year__gt=period.year - F("years")
+    )
+    plans = list(running.order_by("start_year", "pk"))
+    activities = workplan_selectors.with_progress(workplan_selectors.activities_of(running))
+    total = workplan_selectors.Rollup()
+    for activity in activities:
+        total.add(activity)
+    coverage = workplan_selectors.coverage(activities)
+    return {
+        "plans": [plan.title for plan in plans],
+        "activities": total.activities,
+        "progress": total.progress,
+        "by_status": [
+            {"status": value, "activities": count} for value, _label, count in total.status_counts()
+        ],
+        "by_objective": [
+            {
+                "number": row.objective.number,
+                "activities": row.activities,
+                "completed": row.completed,
+                "required": money(row.required),
+                "available": money(row.available),
+                "spent": money(row.spent),
+            }
+            for row in coverage
+            if row.activities
+        ],
+        "budget": {
+            "required": money(total.required),
+            "available": money(total.available),
+            "to_be_mobilised": money(total.to_be_mobilised),
+            "spent": money(total.spent),
+        },
+    }
+
+
+def latest_versions(reports) -> dict[int, ReportVersion]:
+    """The latest submitted version of each report: one query."""
+    latest: dict[int, ReportVersion] = {}
+    for version in ReportVersion.objects.filter(report__in=list(reports)).order_by("number"):
+        latest[version.report_id] = version
+    return latest

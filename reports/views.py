@@ -1,0 +1,295 @@
+"""Quarterly report pages and downloads, and the regional view. A report of another network,
+or a draft the person may not read, is the same 404 as a missing one; what each person may do
+is the permission table's answer."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from networks.access import not_found
+from networks.formtools import add_service_errors, form_errors
+from networks.mixins import NetworkPageMixin
+from networks.models import Network, Region, RegionalViewer
+from networks.roles import Action
+from networks.scoping import scopes_disabled
+from reports import exports, presentation, selectors, services
+from reports.forms import NarrativeForm, OpenForm, SubmitForm
+from reports.models import QuarterlyReport, ReportVersion, quarter_label
+
+OPEN_QUARTERS = 8  # how many ended quarters the secretariat may open a report for
+
+
+class ReportMixin(NetworkPageMixin):
+    def get_report(self) -> QuarterlyReport:
+        report = (
+            selectors.visible_reports(self.network_access)
+            .filter(pk=self.kwargs["report_id"])
+            .first()
+        )
+        if report is None:
+            raise not_found()
+        report.network = self.network
+        return report
+
+    def get_versions(self, report) -> list[ReportVersion]:
+        versions = list(ReportVersion.objects.filter(report=report).order_by("number"))
+        for version in versions:
+            version.report = report
+        return versions
+
+    def report_url(self, report) -> str:
+        return f"/n/{self.network.slug}/reports/{report.pk}/"
+
+
+def ended_quarters(network, count: int = OPEN_QUARTERS) -> list[str]:
+    period = selectors.last_ended_quarter(network)
+    labels = []
+    year, quarter = period.year, period.quarter
+    for _n in range(count):
+        labels.append(quarter_label(year, quarter))
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    return labels
+
+
+class ReportListView(ReportMixin, TemplateView):
+    required_action = Action.REPORTS_VIEW
+    template_name = "reports/list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        reports = list(selectors.visible_reports(self.network_access))
+        latest = selectors.latest_versions(reports)
+        for report in reports:
+            report.latest = latest.get(report.pk)
+        can_write = self.network_access.can(Action.REPORTS_WRITE)
+        opened = {report.label for report in reports}
+        quarters = [q for q in ended_quarters(self.network) if q not in opened]
+        context.update(
+            reports=reports,
+            can_write=can_write,
+            open_form=OpenForm(quarters=quarters) if can_write and quarters else None,
+        )
+        return context
+
+
+class ReportOpenView(ReportMixin, FormView):
+    required_action = Action.REPORTS_WRITE
+    template_name = "reports/open.html"
+
+    def get_form(self, form_class=None):
+        return OpenForm(**self.get_form_kwargs(), quarters=ended_quarters(self.network))
+
+    def form_valid(self, form):
+        year, quarter = form.year_and_quarter()
+        try:
+            report, _created = services.report_open(
+                network=self.network, by=self.request.user, year=year, quarter=quarter
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        return redirect(self.report_url(report))
+
+
+class ReportPageMixin(ReportMixin):
+    """The report's page: a submitted version (the latest, or the one asked for) with its
+    figures as they were frozen, and for the secretariat and the co-chairs the working copy:
+    its figures as they stand now (until it is first submitted), the narrative and the
+    submission."""
+
+    template_name = "reports/detail.html"
+
+    def chosen_version(self, versions):
+        return versions[-1] if versions else None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.get_report()
+        versions = self.get_versions(report)
+        version = self.chosen_version(versions)
+        access = self.network_access
+        objectives = presentation.objective_labels()
+        figures = version.figures if version else None
+        if version is None:
+            # A draft (only the secretariat and co-chairs get here): the figures as they stand.
+            figures = selectors.quarter_figures(self.network, report.year, report.quarter)
+        context.update(
+            report=report,
+            versions=versions,
+            version=version,
+            is_latest=version is not None and version is versions[-1],
+            tables=presentation.tables(figures, objectives),
+            charts=presentation.charts(figures),
+            figures=figures,
+            can_write=access.can(Action.REPORTS_WRITE),
+            can_submit=access.can(Action.REPORTS_SUBMIT),
+            narrative_form=NarrativeForm(
+                initial={"narrative": report.narrative, "revision": report.revision}
+            ),
+            submit_form=SubmitForm(),
+            un_team=self.network.un_team_name,
+        )
+        return context
+
+
+class ReportDetailView(ReportPageMixin, TemplateView):
+    required_action = Action.REPORTS_VIEW
+
+
+class VersionView(ReportPageMixin, TemplateView):
+    required_action = Action.REPORTS_VIEW
+
+    def chosen_version(self, versions):
+        version = next((v for v in versions if v.number == self.kwargs["number"]), None)
+        if version is None:
+            raise not_found()
+        return version
+
+
+class NarrativeView(ReportMixin, View):
+    required_action = Action.REPORTS_WRITE
+
+    def post(self, request, network, report_id):
+        report = self.get_report()
+        form = NarrativeForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise form_errors(form)
+            services.narrative_save(
+                report=report,
+                by=request.user,
+                narrative=form.cleaned_data["narrative"],
+                revision=form.cleaned_data["revision"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The narrative is saved."))
+        return redirect(self.report_url(report))
+
+
+class SubmitView(ReportMixin, View):
+    required_action = Action.REPORTS_SUBMIT
+
+    def post(self, request, network, report_id):
+        report = self.get_report()
+        form = SubmitForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise form_errors(form)
+            version = services.report_submit(
+                report=report, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.report_url(report))
+        messages.success(
+            request,
+            _("The report for %(quarter)s is submitted to the %(team)s (version %(number)s).")
+            % {
+                "quarter": report.label,
+                "team": self.network.un_team_name,
+                "number": version.number,
+            },
+        )
+        return redirect(f"{self.report_url(report)}v{version.number}/")
+
+
+class DownloadView(ReportMixin, View):
+    """A submitted version as PDF, XLSX or CSV. Drafts have no files: what is shared is what
+    the co-chairs submitted."""
+
+    required_action = Action.REPORTS_VIEW
+    extension = "pdf"
+
+    def get(self, request, network, report_id, number):
+        report = self.get_report()
+        versions = self.get_versions(report)
+        version = next((v for v in versions if v.number == number), None)
+        if version is None:
+            raise not_found()
+        tables = presentation.tables(version.figures)
+        if self.extension == "csv":
+            return exports.report_csv(version, tables)
+        if self.extension == "xlsx":
+            return exports.report_xlsx(version, tables)
+        return exports.report_pdf(
+            version,
+            {
+                "network": self.network,
+                "report": report,
+                "version": version,
+                "tables": tables,
+                "charts": presentation.charts(version.figures),
+                "figures": version.figures,
+                "un_team": self.network.un_team_name,
+            },
+            request=request,
+        )
+
+
+# Regional view -------------------------------------------------------------------------------
+
+
+def comparison(networks, year: int, quarter: int) -> list[dict]:
+    """For each network, the figures of its latest submitted version of the quarter (None when
+    it has not submitted one): two queries whatever the number of networks. Platform code:
+    reads across the networks it is given, and only submitted versions."""
+    with scopes_disabled():
+        versions = list(
+            ReportVersion.objects.filter(
+                network__in=[n.pk for n in networks],
+                report__year=year,
+                report__quarter=quarter,
+            ).order_by("number")
+        )
+    latest = {version.network_id: version for version in versions}
+    return [{"network": network, "version": latest.get(network.pk)} for network in networks]
+
+
+class RegionalReportsView(LoginRequiredMixin, TemplateView):
+    """For a region's viewers: the submitted reports of the region's networks for a quarter,
+    side by side, and the GCM coverage of their workplans as a heatmap. Never a draft, never
+    a document. Anyone else gets the same 404 as for a region that does not exist."""
+
+    template_name = "reports/regional.html"
+
+    def get_context_data(self, **kwargs):
+        from workplans.selectors import regional_coverage
+
+        context = super().get_context_data(**kwargs)
+        viewing = RegionalViewer.objects.active().filter(
+            user=self.request.user, region__slug=self.kwargs["region"]
+        )
+        region = Region.objects.filter(viewers__in=viewing).distinct().first()
+        if region is None or not self.request.user.is_active:
+            raise not_found()
+        networks = list(Network.objects.filter(region=region).order_by("name"))
+        # The quarters offered: the last ended ones, counted in UTC for the region as a whole.
+        utc = Network(time_zone="UTC")
+        quarters = ended_quarters(utc)
+        asked = self.request.GET.get("quarter", "")
+        chosen = asked if asked in quarters else quarters[0]
+        year, quarter = (int(part) for part in chosen.split("-Q"))
+        rows = comparison(networks, year, quarter)
+        coverage = regional_coverage(networks)
+        context.update(
+            region=region,
+            quarters=quarters,
+            quarter=chosen,
+            rows=rows,
+            submitted=sum(1 for row in rows if row["version"]),
+            heatmap=presentation.heatmap(
+                coverage,
+                title=_("GCM coverage: activities per objective and network"),
+            )
+            if networks
+            else "",
+        )
+        return context
