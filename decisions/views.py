@@ -37,12 +37,12 @@ from decisions.models import (
     StatementPublication,
 )
 from documents.selectors import documents_visible
-from reference.models import GCMObjective
 from networks.access import not_found
 from networks.formtools import add_service_errors, form_errors
 from networks.mixins import NetworkPageMixin
 from networks.models import Membership, Participation
 from networks.roles import Action, Role
+from reference.models import GCMObjective
 
 PAGE_SIZE = 25
 
