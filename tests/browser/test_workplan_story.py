@@ -73,12 +73,15 @@ def test_undp_reports_its_quarter_and_the_coverage_matrix_follows(
 
     focal_point.get_by_role("link", name="Joint workplan").click()
     focal_point.get_by_role("link", name="GCM coverage").click()
+    focal_point.get_by_role("heading", name="GCM coverage").wait_for()
     for number in (1, 19):
         row = focal_point.get_by_role("row", name=re.compile(rf"^{number}\. "))
+        row.wait_for()  # .all() below does not wait
         cells = [cell.inner_text() for cell in row.get_by_role("cell").all()]
         # activities, completed, required, available, to be mobilised, spent
         assert cells == ["1", "0", "45,000.00", "30,000.00", "15,000.00", "12,500.00"], cells
     untouched = focal_point.get_by_role("row", name=re.compile(r"^2\. "))
+    untouched.wait_for()
     assert untouched.get_by_role("cell").first.inner_text() == "0"
 
     # On a phone the tree and the matrix scroll inside their tables, not the page.
