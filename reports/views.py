@@ -271,9 +271,16 @@ class RegionalReportsView(LoginRequiredMixin, TemplateView):
         if region is None or not self.request.user.is_active:
             raise not_found()
         networks = list(Network.objects.filter(region=region).order_by("name"))
-        # The quarters offered: the last ended ones, counted in UTC for the region as a whole.
-        utc = Network(time_zone="UTC")
-        quarters = ended_quarters(utc)
+        # The quarters offered: those that have ended in at least one of the region's
+        # networks, each counted in its own time zone (a quarter ends in Bishkek hours
+        # before it ends in Chisinau).
+        zones = {network.time_zone: network for network in networks} or {
+            "UTC": Network(time_zone="UTC")
+        }
+        quarters = sorted(
+            {label for network in zones.values() for label in ended_quarters(network)},
+            reverse=True,
+        )[:OPEN_QUARTERS]
         asked = self.request.GET.get("quarter", "")
         chosen = asked if asked in quarters else quarters[0]
         year, quarter = (int(part) for part in chosen.split("-Q"))

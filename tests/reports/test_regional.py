@@ -94,3 +94,24 @@ def test_the_regional_view_runs_a_fixed_number_of_queries(kyrgyzstan, eca, clien
             )
         submit(extra, report)
     assert count() == few
+
+
+def test_the_quarter_picker_counts_each_network_in_its_own_time_zone(
+    kyrgyzstan, eca, client, monkeypatch
+):
+    """At 20:00 UTC on 30 September it is already 1 October in Bishkek: the third quarter
+    has ended there, so the region can compare it, although it has not ended in UTC."""
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    moment = datetime(2026, 9, 30, 20, 0, tzinfo=UTC)
+    viewer = viewer_of(eca)
+    RegionalViewer.objects.filter(user=viewer).update(started_at=datetime(2026, 1, 1, tzinfo=UTC))
+    client.force_login(viewer)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    response = client.get("/regions/eca/reports/")
+    assert response.status_code == 200, response
+    page = response.content.decode()
+    offered = re.findall(r'<option value="(\d{4}-Q\d)"', page)
+    assert offered[0] == "2026-Q3", offered
