@@ -131,6 +131,10 @@ class Action(models.TextChoices):
         "reports.submit",
         _("Submit the quarterly report to the UN team, or resubmit it with a reason"),
     )
+    REPORTS_WORKING_COPY = (
+        "reports.working_copy",
+        _("See a submitted report's figures as they stand now, before resubmitting it"),
+    )
 
 
 S, C, M, P, R, G = (
@@ -191,6 +195,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.REPORTS_VIEW: frozenset({S, C, R, G}),
     Action.REPORTS_WRITE: frozenset({S}),
     Action.REPORTS_SUBMIT: frozenset({C}),
+    Action.REPORTS_WORKING_COPY: frozenset({S, C}),
 }
 
 # Roles that must sign in with a second factor when PORTAL_REQUIRE_MFA is on.

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.ReportListView.as_view(), name="list"),
     path("new/", views.ReportOpenView.as_view(), name="open"),
     path("<id:report_id>/", views.ReportDetailView.as_view(), name="detail"),
+    path("<id:report_id>/now/", views.WorkingCopyView.as_view(), name="working-copy"),
     path("<id:report_id>/narrative/", views.NarrativeView.as_view(), name="narrative"),
     path("<id:report_id>/submit/", views.SubmitView.as_view(), name="submit"),
     path("<id:report_id>/v<id:number>/", views.VersionView.as_view(), name="version"),

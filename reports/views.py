@@ -133,6 +133,7 @@ class ReportPageMixin(ReportMixin):
                 initial={"narrative": report.narrative, "revision": report.revision}
             ),
             submit_form=SubmitForm(),
+            can_preview=access.can(Action.REPORTS_WORKING_COPY),
             un_team=self.network.un_team_name,
         )
         return context
@@ -150,6 +151,16 @@ class VersionView(ReportPageMixin, TemplateView):
         if version is None:
             raise not_found()
         return version
+
+
+class WorkingCopyView(ReportPageMixin, TemplateView):
+    """The report as the next submission would freeze it: today's figures and the narrative
+    being written, beside the versions already submitted."""
+
+    required_action = Action.REPORTS_WORKING_COPY
+
+    def chosen_version(self, versions):
+        return None
 
 
 class NarrativeView(ReportMixin, View):

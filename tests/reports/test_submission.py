@@ -157,3 +157,21 @@ def test_the_secretariat_opens_a_quarter_from_the_list(kyrgyzstan, client):
         assert QuarterlyReport.objects.count() == 1
     assert not mail.outbox
     assert client.post(f"{BASE}/new/", {"quarter": "2099-Q1"}).status_code == 200
+
+
+def test_before_resubmitting_the_co_chairs_see_the_figures_as_they_stand_now(
+    q3, kyrgyzstan, client
+):
+    _expected, report = q3
+    submit(kyrgyzstan, report)
+    with network_scope(kyrgyzstan.network):
+        Meeting.objects.filter(title="Labour migration meeting").update(status="cancelled")
+    client.force_login(kyrgyzstan.co_chair)
+    submitted = client.get(f"{BASE}/{report.pk}/").content.decode()
+    assert 'data-figure="meetings.held">2<' in submitted
+    assert f"{BASE}/{report.pk}/now/" in submitted
+    now = client.get(f"{BASE}/{report.pk}/now/").content.decode()
+    assert 'data-figure="meetings.held">1<' in now and "The working copy" in now
+    client.force_login(kyrgyzstan.rco)
+    assert client.get(f"{BASE}/{report.pk}/now/").status_code == 403
+    assert f"{BASE}/{report.pk}/now/" not in client.get(f"{BASE}/{report.pk}/").content.decode()
