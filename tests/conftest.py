@@ -14,6 +14,24 @@ def _clean_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_after_a_flush(request):
+    """The GCM objectives, guiding principles and SDG targets come with a data migration; a
+    transactional test (the browser tests) empties every table when it ends, so the next one
+    would find none. Such tests get them back first."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from reference.models import GCMObjective
+
+    if not GCMObjective.objects.exists():
+        import_module("reference.migrations.0002_load_reference_data").load(apps, None)
+
+
 @pytest.fixture(scope="session")
 def _media_root(tmp_path_factory):
     return tmp_path_factory.mktemp("media")
