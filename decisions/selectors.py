@@ -13,9 +13,7 @@ from decisions.models import (
     StatementVersion,
 )
 from networks.models import Membership, Participation
-from networks.roles import Action, Role
-
-SPEAKING_ROLES = (Role.SECRETARIAT, Role.CO_CHAIR, Role.MEMBER, Role.EXTERNAL_PARTNER)
+from networks.roles import SPEAKING_ROLES, Action
 
 
 def awaiting_my_position(*, access, limit: int = 10) -> list:

@@ -34,9 +34,9 @@ from decisions.models import (
     StatementPublication,
     StatementVersion,
 )
-from decisions.selectors import SPEAKING_ROLES  # who may state an organisation's position
 from networks.models import Membership, Network, Participation
-from networks.roles import PERMISSIONS, Action, Role
+from networks.roles import PERMISSIONS, SPEAKING_ROLES, Action, Role
+from networks.selectors import people_speaking_for
 
 # A procedure is locked with select_for_update(of=("self",)): its decision and statement are
 # nullable joins, which PostgreSQL refuses to lock.
@@ -82,18 +82,6 @@ def _authority_ids() -> set[int]:
         Participation.objects.active()
         .filter(is_national_authority=True)
         .values_list("organisation_id", flat=True)
-    )
-
-
-def _people_of(organisations) -> list:
-    ids = [organisation.pk for organisation in organisations]
-    return list(
-        {
-            m.user_id: m.user
-            for m in Membership.objects.active()
-            .filter(organisation_id__in=ids, role__in=SPEAKING_ROLES, user__is_active=True)
-            .select_related("user")
-        }.values()
     )
 
 
@@ -184,7 +172,7 @@ def procedure_open(
         locked.save(update_fields=["status"])
         _notify(
             locked,
-            _people_of(consulted_organisations(locked)),
+            people_speaking_for(consulted_organisations(locked)),
             by=by,
             template="procedure_opened",
             context={"procedure": procedure, "deadline": deadline},
@@ -453,7 +441,7 @@ def deadline_extend(*, procedure: Procedure, by, deadline, reason: str) -> Proce
         locked.save(update_fields=["deadline", "reminded_at"])
         _notify(
             locked.subject,
-            _people_of(consulted_organisations(locked.subject)),
+            people_speaking_for(consulted_organisations(locked.subject)),
             by=by,
             template="deadline_extended",
             context={"procedure": locked, "deadline": deadline, "reason": reason},
@@ -477,7 +465,7 @@ def procedure_remind(*, procedure: Procedure) -> int:
         locked.save(update_fields=["reminded_at"])
         _notify(
             locked.subject,
-            _people_of(pending),
+            people_speaking_for(pending),
             by=None,
             template="procedure_reminder",
             context={"procedure": locked, "deadline": locked.deadline},
@@ -603,7 +591,7 @@ def action_points_chase(*, network: Network) -> int:
     for point in overdue:
         by_organisation.setdefault(point.owner_organisation, []).append(point)
     for organisation, points in by_organisation.items():
-        people = _people_of([organisation])
+        people = people_speaking_for([organisation])
         if people:
             with timezone.override(network.zone):
                 circulation_create(

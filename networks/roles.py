@@ -198,6 +198,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.REPORTS_WORKING_COPY: frozenset({S, C}),
 }
 
+# Roles whose holders speak for their organisation: state its position in a written
+# procedure, update its action points, report on the workplan activities it leads.
+SPEAKING_ROLES = (S, C, M, P)
+
 # Roles that must sign in with a second factor when PORTAL_REQUIRE_MFA is on.
 MFA_REQUIRED_ROLES = frozenset({S, C})
 

@@ -6,6 +6,21 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from networks.models import Membership, Network, Organisation, Participation
+from networks.roles import SPEAKING_ROLES
+
+
+def people_speaking_for(organisations) -> list:
+    """The active people who speak for any of `organisations` in the entered network (each
+    once), in one query: whom a mailing to an organisation goes to."""
+    ids = [organisation.pk for organisation in organisations]
+    return list(
+        {
+            m.user_id: m.user
+            for m in Membership.objects.active()
+            .filter(organisation_id__in=ids, role__in=SPEAKING_ROLES, user__is_active=True)
+            .select_related("user")
+        }.values()
+    )
 
 
 @dataclass

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from circulation.models import Circulation
 from circulation.services import Recipient, circulation_create
-from decisions.selectors import SPEAKING_ROLES
 from networks.models import Membership, Network, Organisation, Participation, WorkingGroup
-from networks.roles import Role
+from networks.roles import SPEAKING_ROLES, Role
+from networks.selectors import people_speaking_for
 from workplans.models import (
     Activity,
     ActivityUpdate,
@@ -473,16 +473,7 @@ def updates_chase(*, workplan: Workplan, by, quarter: str) -> int:
         chased = []
         network = locked.network
         for organisation, activities in by_organisation.items():
-            people = list(
-                {
-                    m.user_id: m.user
-                    for m in Membership.objects.active()
-                    .filter(
-                        organisation=organisation, role__in=SPEAKING_ROLES, user__is_active=True
-                    )
-                    .select_related("user")
-                }.values()
-            )
+            people = people_speaking_for([organisation])
             if not people:
                 continue
             circulation_create(
