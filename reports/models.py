@@ -15,15 +15,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# One exception for "approved is frozen" across the portal, and one spelling of a quarter.
+from meetings.models import FrozenError
 from networks.scoping import NetworkOwned, NetworkScopedManager
-
-
-class FrozenError(Exception):
-    """A submitted version of a quarterly report was about to change."""
-
-
-def quarter_label(year: int, quarter: int) -> str:
-    return f"{year}-Q{quarter}"
+from workplans.models import quarter_label
 
 
 class QuarterlyReport(NetworkOwned):

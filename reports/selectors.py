@@ -38,6 +38,7 @@ from networks.access import NetworkAccess
 from networks.models import Network, Organisation, Participation
 from networks.roles import Role
 from reports.models import QuarterlyReport, ReportVersion, quarter_label
+from workplans.selectors import last_ended
 
 DRAFT_READERS = frozenset({Role.SECRETARIAT, Role.CO_CHAIR})
 PLAN_STATUSES = ("endorsed", "active", "closed")
@@ -76,10 +77,7 @@ def quarter_of(network: Network, year: int, quarter: int) -> Quarter:
 
 def last_ended_quarter(network: Network, now: datetime | None = None) -> Quarter:
     """The latest quarter that has ended in the network's time zone."""
-    local = timezone.localtime(now or timezone.now(), network.zone)
-    current = (local.month - 1) // 3 + 1
-    year, quarter = (local.year, current - 1) if current > 1 else (local.year - 1, 4)
-    return quarter_of(network, year, quarter)
+    return quarter_of(network, *last_ended(network, now))
 
 
 def has_ended(network: Network, year: int, quarter: int, now: datetime | None = None) -> bool:

@@ -50,12 +50,16 @@ def quarter_of(moment: datetime, zone) -> tuple[int, int]:
     return local.year, (local.month - 1) // 3 + 1
 
 
-def reporting_quarter(network, now: datetime | None = None) -> str:
-    """The quarter progress is reported on: the last one that has ended in the network's
-    time zone (in November, the third)."""
+def last_ended(network, now: datetime | None = None) -> tuple[int, int]:
+    """(year, quarter) of the last quarter that has ended in the network's time zone (in
+    November, the third). Progress is reported on it, and the quarterly report covers it."""
     year, quarter = quarter_of(now or timezone.now(), network.zone)
-    year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
-    return quarter_label(year, quarter)
+    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+
+
+def reporting_quarter(network, now: datetime | None = None) -> str:
+    """The label of the quarter progress is reported on (`last_ended`)."""
+    return quarter_label(*last_ended(network, now))
 
 
 def activity_progress(activity: Activity) -> int:
