@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from networks.models import Membership, Network, Organisation, RegionalViewer
+from networks.models import Membership, Network, Organisation, Region, RegionalViewer
 from networks.roles import Action, Role, allowed_actions, can
 from networks.scoping import enter_network_for_request, network_scope
 
@@ -71,6 +71,16 @@ def network_access_or_404(user, slug: str) -> NetworkAccess:
         raise not_found()
     enter_network_for_request(network)
     return access
+
+
+def region_or_404(user, slug: str) -> Region:
+    """The region `slug` when the person views it now; otherwise the same Http404 whether
+    or not the region exists (the regional pages' one way in)."""
+    viewing = RegionalViewer.objects.active().filter(user=user, region__slug=slug)
+    region = Region.objects.filter(viewers__in=viewing).distinct().first()
+    if region is None or not user.is_active:
+        raise not_found()
+    return region
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from networks.access import not_found
+from networks.access import not_found, region_or_404
 from networks.formtools import add_service_errors, form_errors
 from networks.mixins import NetworkPageMixin
-from networks.models import Network, Region, RegionalViewer
+from networks.models import Network
 from networks.roles import Action
 from networks.scoping import scopes_disabled
 from reports import exports, presentation, selectors, services
@@ -275,12 +275,7 @@ class RegionalReportsView(LoginRequiredMixin, TemplateView):
         from workplans.selectors import regional_coverage
 
         context = super().get_context_data(**kwargs)
-        viewing = RegionalViewer.objects.active().filter(
-            user=self.request.user, region__slug=self.kwargs["region"]
-        )
-        region = Region.objects.filter(viewers__in=viewing).distinct().first()
-        if region is None or not self.request.user.is_active:
-            raise not_found()
+        region = region_or_404(self.request.user, self.kwargs["region"])
         networks = list(Network.objects.filter(region=region).order_by("name"))
         # The quarters offered: those that have ended in at least one of the region's
         # networks, each counted in its own time zone (a quarter ends in Bishkek hours

@@ -14,10 +14,10 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from networks.access import not_found
+from networks.access import not_found, region_or_404
 from networks.formtools import add_service_errors, form_errors
 from networks.mixins import NetworkPageMixin
-from networks.models import Network, Region, RegionalViewer
+from networks.models import Network
 from networks.roles import Action
 from workplans import exports, imports, selectors, services
 from workplans.forms import (
@@ -500,12 +500,7 @@ class RegionalCoverageView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        viewing = RegionalViewer.objects.active().filter(
-            user=self.request.user, region__slug=self.kwargs["region"]
-        )
-        region = Region.objects.filter(viewers__in=viewing).distinct().first()
-        if region is None or not self.request.user.is_active:
-            raise not_found()
+        region = region_or_404(self.request.user, self.kwargs["region"])
         networks = Network.objects.filter(region=region).order_by("name")
         context.update(region=region, coverage=selectors.regional_coverage(networks))
         return context
