@@ -19,6 +19,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
 
+import networks.pdf
 from networks import services
 from networks.models import (
     Membership,
@@ -817,12 +818,10 @@ def _demo_documents(network: Network) -> int:
                 "Trends in labour migration and remittances over the last five years.",
             ),
         ):
-            from weasyprint import HTML
-
             html = Template(
                 "<h1>{{ title }}</h1><p>{{ text }}</p><p>{{ network.designation_footnote }}</p>"
             ).render(Context({"title": title, "text": text, "network": network}))
-            pdf = HTML(string=html).write_pdf()
+            pdf = networks.pdf.html_to_pdf(html)
             document_services.document_upload(
                 network=network,
                 by=secretariat.user if secretariat else None,
