@@ -43,7 +43,7 @@ run: install
 
 test: FOR_TESTS=yes
 test: install
-	$(PY) -m pytest
+	bash bin/test
 
 bench: install
 	$(PY) bench/run.py

@@ -61,6 +61,31 @@ def region(slug: str = "eca", name: str = "Europe and Central Asia") -> Region:
     return Region.objects.get_or_create(slug=slug, defaults={"name": name})[0]
 
 
+# The organisations of every test network, by key: (acronym, kind, name; "{slug}" is filled).
+ORGANISATIONS = {
+    "IOM": ("IOM", Organisation.Kind.UN_AGENCY, "International Organization for Migration"),
+    "UNDP": ("UNDP", Organisation.Kind.UN_AGENCY, "United Nations Development Programme"),
+    "UNHCR": ("UNHCR", Organisation.Kind.UN_AGENCY, "UN High Commissioner for Refugees"),
+    "RCO": ("RCO", Organisation.Kind.RCO, "Resident Coordinator's Office ({slug})"),
+    "AUTH": ("MLSM", Organisation.Kind.GOVERNMENT, "National migration authority ({slug})"),
+}
+# Who holds which role, on behalf of which organisation. co_chair2 is IOM's head: a different
+# person from the IOM secretariat officer.
+PEOPLE = {
+    "secretariat": ("IOM", Role.SECRETARIAT),
+    "co_chair": ("RCO", Role.CO_CHAIR),
+    "co_chair2": ("IOM", Role.CO_CHAIR),
+    "member": ("UNDP", Role.MEMBER),
+    "member_unhcr": ("UNHCR", Role.MEMBER),
+    "partner": ("AUTH", Role.EXTERNAL_PARTNER),
+    "rco": ("RCO", Role.RCO_REPORTER),
+}
+
+
+def _email(key: str, slug: str) -> str:
+    return f"{key.replace('_', '')}@{slug}.test"
+
+
 def build_network(
     slug: str,
     *,
@@ -79,15 +104,8 @@ def build_network(
         region=region_obj,
     )
     orgs = {
-        "IOM": organisation("IOM", name="International Organization for Migration"),
-        "UNDP": organisation("UNDP", name="United Nations Development Programme"),
-        "UNHCR": organisation("UNHCR", name="UN High Commissioner for Refugees"),
-        "RCO": organisation(
-            "RCO", Organisation.Kind.RCO, name=f"Resident Coordinator's Office ({slug})"
-        ),
-        "AUTH": organisation(
-            "MLSM", Organisation.Kind.GOVERNMENT, name=f"National migration authority ({slug})"
-        ),
+        key: organisation(acronym, kind, name=org_name.format(slug=slug))
+        for key, (acronym, kind, org_name) in ORGANISATIONS.items()
     }
     for key in ("IOM", "UNDP", "UNHCR", "RCO"):
         services.participation_add(
@@ -99,25 +117,32 @@ def build_network(
         type=Participation.Type.EXTERNAL_PARTNER,
         is_national_authority=True,
     )
-    plan = {
-        "secretariat": ("IOM", Role.SECRETARIAT),
-        "co_chair": ("RCO", Role.CO_CHAIR),
-        "co_chair2": ("IOM", Role.CO_CHAIR),
-        "member": ("UNDP", Role.MEMBER),
-        "member_unhcr": ("UNHCR", Role.MEMBER),
-        "partner": ("AUTH", Role.EXTERNAL_PARTNER),
-        "rco": ("RCO", Role.RCO_REPORTER),
-    }
     people = {}
-    for key, (org_key, role) in plan.items():
-        # co_chair2 is IOM's head: a different person from the IOM secretariat officer.
+    for key, (org_key, role) in PEOPLE.items():
         user = person(
-            f"{key.replace('_', '')}@{slug}.test",
+            _email(key, slug),
             full_name=f"{key.replace('_', ' ').title()} of {slug.title()}",
         )
         services.membership_start(network=network, user=user, organisation=orgs[org_key], role=role)
         people[key] = user
     return TestNetwork(network=network, people=people, organisations=orgs)
+
+
+def find_network(slug: str) -> TestNetwork | None:
+    """The network `build_network(slug)` built, read back from the database as fresh objects
+    (three queries), or None when it is not there."""
+    network = Network.objects.filter(slug=slug).select_related("region").first()
+    if network is None:
+        return None
+    emails = {key: _email(key, slug) for key in PEOPLE}
+    users = {user.email: user for user in User.objects.filter(email__in=emails.values())}
+    names = {key: org_name.format(slug=slug) for key, (_a, _k, org_name) in ORGANISATIONS.items()}
+    orgs = {org.name: org for org in Organisation.objects.filter(name__in=names.values())}
+    return TestNetwork(
+        network=network,
+        people={key: users[email] for key, email in emails.items()},
+        organisations={key: orgs[name] for key, name in names.items()},
+    )
 
 
 def in_network(test_network: TestNetwork):

@@ -74,30 +74,39 @@ def _working_group(victim: TestNetwork) -> int:
 
 
 def _invitation(victim: TestNetwork) -> int:
+    """One open invitation per victim (built once, found again)."""
     from networks import services
+    from networks.models import Invitation
 
-    invitation, _raw = services.invitation_create(
-        network=victim.network,
-        email="invitee@example.org",
-        organisation=victim.organisations["UNDP"],
-        role="member",
-        invited_by=victim.people["secretariat"],
-    )
+    with network_scope(victim.network):
+        invitation = Invitation.objects.filter(email="invitee@example.org").first()
+    if invitation is None:
+        invitation, _raw = services.invitation_create(
+            network=victim.network,
+            email="invitee@example.org",
+            organisation=victim.organisations["UNDP"],
+            role="member",
+            invited_by=victim.people["secretariat"],
+        )
     return invitation.pk
 
 
 def _circulation(victim: TestNetwork):
+    """One mailing of a document to the member per victim (built once, found again)."""
     from circulation import services
-    from circulation.models import Delivery
+    from circulation.models import Circulation, Delivery
 
-    circulation = services.circulation_create(
-        network=victim.network,
-        kind="document",
-        sender=victim.people["secretariat"],
-        recipients=[services.Recipient.of(victim.people["member"])],
-        template="document",
-        context={"title": "Labour migration study"},
-    )
+    with network_scope(victim.network):
+        circulation = Circulation.objects.filter(kind="document").first()
+    if circulation is None:
+        circulation = services.circulation_create(
+            network=victim.network,
+            kind="document",
+            sender=victim.people["secretariat"],
+            recipients=[services.Recipient.of(victim.people["member"])],
+            template="document",
+            context={"title": "Labour migration study"},
+        )
     with network_scope(victim.network):
         delivery = Delivery.objects.get(circulation=circulation)
     return circulation, delivery
@@ -410,14 +419,20 @@ def urls_for(route: Route, victim: TestNetwork) -> tuple[str, str]:
 ROUTES = network_routes()
 
 
-@pytest.fixture
-def victim(kyrgyzstan):
-    return kyrgyzstan
+def fill_every_route(victim: TestNetwork) -> None:
+    """Build one object of each kind the routes name (tests/world.py does it once a session;
+    a route the walker cannot fill is left to test_route_is_reachable_by_its_own_network to
+    report)."""
+    for route in ROUTES:
+        try:
+            fill(route, victim)
+        except pytest.fail.Exception:
+            continue
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name or r.route)
 def test_route_is_reachable_by_its_own_network(route, victim, client):
-    """Proves the walker filled the route with a real object: someone of Kyrgyzstan gets past
+    """Proves the walker filled the route with a real object: someone of the victim network gets past
     the 404 (a page, a form, a 403 for a role without the action, or 405)."""
     real, _missing = urls_for(route, victim)
     statuses = {}
@@ -429,7 +444,9 @@ def test_route_is_reachable_by_its_own_network(route, victim, client):
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name or r.route)
-def test_member_of_mongolia_gets_404_on_every_kyrgyz_route(route, victim, mongolia, client):
+def test_member_of_mongolia_gets_404_on_every_route_of_another_network(
+    route, victim, mongolia, client
+):
     real, missing = urls_for(route, victim)
     for key in ("secretariat", "co_chair", "member"):
         client.force_login(mongolia.people[key])

@@ -184,6 +184,7 @@ def test_a_misspelt_debug_value_stops_the_portal_with_a_clear_message():
     assert "DEBUG must be true or false, not 'maybe'" in result.stderr
 
 
+@pytest.mark.realworker
 def test_the_embedded_broker_carries_tasks_from_the_portal_and_from_beat_to_a_worker(tmp_path):
     """What `make run` starts: a worker and beat on kombu's filesystem transport, no server.
     One task is sent the way the portal sends tasks, one comes from beat's schedule; both

@@ -7,7 +7,7 @@ from django.test import Client
 
 from accounts.models import AccessToken
 from networks.models import Invitation, Membership
-from networks.scoping import network_scope, scopes_disabled
+from networks.scoping import network_scope
 from tests.api.helpers import KG, bearer, days_ago, membership, post_json
 from tests.api.routes import api_routes, missing_url, network_routes, url
 
@@ -31,10 +31,10 @@ def ended(net, key="member") -> bool:
 
 
 @pytest.mark.parametrize("route", api_routes(), ids=lambda r: r.name)
-def test_anonymous_gets_the_same_401_on_every_route(route, kyrgyzstan, client):
-    urls = [url(route, kyrgyzstan)]
+def test_anonymous_gets_the_same_401_on_every_route(route, victim, client):
+    urls = [url(route, victim)]
     if "network" in route.kwargs:
-        urls.append(missing_url(route, kyrgyzstan))
+        urls.append(missing_url(route, victim))
     for address in urls:
         for method in METHODS:
             response = getattr(client, method)(address)
@@ -53,8 +53,10 @@ def test_anonymous_learns_nothing_from_a_strange_accept_header(kyrgyzstan, clien
 
 
 @pytest.mark.parametrize("route", network_routes(), ids=lambda r: r.name)
-def test_member_of_mongolia_gets_404_on_every_kyrgyz_route(route, kyrgyzstan, mongolia, client):
-    real, missing = url(route, kyrgyzstan), missing_url(route, kyrgyzstan)
+def test_member_of_mongolia_gets_404_on_every_route_of_another_network(
+    route, victim, mongolia, client
+):
+    real, missing = url(route, victim), missing_url(route, victim)
     ways_in = {
         "session": {},
         "read-write token": bearer(mongolia.secretariat, scope=AccessToken.Scope.READ_WRITE),
@@ -68,7 +70,7 @@ def test_member_of_mongolia_gets_404_on_every_kyrgyz_route(route, kyrgyzstan, mo
             assert response.status_code == 404, (way, method, real)
             assert response.json() == NOT_FOUND, (way, method, real)
             assert response.content == same.content, (way, method, real)
-    assert not ended(kyrgyzstan)
+    assert not ended(victim)
 
 
 # --- Tokens -------------------------------------------------------------------------------
@@ -104,7 +106,7 @@ class TestTokens:
                 }
             }
         assert not ended(kyrgyzstan)
-        with scopes_disabled():
+        with network_scope(kyrgyzstan.network):
             assert not Invitation.objects.exists()
 
     def test_a_read_write_token_writes_without_csrf(self, kyrgyzstan):

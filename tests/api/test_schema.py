@@ -312,10 +312,10 @@ def is_page(path: str, method: str) -> bool:
 
 @pytest.mark.parametrize("path, method", OPERATIONS, ids=lambda value: str(value))
 def test_every_documented_status_is_real_and_its_body_matches(
-    path, method, kyrgyzstan, mongolia, settings
+    path, method, victim, mongolia, settings
 ):
     route = ROUTES[path]
-    address = url(route, kyrgyzstan)
+    address = url(route, victim)
 
     def request(client, body=None, content_type="application/json", **extra):
         call = getattr(client, method)
@@ -326,19 +326,19 @@ def test_every_documented_status_is_real_and_its_body_matches(
     # Something in every list, so the items are checked too: the walker's builders make
     # one object of each kind the routes name (a working group, a mailing, …).
     for other in ROUTES.values():
-        url(other, kyrgyzstan)
-    working_group(kyrgyzstan, "Data", members=[kyrgyzstan.partner])
+        url(other, victim)
+    working_group(victim, "Data", members=[victim.partner])
 
     # A fresh client for each caller, so that no session carries over.
     secretariat = Client()
-    secretariat.force_login(kyrgyzstan.secretariat)
+    secretariat.force_login(victim.secretariat)
     # The one who may take the step (a co-chair for theirs), after what must come first.
     caller = secretariat
     if method != "get":
         caller = Client()
-        caller.force_login(kyrgyzstan.people[CALLERS.get(route.name, "secretariat")])
+        caller.force_login(victim.people[CALLERS.get(route.name, "secretariat")])
         if route.name in PREPARE:
-            PREPARE[route.name](kyrgyzstan)
+            PREPARE[route.name](victim)
     outsider = Client()
     outsider.force_login(mongolia.secretariat)
 
@@ -349,7 +349,7 @@ def test_every_documented_status_is_real_and_its_body_matches(
             if method != "get":
                 if route.name not in SUCCESS_BODIES:
                     pytest.fail(f"Add a request body for {route.name} to SUCCESS_BODIES.")
-                body = SUCCESS_BODIES[route.name](kyrgyzstan)
+                body = SUCCESS_BODIES[route.name](victim)
             response = request(caller, body)
             check_response(path, method, status, response)
             if is_page(path, method):
@@ -367,12 +367,12 @@ def test_every_documented_status_is_real_and_its_body_matches(
             # session or by token; and on writes, a read-only token.
             settings.PORTAL_REQUIRE_MFA = True
             check_response(path, method, 403, request(secretariat))
-            token = bearer(kyrgyzstan.secretariat, scope=AccessToken.Scope.READ_WRITE)
+            token = bearer(victim.secretariat, scope=AccessToken.Scope.READ_WRITE)
             check_response(path, method, 403, request(Client(), **token))
             settings.PORTAL_REQUIRE_MFA = False
             if method != "get":
                 check_response(
-                    path, method, 403, request(Client(), {}, **bearer(kyrgyzstan.secretariat))
+                    path, method, 403, request(Client(), {}, **bearer(victim.secretariat))
                 )
         elif status == 404:
             if "{network}" in path:
@@ -382,7 +382,7 @@ def test_every_documented_status_is_real_and_its_body_matches(
         elif status == 409:
             if route.name not in CONFLICTS:
                 pytest.fail(f"Add a way to cause the 409 of {route.name} to CONFLICTS.")
-            check_response(path, method, 409, request(caller, CONFLICTS[route.name](kyrgyzstan)))
+            check_response(path, method, 409, request(caller, CONFLICTS[route.name](victim)))
         elif status == 415:
             check_response(path, method, 415, request(caller, "x=1", content_type="text/plain"))
         else:

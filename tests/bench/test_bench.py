@@ -9,7 +9,8 @@ from django.core.management import call_command
 from bench.registry import discover
 from bench.run import measure, query_growth, table
 
-pytestmark = pytest.mark.django_db
+# These tests are about the platform as a whole: they start from an empty database.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
 
 def test_every_registered_row_runs_and_keeps_its_query_count_as_networks_grow(settings):

@@ -49,6 +49,7 @@ def attachments(message) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.real_pdf  # reads what the PDF says
 def test_from_scheduling_to_minutes_a_member_opens(
     as_person,
     live_server,

@@ -14,6 +14,7 @@ from tests.factories import TEST_PASSWORD, build_network, region
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.real_pdf  # reads what the PDF says
 def test_kyrgyz_secretariat_signs_in_switches_to_russian_and_exports_the_member_list(
     browser_page,
 ):

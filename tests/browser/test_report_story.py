@@ -25,6 +25,7 @@ FOOTNOTE = (
 )
 
 
+@pytest.mark.real_pdf  # reads what the PDF says
 def test_a_kosovo_co_chair_submits_q3_and_the_rco_downloads_the_pdf(
     as_person,  # noqa: F811
     live_server,

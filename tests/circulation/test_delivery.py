@@ -12,7 +12,7 @@ from circulation.models import Circulation, Delivery
 from circulation.tasks import deliver, send_circulation, sweep_stuck_deliveries
 from networks.scoping import network_scope, scopes_disabled
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.realworker]
 
 
 def circulate(net, people=("member", "member_unhcr", "co_chair"), **kwargs):

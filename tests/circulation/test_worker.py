@@ -17,7 +17,7 @@ from networks.models import Network
 from networks.scoping import network_scope
 from tests.circulation.realworker import Broker, RedisServer, Worker, wait_until
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.realworker]
 
 EVERYONE = ("secretariat", "co_chair", "co_chair2", "member", "member_unhcr", "partner", "rco")
 

@@ -12,7 +12,8 @@ from networks.models import Invitation, Network, Organisation, Participation
 from networks.roles import Role
 from networks.scoping import network_scope, scopes_disabled
 
-pytestmark = pytest.mark.django_db
+# These tests are about the platform as a whole: they start from an empty database.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
 GEORGIA = [
     "--name",

@@ -22,7 +22,8 @@ from networks.roles import Role
 from networks.scoping import network_scope, scopes_disabled
 from workplans.models import Activity, Workplan
 
-pytestmark = pytest.mark.django_db
+# These tests are about the platform as a whole: they start from an empty database.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
 User = get_user_model()
 SLUGS = ["kyrgyzstan", "belarus", "mongolia", "kosovo"]

@@ -12,7 +12,7 @@ from documents import selectors, services
 from documents.models import ConfidentialityChange, Document, DocumentRead, DocumentVersion
 from networks import services as network_services
 from networks.models import Membership, RegionalViewer
-from networks.scoping import network_scope, scopes_disabled
+from networks.scoping import network_scope
 from tests.documents.files import HOSTILE, docx, pdf, png, upload
 from tests.factories import person
 
@@ -195,7 +195,7 @@ def test_a_member_whose_role_ended_gets_404_on_the_next_download(kyrgyzstan, log
 
 def test_no_file_has_a_public_url(kyrgyzstan, client, settings):
     make(kyrgyzstan)
-    with scopes_disabled():
+    with network_scope(kyrgyzstan.network):
         version = DocumentVersion.objects.get()
     for path in (
         f"/media/{version.file.name}",

@@ -40,6 +40,7 @@ def calendar_event(data: bytes):
     return calendar, event
 
 
+@pytest.mark.real_pdf  # reads what the PDF says
 def test_the_story_from_draft_to_circulated_with_calendar_and_pdf(
     kyrgyzstan, login, settings, django_capture_on_commit_callbacks
 ):
@@ -195,6 +196,7 @@ def test_a_step_that_does_not_apply_is_refused_with_a_clear_message(kyrgyzstan, 
         assert not Circulation.objects.filter(kind="agenda").exists()
 
 
+@pytest.mark.real_pdf  # reads what the PDF says
 def test_the_agenda_pdf_and_ics_download_from_the_meeting_page(kyrgyzstan, login, approved_meeting):
     client = login(kyrgyzstan.member)
     pdf = client.get(meeting_url(approved_meeting, "agenda-pdf"))

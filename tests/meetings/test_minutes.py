@@ -66,6 +66,7 @@ def written(net, meeting):
     return minutes
 
 
+@pytest.mark.real_pdf  # reads what the PDF says
 def test_from_draft_to_approved_and_circulated_minutes_a_member_reads(
     kyrgyzstan, held, login, settings, django_capture_on_commit_callbacks
 ):

@@ -113,6 +113,7 @@ def test_exports_are_private_downloads_named_after_the_network_and_day(
     assert response["Cache-Control"] == "private, no-store"
 
 
+@pytest.mark.real_pdf  # reads what the PDF says
 def test_pdf_holds_the_organisations_the_date_the_mark_and_the_footnote(kosovo, login):
     response = login(kosovo.secretariat).get(export("kosovo", "pdf"))
     assert response["Content-Type"] == "application/pdf"
@@ -127,6 +128,7 @@ def test_pdf_holds_the_organisations_the_date_the_mark_and_the_footnote(kosovo, 
     assert re.search(rf"As of {today.day} {today:%B} {today.year}", text)
 
 
+@pytest.mark.real_pdf  # reads what the PDF says
 def test_pdf_speaks_the_readers_language(kyrgyzstan, login):
     text = pdf_text(
         login(kyrgyzstan.member).get(export("kyrgyzstan", "pdf"), HTTP_ACCEPT_LANGUAGE="ru")

@@ -21,7 +21,8 @@ from networks.models import (
 from networks.roles import Role
 from networks.scoping import network_scope
 
-pytestmark = pytest.mark.django_db
+# These tests are about the platform as a whole: they start from an empty database.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
 User = get_user_model()
 

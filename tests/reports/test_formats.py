@@ -6,6 +6,7 @@ import io
 import re
 from decimal import Decimal
 
+import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -81,6 +82,7 @@ def pdf_text(content: bytes) -> str:
     return " ".join(text.split())
 
 
+@pytest.mark.real_pdf  # reads what the PDF says
 def test_page_pdf_xlsx_csv_and_json_carry_identical_figures(q3, kyrgyzstan, client):
     expected, report = q3
     version = submit(kyrgyzstan, report, narrative="Two meetings, one joint statement.")
