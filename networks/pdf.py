@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.template.loader import render_to_string
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
-def render_pdf(template: str, context: dict, request=None) -> bytes:
+
+def render_pdf(template: str, context: dict[str, Any], request: HttpRequest | None = None) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(template, context, request=request)
