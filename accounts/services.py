@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import AccessToken, hash_token
+from accounts.models import AccessToken, User, hash_token
 
 
 def access_token_create(
-    *, user, name: str, scope: str, expires_on: dt.date | None = None
+    *, user: User, name: str, scope: str, expires_on: dt.date | None = None
 ) -> tuple[AccessToken, str]:
     """The person themself. Returns the token and its secret, which is never stored and is
     shown once."""

@@ -1,11 +1,20 @@
 """Reads on mailings, each in a fixed number of queries."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Prefetch, Q
 
 from circulation.models import Attachment, Circulation, Delivery
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def circulations_with_counts():
+    from accounts.models import User
+
+
+def circulations_with_counts() -> QuerySet[Circulation]:
     """The entered network's mailings, newest first, with delivery counts by status."""
     status = Delivery.Status
     return (
@@ -25,14 +34,14 @@ def circulations_with_counts():
     )
 
 
-def deliveries_of(circulation, *, status: str = ""):
+def deliveries_of(circulation: Circulation, *, status: str = "") -> QuerySet[Delivery]:
     deliveries = Delivery.objects.filter(circulation=circulation).select_related("recipient")
     if status in Delivery.Status.values:
         deliveries = deliveries.filter(status=status)
     return deliveries.order_by("status", "address")
 
 
-def mail_of(user):
+def mail_of(user: User) -> QuerySet[Delivery]:
     """The deliveries addressed to this person in the entered network."""
     return (
         Delivery.objects.filter(recipient=user)
@@ -41,7 +50,7 @@ def mail_of(user):
     )
 
 
-def delivery_with_message(delivery_id: int):
+def delivery_with_message(delivery_id: int) -> Delivery | None:
     """One delivery of the entered network with what is needed to show its message."""
     return (
         Delivery.objects.filter(pk=delivery_id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,6 +25,11 @@ from circulation.models import Attachment, Circulation, Delivery, MailPreference
 from networks.models import Network
 from networks.scoping import network_scope
 
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from accounts.models import User
+
 # Up to this many recipients, deliveries are created in the caller's transaction; a larger
 # mailing stores its recipient list and the worker creates them right after the commit, so
 # that the request that circulates returns quickly whatever the number of recipients.
@@ -34,10 +40,10 @@ INLINE_RECIPIENTS = 200
 class Recipient:
     address: str
     language: str = "en"
-    user: object | None = None
+    user: User | None = None
 
     @classmethod
-    def of(cls, user) -> Recipient:
+    def of(cls, user: User) -> Recipient:
         return cls(address=user.email, language=user.language or "en", user=user)
 
 
@@ -56,7 +62,7 @@ def _is_address(address: str) -> bool:
     return True
 
 
-def _render(template: str, context: dict, language: str) -> dict:
+def _render(template: str, context: dict[str, Any], language: str) -> dict[str, str]:
     base = f"circulation/email/{template}"
     with translation.override(language):
         return {
@@ -70,11 +76,11 @@ def circulation_create(
     *,
     network: Network,
     kind: str,
-    sender,
+    sender: User | None,
     recipients: Iterable[Recipient],
     template: str,
-    context: dict,
-    about=None,
+    context: dict[str, Any],
+    about: Model | None = None,
     link: str = "",
     attachments: Iterable[File] = (),
 ) -> Circulation:
@@ -165,7 +171,7 @@ def circulation_expand(*, circulation_id: int) -> None:
         circulation.save(update_fields=["pending"])
 
 
-def _create_deliveries(circulation: Circulation, people: list[dict]) -> int:
+def _create_deliveries(circulation: Circulation, people: list[dict[str, Any]]) -> int:
     """One delivery per recipient, with its Message-ID fixed for every attempt to come.
     Returns how many are queued for sending now."""
     daily = _daily_digest_readers(circulation.kind, [p["user"] for p in people if p["user"]])
@@ -203,7 +209,7 @@ def _daily_digest_readers(kind: str, user_ids: list[int]) -> set[int]:
     )
 
 
-def _initial_state(address: str, user_id: int | None, daily: set[int]) -> dict:
+def _initial_state(address: str, user_id: int | None, daily: set[int]) -> dict[str, str]:
     if not _is_address(address):
         # A malformed address is kept, failed with its reason, so the secretariat sees it
         # beside the others; it is never handed to the mail server.
@@ -241,7 +247,7 @@ def delivery_mark_opened(*, delivery: Delivery) -> Delivery:
     return delivery
 
 
-def mail_preference_set(*, user, optional_mail: str) -> MailPreference:
+def mail_preference_set(*, user: User, optional_mail: str) -> MailPreference:
     """The person themselves: optional mail at once or in a daily digest."""
     if optional_mail not in MailPreference.Frequency.values:
         raise ValidationError(_("Choose how you want to receive optional mail."))
@@ -251,7 +257,7 @@ def mail_preference_set(*, user, optional_mail: str) -> MailPreference:
     return preference
 
 
-def mail_preference_of(user) -> str:
+def mail_preference_of(user: User) -> str:
     preference = MailPreference.objects.filter(user=user).values_list("optional_mail", flat=True)
     return preference.first() or MailPreference.Frequency.IMMEDIATE
 
@@ -271,11 +277,12 @@ def digests_send(*, network: Network) -> int:
         circulations = {
             c.pk: c for c in Circulation.objects.filter(pk__in={d.circulation_id for d in waiting})
         }
-        people = {
+        # Keyed by recipient_id, which the query above says is never None.
+        people: dict[int | None, User] = {
             u.pk: u
             for u in get_user_model().objects.filter(pk__in={d.recipient_id for d in waiting})
         }
-        by_person: dict[int, list] = {}
+        by_person: dict[int | None, list[Delivery]] = {}
         for delivery in waiting:
             by_person.setdefault(delivery.recipient_id, []).append(delivery)
         for person_id, items in by_person.items():

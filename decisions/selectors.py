@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
@@ -15,8 +17,13 @@ from decisions.models import (
 from networks.models import Membership, Participation
 from networks.roles import SPEAKING_ROLES, Action
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def awaiting_my_position(*, access, limit: int = 10) -> list:
+    from networks.access import NetworkAccess
+
+
+def awaiting_my_position(*, access: NetworkAccess, limit: int = 10) -> list[Procedure]:
     """Open procedures on which an organisation the person speaks for has not answered yet:
     4 queries."""
     mine = set(
@@ -55,12 +62,12 @@ def awaiting_my_position(*, access, limit: int = 10) -> list:
     return waiting
 
 
-def sees_drafts(access) -> bool:
+def sees_drafts(access: NetworkAccess) -> bool:
     """The secretariat and the co-chairs read statements before the co-chairs clear them."""
     return access.can(Action.STATEMENTS_DRAFT) or access.can(Action.STATEMENTS_CLEAR)
 
 
-def statements_visible(*, access):
+def statements_visible(*, access: NetworkAccess) -> QuerySet[JointStatement]:
     """The joint statements a person may read: all of them for the secretariat and the
     co-chairs; for everyone else, those with a version the co-chairs cleared."""
     statements = JointStatement.objects.all()
@@ -73,7 +80,9 @@ def statements_visible(*, access):
     return statements
 
 
-def versions_visible(*, access, statement):
+def versions_visible(
+    *, access: NetworkAccess, statement: JointStatement
+) -> QuerySet[StatementVersion]:
     """A statement's versions, newest first: only the cleared ones for those who do not
     read drafts."""
     versions = StatementVersion.objects.filter(statement=statement).order_by("-number")
@@ -82,7 +91,7 @@ def versions_visible(*, access, statement):
     return versions
 
 
-def statements_listed(*, access):
+def statements_listed(*, access: NetworkAccess) -> QuerySet[JointStatement]:
     """The joint statements a person may read, latest first, each with the outcome of its
     latest procedure and whether a version of it is public: one query."""
     latest = Procedure.objects.filter(joint_statement=OuterRef("pk")).order_by("-opened_at", "-pk")
@@ -100,7 +109,7 @@ def statements_listed(*, access):
     )
 
 
-def public_statements():
+def public_statements() -> QuerySet[StatementPublication]:
     """The entered network's public joint statements, for its public page (anyone may read
     it): for each statement the latest version made public, with the agreement — one query.
     A correction issued later is not public until it is published in turn."""

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -34,9 +36,14 @@ from decisions.models import (
     StatementPublication,
     StatementVersion,
 )
-from networks.models import Membership, Network, Participation
+from networks.models import Membership, Network, Organisation, Participation
 from networks.roles import PERMISSIONS, SPEAKING_ROLES, Action, Role
 from networks.selectors import people_speaking_for
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from meetings.models import MinutesItem, MinutesVersion
+    from reference.models import GCMObjective
 
 # A procedure is locked with select_for_update(of=("self",)): its decision and statement are
 # nullable joins, which PostgreSQL refuses to lock.
@@ -47,7 +54,13 @@ NOT_YOURS = "not_yours"
 
 
 def decision_draft(
-    *, network: Network, by, title: str, text: str, concerns_state=False, gcm_objectives=()
+    *,
+    network: Network,
+    by: User,
+    title: str,
+    text: str,
+    concerns_state: bool = False,
+    gcm_objectives: Iterable[GCMObjective] = (),
 ) -> Decision:
     """Secretariat or co-chair: a draft decision for the register."""
     if not title.strip():
@@ -66,7 +79,7 @@ def decision_draft(
     return decision
 
 
-def consulted_organisations(decision) -> list:
+def consulted_organisations(decision: Decision | JointStatement) -> list[Organisation]:
     """The organisations whose position is sought on a decision or a joint statement: every
     member organisation, and the national authority when the decision concerns the state."""
     participations = Participation.objects.active().select_related("organisation")
@@ -85,7 +98,7 @@ def _authority_ids() -> set[int]:
     )
 
 
-def _co_chairs() -> list:
+def _co_chairs() -> list[User]:
     return [
         m.user
         for m in Membership.objects.active()
@@ -94,7 +107,7 @@ def _co_chairs() -> list:
     ]
 
 
-def subject_link(subject) -> str:
+def subject_link(subject: Decision | JointStatement) -> str:
     """The page of a decision or a joint statement."""
     network = subject.network
     if isinstance(subject, JointStatement):
@@ -103,7 +116,13 @@ def subject_link(subject) -> str:
 
 
 def _notify(
-    subject, people, *, by, template: str, context: dict, kind=Circulation.Kind.CONSULTATION
+    subject: Decision | JointStatement,
+    people: Sequence[User],
+    *,
+    by: User | None,
+    template: str,
+    context: dict[str, Any],
+    kind: str = Circulation.Kind.CONSULTATION,
 ) -> None:
     """Mail `people` about a decision or a joint statement (the templates call either
     `decision`; `statement` is set for a statement)."""
@@ -126,7 +145,12 @@ def _notify(
 
 
 def procedure_open(
-    *, decision: Decision | None = None, statement=None, by, kind: str, deadline
+    *,
+    decision: Decision | None = None,
+    statement: JointStatement | None = None,
+    by: User,
+    kind: str,
+    deadline: datetime | None,
 ) -> Procedure:
     """Secretariat or co-chair: put a draft decision to a written procedure until `deadline`,
     or a cleared joint statement to a silence procedure; everyone who speaks for a consulted
@@ -138,6 +162,7 @@ def procedure_open(
     if deadline is None or deadline <= timezone.now():
         raise ValidationError({"deadline": _("Give a deadline in the future.")})
     with transaction.atomic():
+        locked: JointStatement | Decision
         if statement is not None:
             locked = (
                 JointStatement.objects.select_for_update()
@@ -158,6 +183,7 @@ def procedure_open(
             )
             locked.status = JointStatement.Status.SILENCE
         else:
+            assert decision is not None, "procedure_open needs a decision or a statement"
             locked = (
                 Decision.objects.select_for_update().select_related("network").get(pk=decision.pk)
             )
@@ -181,7 +207,7 @@ def procedure_open(
 
 
 def position_record(
-    *, procedure: Procedure, by, organisation, stance: str, reason: str = ""
+    *, procedure: Procedure, by: User, organisation: Organisation, stance: str, reason: str = ""
 ) -> Position:
     """A person speaking for `organisation` states its position; until the deadline it may
     change, and every change is kept. The procedure row is locked, so two focal points of one
@@ -198,14 +224,15 @@ def position_record(
             raise ValidationError(
                 _("This procedure is closed: the deadline has passed."), code=CONFLICT
             )
-        allowed = {
+        stances: dict[str, set[str]] = {
             Procedure.Kind.CONSULTATION: {
                 Position.Stance.CONCUR,
                 Position.Stance.OBJECT,
                 Position.Stance.ABSTAIN,
             },
             Procedure.Kind.SILENCE: {Position.Stance.CONCUR, Position.Stance.BREAK_SILENCE},
-        }[locked.kind]
+        }
+        allowed = stances[locked.kind]
         if stance not in allowed:
             raise ValidationError(
                 {"stance": _("Choose one of the positions this procedure asks for.")}
@@ -258,11 +285,11 @@ def position_record(
 
 @dataclass
 class Tally:
-    concur: list = field(default_factory=list)
-    object: list = field(default_factory=list)
-    abstain: list = field(default_factory=list)
-    broke_silence: list = field(default_factory=list)
-    pending: list = field(default_factory=list)
+    concur: list[Organisation] = field(default_factory=list)
+    object: list[Organisation] = field(default_factory=list)
+    abstain: list[Organisation] = field(default_factory=list)
+    broke_silence: list[Organisation] = field(default_factory=list)
+    pending: list[Organisation] = field(default_factory=list)
     authority_on_record: bool = True
 
     @property
@@ -278,7 +305,7 @@ def tally(procedure: Procedure) -> Tally:
         for p in Position.objects.filter(procedure=procedure).select_related("organisation")
     }
     result = Tally()
-    buckets = {
+    buckets: dict[str, list[Organisation]] = {
         Position.Stance.CONCUR: result.concur,
         Position.Stance.OBJECT: result.object,
         Position.Stance.ABSTAIN: result.abstain,
@@ -314,6 +341,12 @@ def _adopt(decision: Decision) -> Decision:
     return decision
 
 
+def _locked_decision(procedure: Procedure) -> Decision:
+    """The decision of a procedure that is not on a joint statement, locked."""
+    assert procedure.decision_id is not None, "a procedure is on a decision or a statement"
+    return Decision.objects.select_for_update().get(pk=procedure.decision_id)
+
+
 def procedure_close(*, procedure: Procedure) -> Procedure:
     """At the deadline (the beat job; never before): a silence procedure nobody broke (with
     the national authority's position on record where needed) is adopted; any other
@@ -335,8 +368,7 @@ def procedure_close(*, procedure: Procedure) -> Procedure:
                     _statement_set_status(locked.joint_statement_id, JointStatement.Status.AGREED)
                     locked.statement = _("Agreed at the end of the silence procedure.")
                 else:
-                    decision = Decision.objects.select_for_update().get(pk=locked.decision_id)
-                    _adopt(decision)
+                    _adopt(_locked_decision(locked))
                     locked.statement = _("Adopted at the end of the silence procedure.")
                 locked.outcome = Procedure.Outcome.ADOPTED
                 locked.outcome_at = now
@@ -346,7 +378,7 @@ def procedure_close(*, procedure: Procedure) -> Procedure:
     return locked
 
 
-def outcome_record(*, procedure: Procedure, by, outcome: str, statement: str) -> Procedure:
+def outcome_record(*, procedure: Procedure, by: User, outcome: str, statement: str) -> Procedure:
     """A co-chair records the outcome of a closed procedure that did not end by itself, with
     a statement; the computed tally stands beside it. Adoption needs consensus and, where the
     decision concerns the state, the national authority's position on record. On a joint
@@ -384,18 +416,16 @@ def outcome_record(*, procedure: Procedure, by, outcome: str, statement: str) ->
                     code=CONFLICT,
                 )
         if locked.joint_statement_id:
-            _statement_set_status(
-                locked.joint_statement_id,
-                {
-                    Procedure.Outcome.ADOPTED: JointStatement.Status.AGREED,
-                    Procedure.Outcome.NO_CONSENSUS: JointStatement.Status.NOT_AGREED,
-                    Procedure.Outcome.WITHDRAWN: JointStatement.Status.WITHDRAWN,
-                }[outcome],
-            )
+            new_status: dict[str, str] = {
+                Procedure.Outcome.ADOPTED: JointStatement.Status.AGREED,
+                Procedure.Outcome.NO_CONSENSUS: JointStatement.Status.NOT_AGREED,
+                Procedure.Outcome.WITHDRAWN: JointStatement.Status.WITHDRAWN,
+            }
+            _statement_set_status(locked.joint_statement_id, new_status[outcome])
         elif outcome == Procedure.Outcome.ADOPTED:
-            _adopt(Decision.objects.select_for_update().get(pk=locked.decision_id))
+            _adopt(_locked_decision(locked))
         else:
-            decision = Decision.objects.select_for_update().get(pk=locked.decision_id)
+            decision = _locked_decision(locked)
             decision.status = (
                 Decision.Status.WITHDRAWN
                 if outcome == Procedure.Outcome.WITHDRAWN
@@ -410,7 +440,9 @@ def outcome_record(*, procedure: Procedure, by, outcome: str, statement: str) ->
     return locked
 
 
-def deadline_extend(*, procedure: Procedure, by, deadline, reason: str) -> Procedure:
+def deadline_extend(
+    *, procedure: Procedure, by: User, deadline: datetime | None, reason: str
+) -> Procedure:
     """A co-chair gives an open procedure more time, with a reason; everyone consulted is
     told."""
     reason = reason.strip()
@@ -479,13 +511,13 @@ def procedure_remind(*, procedure: Procedure) -> int:
 def action_point_add(
     *,
     network: Network,
-    by,
+    by: User,
     text: str,
-    owner_organisation,
-    due_date,
+    owner_organisation: Organisation | None,
+    due_date: date | None,
     decision: Decision | None = None,
-    minutes_item=None,
-    owner=None,
+    minutes_item: MinutesItem | None = None,
+    owner: User | None = None,
 ) -> ActionPoint:
     """Secretariat or co-chair: an action point on a decision (or from a minutes item)."""
     if not text.strip():
@@ -507,7 +539,7 @@ def action_point_add(
     )
 
 
-def action_points_from_minutes(*, minutes_version) -> int:
+def action_points_from_minutes(*, minutes_version: MinutesVersion) -> int:
     """When minutes are approved: each of their action points becomes one to follow up."""
     from meetings.models import MinutesActionPoint
 
@@ -530,7 +562,7 @@ def action_points_from_minutes(*, minutes_version) -> int:
 
 
 def action_point_update(
-    *, action_point: ActionPoint, by, status: str, progress: int, note: str
+    *, action_point: ActionPoint, by: User, status: str, progress: int, note: str
 ) -> ActionPoint:
     """The owner organisation's focal points (or the secretariat): status, progress and a
     dated note of what was done."""
@@ -587,7 +619,7 @@ def action_points_chase(*, network: Network) -> int:
         .select_related("owner_organisation")
         .order_by("owner_organisation_id", "due_date")
     )
-    by_organisation: dict = {}
+    by_organisation: dict[Organisation, list[ActionPoint]] = {}
     for point in overdue:
         by_organisation.setdefault(point.owner_organisation, []).append(point)
     for organisation, points in by_organisation.items():
@@ -607,7 +639,7 @@ def action_points_chase(*, network: Network) -> int:
     return len(overdue)
 
 
-def decisions_from_minutes(*, minutes_version) -> int:
+def decisions_from_minutes(*, minutes_version: MinutesVersion) -> int:
     """When minutes are approved: each decision taken at the meeting enters the register,
     adopted, numbered, its origin the minutes item. A correction adds only new ones."""
     from meetings.models import MinutesItem
@@ -646,7 +678,7 @@ def _statement_set_status(statement_id: int, status: str) -> None:
     locked.save(update_fields=["status", "updated_at"])
 
 
-def _require_status(statement: JointStatement, *allowed: str, message) -> None:
+def _require_status(statement: JointStatement, *allowed: str, message: str) -> None:
     if statement.status not in allowed:
         raise ValidationError(message, code=CONFLICT)
 
@@ -663,7 +695,7 @@ def statement_content_hash(title: str, text: str) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _people_with_roles(roles) -> list:
+def _people_with_roles(roles: Iterable[Role]) -> list[User]:
     return list(
         {
             m.user_id: m.user
@@ -674,7 +706,7 @@ def _people_with_roles(roles) -> list:
     )
 
 
-def statement_draft(*, network: Network, by, title: str, text: str) -> JointStatement:
+def statement_draft(*, network: Network, by: User, title: str, text: str) -> JointStatement:
     """Secretariat: a draft joint statement."""
     _check_words(title, text)
     return JointStatement.objects.create(
@@ -682,7 +714,7 @@ def statement_draft(*, network: Network, by, title: str, text: str) -> JointStat
     )
 
 
-def statement_edit(*, statement: JointStatement, by, title: str, text: str) -> JointStatement:
+def statement_edit(*, statement: JointStatement, by: User, title: str, text: str) -> JointStatement:
     """Secretariat: change the draft's words (only while it is a draft)."""
     _check_words(title, text)
     with transaction.atomic():
@@ -695,7 +727,7 @@ def statement_edit(*, statement: JointStatement, by, title: str, text: str) -> J
     return locked
 
 
-def statement_submit(*, statement: JointStatement, by) -> StatementVersion:
+def statement_submit(*, statement: JointStatement, by: User) -> StatementVersion:
     """Secretariat: the draft becomes a version — its words and their SHA-256 — for the
     co-chairs to clear; they are told at once. After a cleared version, a correction needs
     its reason."""
@@ -747,7 +779,9 @@ def _pending_version(statement: JointStatement) -> StatementVersion:
     return version
 
 
-def statement_clear(*, statement: JointStatement, by, content_sha256: str) -> StatementVersion:
+def statement_clear(
+    *, statement: JointStatement, by: User, content_sha256: str
+) -> StatementVersion:
     """A co-chair clears the submitted version whose hash they saw. Under the network's rule
     for minutes (every co-chair, or any one) the last clearance freezes the version and
     tells the secretariat."""
@@ -793,7 +827,7 @@ def statement_clear(*, statement: JointStatement, by, content_sha256: str) -> St
     return pending
 
 
-def statement_return(*, statement: JointStatement, by, note: str) -> JointStatement:
+def statement_return(*, statement: JointStatement, by: User, note: str) -> JointStatement:
     """A co-chair sends the submitted statement back to the secretariat with comments."""
     note = note.strip()
     if not note:
@@ -811,7 +845,7 @@ def statement_return(*, statement: JointStatement, by, note: str) -> JointStatem
     return locked
 
 
-def statement_issue(*, statement: JointStatement, by) -> JointStatement:
+def statement_issue(*, statement: JointStatement, by: User) -> JointStatement:
     """Secretariat: issue the cleared version (after its silence procedure, if it had one);
     everyone in the network who reads statements gets it."""
     with transaction.atomic():
@@ -848,7 +882,9 @@ def statement_issue(*, statement: JointStatement, by) -> JointStatement:
     return locked
 
 
-def statement_publish(*, statement: JointStatement, by, agreement: str) -> StatementPublication:
+def statement_publish(
+    *, statement: JointStatement, by: User, agreement: str
+) -> StatementPublication:
     """Make the issued version public — a recorded act: who, when, and the agreement that
     allows it (a decision, the co-chairs' act). It then shows on the network's public page;
     a later correction is not public until it is published in turn."""
@@ -865,6 +901,7 @@ def statement_publish(*, statement: JointStatement, by, agreement: str) -> State
     with transaction.atomic():
         locked = _locked_statement(statement)
         _require_status(locked, S.ISSUED, message=_("Only an issued statement can be made public."))
+        assert locked.issued_version_id is not None, "an issued statement has its version"
         if StatementPublication.objects.filter(version_id=locked.issued_version_id).exists():
             raise ValidationError(_("This statement is already public."), code=CONFLICT)
         return StatementPublication.objects.create(
@@ -876,7 +913,7 @@ def statement_publish(*, statement: JointStatement, by, agreement: str) -> State
         )
 
 
-def statement_revise(*, statement: JointStatement, by, reason: str) -> JointStatement:
+def statement_revise(*, statement: JointStatement, by: User, reason: str) -> JointStatement:
     """Secretariat: a cleared, agreed, not agreed or issued statement becomes a draft again
     for a correction. Every cleared version stays as it was (an issued one stays issued and,
     if it was, public); the correction is a new version that needs clearing again."""

@@ -3,7 +3,9 @@ queries. `documents_visible` is the one rule every page, download and mailing us
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, Q, Subquery
 
@@ -11,13 +13,23 @@ from documents.models import Document, DocumentAccess, DocumentRead, DocumentVer
 from networks.models import Membership, Participation
 from networks.roles import Role
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from accounts.models import User
+    from documents.models import Dossier
+    from networks.access import NetworkAccess
+    from networks.models import Organisation
+
 C = Document.Confidentiality
 # Roles that see every document of the network, restricted ones included.
 SEE_ALL = {Role.SECRETARIAT}
 INSIDERS = {Role.SECRETARIAT, Role.CO_CHAIR, Role.MEMBER, Role.RCO_REPORTER}
 
 
-def visibility_filter(*, user_id: int, roles, organisation_ids) -> Q:
+def visibility_filter(
+    *, user_id: int, roles: Iterable[Role | str], organisation_ids: Iterable[int]
+) -> Q:
     """The documents a person holding `roles` for `organisation_ids` may open."""
     roles = set(roles)
     if roles & SEE_ALL:
@@ -33,7 +45,7 @@ def visibility_filter(*, user_id: int, roles, organisation_ids) -> Q:
     return allowed
 
 
-def _organisations(access) -> list[int]:
+def _organisations(access: NetworkAccess) -> list[int]:
     return list(
         Membership.objects.active()
         .filter(user_id=access.user_id)
@@ -41,7 +53,7 @@ def _organisations(access) -> list[int]:
     )
 
 
-def documents_visible(*, access):
+def documents_visible(*, access: NetworkAccess) -> QuerySet[Document]:
     rule = visibility_filter(
         user_id=access.user_id, roles=access.roles, organisation_ids=_organisations(access)
     )
@@ -53,7 +65,9 @@ def documents_visible(*, access):
     )
 
 
-def library(*, access, category: str = "", meeting_id: int | None = None):
+def library(
+    *, access: NetworkAccess, category: str = "", meeting_id: int | None = None
+) -> QuerySet[Document]:
     documents = documents_visible(access=access).select_related("meeting", "agenda_item")
     if category:
         documents = documents.filter(category=category)
@@ -64,9 +78,9 @@ def library(*, access, category: str = "", meeting_id: int | None = None):
 
 @dataclass
 class ReaderRow:
-    organisation: object
-    readers: list
-    not_read: list
+    organisation: Organisation
+    readers: list[User]
+    not_read: list[User]
 
 
 def readers(*, document: Document) -> list[ReaderRow]:
@@ -105,7 +119,12 @@ def readers(*, document: Document) -> list[ReaderRow]:
     return [row for row in rows.values() if row.readers or row.not_read]
 
 
-def _may_open(document, membership, roles, restricted_to) -> bool:
+def _may_open(
+    document: Document,
+    membership: Membership,
+    roles: set[str],
+    restricted_to: list[DocumentAccess] | None,
+) -> bool:
     if roles & SEE_ALL or document.confidentiality == C.PUBLIC:
         return True
     if document.confidentiality == C.RESTRICTED:
@@ -122,7 +141,7 @@ def _may_open(document, membership, roles, restricted_to) -> bool:
 SNIPPET_CHARS = 240
 
 
-def search(*, access, query: str):
+def search(*, access: NetworkAccess, query: str) -> QuerySet[Document]:
     """Documents the person may open that match `query`, best first, each with a `snippet`
     of where it matched. PostgreSQL: the stored, weighted full-text vector and its ranking;
     elsewhere: every word must appear in the title, description or text, title matches
@@ -182,7 +201,7 @@ def search(*, access, query: str):
     ).order_by("-rank", "-updated_at", "-pk")
 
 
-def public_documents():
+def public_documents() -> QuerySet[Document]:
     """The entered network's public documents, with their latest version (for the public
     page, which anyone may read)."""
     latest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
@@ -201,10 +220,12 @@ def public_documents():
 @dataclass
 class RequirementRow:
     name: str
-    documents: list
+    documents: list[Document]
 
 
-def dossier_page(*, access, dossier) -> tuple[list[RequirementRow], list, list[str]]:
+def dossier_page(
+    *, access: NetworkAccess, dossier: Dossier
+) -> tuple[list[RequirementRow], list[Document], list[str]]:
     """Each required item with the documents that answer it (only those the person may open),
     the supporting documents, and the items still missing. 2 queries."""
     from documents.models import DossierDocument

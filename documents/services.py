@@ -8,9 +8,10 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -38,11 +39,21 @@ from documents.storage import STORAGE_ERRORS
 from networks.models import Membership, Network
 from networks.scoping import scopes_disabled
 
+if TYPE_CHECKING:
+    from django.core.files import File
+    from django.core.files.storage import Storage
+
+    from accounts.models import User
+    from decisions.models import Decision
+    from meetings.models import AgendaItem, Meeting
+    from networks.models import Organisation, WorkingGroup
+    from reference.models import GCMObjective
+
 C = Document.Confidentiality
 logger = logging.getLogger(__name__)
 
 
-def _read_upload(file) -> tuple[bytes, uploads.Kind, str]:
+def _read_upload(file: File | None) -> tuple[bytes, uploads.Kind, str]:
     if file is None:
         raise ValidationError({"file": _("Choose a file to upload.")})
     data = file.read()
@@ -54,7 +65,12 @@ def _read_upload(file) -> tuple[bytes, uploads.Kind, str]:
     return data, kind, name
 
 
-def _check_confidentiality(confidentiality, public_agreement, organisations, people) -> None:
+def _check_confidentiality(
+    confidentiality: str,
+    public_agreement: str,
+    organisations: Sequence[Organisation],
+    people: Sequence[User],
+) -> None:
     if confidentiality not in C.values:
         raise ValidationError({"confidentiality": _("Choose who may open the document.")})
     if confidentiality == C.PUBLIC and not public_agreement.strip():
@@ -72,7 +88,9 @@ def _check_confidentiality(confidentiality, public_agreement, organisations, peo
         )
 
 
-def _set_access(document: Document, organisations, people) -> None:
+def _set_access(
+    document: Document, organisations: Iterable[Organisation], people: Iterable[User]
+) -> None:
     DocumentAccess.objects.filter(document=document).delete()
     if document.confidentiality != C.RESTRICTED:
         return
@@ -100,6 +118,8 @@ def _files_removed_on_failure() -> Iterator[list[FieldFile]]:
         yield written
     except BaseException:
         for file in written:
+            if file.name is None:  # never written: nothing to remove
+                continue
             try:
                 file.storage.delete(file.name)
             except STORAGE_ERRORS:
@@ -108,7 +128,12 @@ def _files_removed_on_failure() -> Iterator[list[FieldFile]]:
 
 
 def _store_version(
-    document: Document, by, data: bytes, kind, name: str, written: list[FieldFile]
+    document: Document,
+    by: User | None,
+    data: bytes,
+    kind: uploads.Kind,
+    name: str,
+    written: list[FieldFile],
 ) -> DocumentVersion:
     """The next version of `document`, its file written under a random name (and added to
     `written`, so the caller removes it if its transaction fails)."""
@@ -139,21 +164,21 @@ def _store_version(
 def document_upload(
     *,
     network: Network,
-    by,
+    by: User | None,
     title: str,
-    file,
+    file: File | None,
     category: str = Document.Category.OTHER,
     language: str = "en",
     description: str = "",
     confidentiality: str = C.INTERNAL,
     public_agreement: str = "",
-    organisations=(),
-    people=(),
-    meeting=None,
-    agenda_item=None,
-    working_group=None,
-    decision=None,
-    gcm_objectives=(),
+    organisations: Sequence[Organisation] = (),
+    people: Sequence[User] = (),
+    meeting: Meeting | None = None,
+    agenda_item: AgendaItem | None = None,
+    working_group: WorkingGroup | None = None,
+    decision: Decision | None = None,
+    gcm_objectives: Iterable[GCMObjective] = (),
 ) -> Document:
     """Secretariat: a new document with its first version."""
     if not title.strip():
@@ -185,7 +210,7 @@ def document_upload(
     return document
 
 
-def version_add(*, document: Document, by, file) -> DocumentVersion:
+def version_add(*, document: Document, by: User, file: File | None) -> DocumentVersion:
     """Secretariat: a new version; the earlier ones stay readable to those allowed."""
     data, kind, name = _read_upload(file)
     with transaction.atomic(), _files_removed_on_failure() as written:
@@ -198,12 +223,12 @@ def version_add(*, document: Document, by, file) -> DocumentVersion:
 def confidentiality_set(
     *,
     document: Document,
-    by,
+    by: User,
     confidentiality: str,
     reason: str,
     public_agreement: str = "",
-    organisations=(),
-    people=(),
+    organisations: Sequence[Organisation] = (),
+    people: Sequence[User] = (),
 ) -> Document:
     """Secretariat: who may open the document, with the reason recorded."""
     if not reason.strip():
@@ -228,11 +253,11 @@ def confidentiality_set(
     return locked
 
 
-def document_circulate(*, document: Document, by, message: str = "") -> Circulation:
+def document_circulate(*, document: Document, by: User, message: str = "") -> Circulation:
     """Secretariat: a link to the document (never the file) to everyone in the network who
     may open it; each opening is recorded per version."""
     restricted_to = list(DocumentAccess.objects.filter(document=document))
-    people = {}
+    people: dict[int, User] = {}
     for membership in Membership.objects.active().select_related("user"):
         if membership.user.is_active and _may_open(
             document, membership, {membership.role}, restricted_to
@@ -253,7 +278,9 @@ def document_circulate(*, document: Document, by, message: str = "") -> Circulat
     )
 
 
-def document_read(*, version: DocumentVersion, user, organisation=None) -> None:
+def document_read(
+    *, version: DocumentVersion, user: User, organisation: Organisation | None = None
+) -> None:
     """Record the first time `user` opened `version` (a second opening changes nothing)."""
     DocumentRead.objects.get_or_create(
         version=version,
@@ -263,8 +290,14 @@ def document_read(*, version: DocumentVersion, user, organisation=None) -> None:
 
 
 def dossier_create(
-    *, network: Network, by, title: str, call: str, required_items: list[str], deadline=None
-):
+    *,
+    network: Network,
+    by: User,
+    title: str,
+    call: str,
+    required_items: list[str],
+    deadline: date | None = None,
+) -> Dossier:
     """Secretariat: a dossier for one submission, with the items the call requires."""
     items = [" ".join(item.split())[:200] for item in required_items if item.strip()]
     if not title.strip():
@@ -285,7 +318,9 @@ def dossier_create(
     )
 
 
-def dossier_add(*, dossier: Dossier, document: Document, requirement: str, by) -> DossierDocument:
+def dossier_add(
+    *, dossier: Dossier, document: Document, requirement: str, by: User
+) -> DossierDocument:
     """Secretariat: put a document of the library in the dossier, answering a required item
     (or '' for a supporting document)."""
     if requirement and requirement not in dossier.required_items:
@@ -303,11 +338,11 @@ def dossier_add(*, dossier: Dossier, document: Document, requirement: str, by) -
     return entry
 
 
-def dossier_remove(*, entry: DossierDocument, by) -> None:
+def dossier_remove(*, entry: DossierDocument, by: User) -> None:
     DossierDocument.objects.filter(pk=entry.pk).delete()
 
 
-def _stored_names(storage, folder: str) -> Iterator[str]:
+def _stored_names(storage: Storage, folder: str) -> Iterator[str]:
     try:
         folders, files = storage.listdir(folder)
     except FileNotFoundError:
@@ -318,12 +353,12 @@ def _stored_names(storage, folder: str) -> Iterator[str]:
         yield from _stored_names(storage, f"{folder}/{name}")
 
 
-def _referenced(names) -> set[str]:
+def _referenced(names: Iterable[str]) -> set[str]:
     with scopes_disabled():
         return set(DocumentVersion.objects.filter(file__in=names).values_list("file", flat=True))
 
 
-def _written_before(storage, name: str, limit) -> bool:
+def _written_before(storage: Storage, name: str, limit: datetime) -> bool:
     try:
         return storage.get_modified_time(name) < limit
     except STORAGE_ERRORS:

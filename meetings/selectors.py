@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 from django.utils import timezone
@@ -14,7 +15,15 @@ from networks.models import Network
 from networks.roles import Action, Role
 from networks.scoping import scopes_disabled
 
-CADENCE_DAYS = {
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from accounts.models import User
+    from documents.models import Document
+    from meetings.models import Minutes, MinutesApproval, MinutesComment, MinutesVersion
+    from networks.access import NetworkAccess
+
+CADENCE_DAYS: dict[str, int] = {
     Network.Cadence.MONTHLY: 31,
     Network.Cadence.BIMONTHLY: 62,
     Network.Cadence.QUARTERLY: 92,
@@ -22,13 +31,13 @@ CADENCE_DAYS = {
 }
 
 
-def _only_invited(access) -> bool:
+def _only_invited(access: NetworkAccess) -> bool:
     """External partners (and regional viewers without a role) see the meetings they are
     invited to, not the network's internal ones."""
     return access.roles <= {Role.EXTERNAL_PARTNER, Role.REGIONAL_VIEWER}
 
 
-def meetings_visible(*, access):
+def meetings_visible(*, access: NetworkAccess) -> QuerySet[Meeting]:
     meetings = Meeting.objects.select_related("working_group").annotate(
         item_count=Count("agenda_items", distinct=True)
     )
@@ -38,8 +47,12 @@ def meetings_visible(*, access):
 
 
 def meeting_list(
-    *, access, when: str = "upcoming", kind: str = "", working_group: int | None = None
-):
+    *,
+    access: NetworkAccess,
+    when: str = "upcoming",
+    kind: str = "",
+    working_group: int | None = None,
+) -> QuerySet[Meeting]:
     now = timezone.now()
     meetings = meetings_visible(access=access)
     if when == "past":
@@ -59,12 +72,13 @@ class MeetingPage:
     items: list[AgendaItem]
     participants: list[Participant]
     mine: Participant | None
-    answers: Counter = field(default_factory=Counter)
+    answers: Counter[str] = field(default_factory=Counter)
     minutes_status: str = ""
-    documents: dict = field(default_factory=dict)  # agenda item id (or None) → [Document]
+    # agenda item id (or None) → [Document]
+    documents: dict[int | None, list[Document]] = field(default_factory=dict)
 
 
-def meeting_page(*, access, meeting_id: int) -> MeetingPage | None:
+def meeting_page(*, access: NetworkAccess, meeting_id: int) -> MeetingPage | None:
     """The meeting with its agenda and participants: 3 queries."""
     meeting = (
         meetings_visible(access=access)
@@ -92,7 +106,7 @@ def meeting_page(*, access, meeting_id: int) -> MeetingPage | None:
     status = str(minutes.get_status_display()) if minutes else ""
     from documents.selectors import documents_visible
 
-    documents: dict = {}
+    documents: dict[int | None, list[Document]] = {}
     for document in documents_visible(access=access).filter(meeting=meeting).order_by("title"):
         documents.setdefault(document.agenda_item_id, []).append(document)
     return MeetingPage(meeting, items, participants, mine, answers, status, documents)
@@ -102,7 +116,7 @@ def meeting_page(*, access, meeting_id: int) -> MeetingPage | None:
 class Cadence:
     last: Meeting | None
     next: Meeting | None
-    due: object  # date by which the next meeting should be held, or None
+    due: datetime | None  # by when the next meeting should be held
     missed: bool
 
 
@@ -123,11 +137,11 @@ def cadence(*, network: Network) -> Cadence:
     return Cadence(last, upcoming, due, missed)
 
 
-def waiting_for(*, access) -> dict:
+def waiting_for(*, access: NetworkAccess) -> dict[str, list[Meeting]]:
     """What waits for this person in this network: agendas to approve, invitations to answer."""
     from meetings.models import Minutes, MinutesApproval
 
-    result = {"approve": [], "answer": [], "minutes": [], "comment": []}
+    result: dict[str, list[Meeting]] = {"approve": [], "answer": [], "minutes": [], "comment": []}
     if access.can(Action.AGENDA_APPROVE):
         result["approve"] = list(
             Meeting.objects.filter(
@@ -166,7 +180,7 @@ def waiting_for(*, access) -> dict:
     return result
 
 
-def feed_meetings(*, user):
+def feed_meetings(*, user: User) -> list[Meeting]:
     """Every meeting of the person, across the networks where they hold a role now."""
     from networks.models import Membership
 
@@ -193,17 +207,17 @@ def feed_for_token(token_hash: str) -> CalendarFeed | None:
 
 @dataclass
 class MinutesPage:
-    minutes: object  # Minutes | None
-    approved: object  # the latest approved MinutesVersion, or None
-    pending: object  # the submitted version awaiting approval, or None
-    versions: list
-    approvals: dict  # version id → [MinutesApproval]
-    comments: list
-    draft: dict | None  # the draft's content, for those who may read drafts
+    minutes: Minutes | None
+    approved: MinutesVersion | None  # the latest approved version
+    pending: MinutesVersion | None  # the submitted version awaiting approval
+    versions: list[MinutesVersion]
+    approvals: dict[int, list[MinutesApproval]]  # version id → its approvals
+    comments: list[MinutesComment]
+    draft: dict[str, Any] | None  # the draft's content, for those who may read drafts
     attendee: bool
 
 
-def minutes_page(*, access, meeting, can_read_drafts: bool) -> MinutesPage:
+def minutes_page(*, access: NetworkAccess, meeting: Meeting, can_read_drafts: bool) -> MinutesPage:
     """The minutes of a meeting as this person may see them: a fixed number of queries."""
     from meetings.models import Attendance, Minutes, MinutesApproval, MinutesComment, MinutesVersion
 
@@ -216,7 +230,7 @@ def minutes_page(*, access, meeting, can_read_drafts: bool) -> MinutesPage:
         .select_related("submitted_by", "returned_by")
         .order_by("-number")
     )
-    approvals: dict = {}
+    approvals: dict[int, list[MinutesApproval]] = {}
     for approval in MinutesApproval.objects.filter(version__minutes=minutes).select_related(
         "co_chair"
     ):

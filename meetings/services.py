@@ -11,6 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -46,6 +49,12 @@ from networks.pdf import render_pdf
 from networks.roles import Role
 from networks.scoping import network_scope
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from accounts.models import User
+    from networks.models import WorkingGroup
+
 # Changing these on a circulated agenda sends the calendar update.
 CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "location", "online_url")
 EDITABLE_FIELDS = ("kind", "working_group", "title", *CALENDAR_FIELDS[1:])
@@ -56,21 +65,24 @@ def _locked(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update().get(pk=meeting.pk)
 
 
-def _check_times(starts_at, ends_at) -> None:
+def _check_times(starts_at: datetime | None, ends_at: datetime | None) -> tuple[datetime, datetime]:
     if starts_at is None or ends_at is None:
         raise ValidationError({"starts_at": _("Give the start and the end of the meeting.")})
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
+    return starts_at, ends_at
 
 
-def _check_kind(kind: str, working_group) -> None:
+def _check_kind(kind: str, working_group: WorkingGroup | None) -> None:
     if kind not in Meeting.Kind.values:
         raise ValidationError({"kind": _("Choose a type of meeting.")})
     if kind == Meeting.Kind.WORKING_GROUP and working_group is None:
         raise ValidationError({"working_group": _("Choose the working group that meets.")})
 
 
-def _default_people(network: Network, kind: str, working_group) -> dict[int, int | None]:
+def _default_people(
+    network: Network, kind: str, working_group: WorkingGroup | None
+) -> dict[int, int | None]:
     """{user id: organisation id} of the people a new meeting expects: the secretariat,
     the co-chairs and every focal point; for a working-group meeting, its members and the
     secretariat."""
@@ -100,18 +112,18 @@ def _default_people(network: Network, kind: str, working_group) -> dict[int, int
 def meeting_schedule(
     *,
     network: Network,
-    by,
+    by: User,
     kind: str,
     title: str,
-    starts_at,
-    ends_at,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
     location: str = "",
     online_url: str = "",
-    working_group=None,
+    working_group: WorkingGroup | None = None,
 ) -> Meeting:
     """Secretariat. The meeting with its expected participants; its agenda is a draft."""
     _check_kind(kind, working_group)
-    _check_times(starts_at, ends_at)
+    starts_at, ends_at = _check_times(starts_at, ends_at)
     if not title.strip():
         raise ValidationError({"title": _("Give the meeting a title.")})
     with network_scope(network), transaction.atomic():
@@ -133,7 +145,7 @@ def meeting_schedule(
     return meeting
 
 
-def meeting_update(*, meeting: Meeting, by, version: int, **changes) -> Meeting:
+def meeting_update(*, meeting: Meeting, by: User, version: int, **changes: Any) -> Meeting:
     """Secretariat. `version` is the one the form was based on: when someone saved in
     between, the change is refused (and the caller keeps what was typed). Changing the time,
     place or title of a circulated agenda's meeting sends the calendar update at once."""
@@ -171,7 +183,7 @@ def meeting_update(*, meeting: Meeting, by, version: int, **changes) -> Meeting:
     return locked
 
 
-def meeting_cancel(*, meeting: Meeting, by, reason: str) -> Meeting:
+def meeting_cancel(*, meeting: Meeting, by: User, reason: str) -> Meeting:
     """Secretariat. Participants who received the agenda get the calendar cancellation."""
     reason = reason.strip()
     if not reason:
@@ -192,7 +204,7 @@ def meeting_cancel(*, meeting: Meeting, by, reason: str) -> Meeting:
     return locked
 
 
-def participant_invite(*, meeting: Meeting, by, user) -> Participant:
+def participant_invite(*, meeting: Meeting, by: User, user: User) -> Participant:
     """Secretariat or co-chair: one more person at this meeting — a person of the network,
     e.g. an external partner at an extended meeting."""
     membership = Membership.objects.active().filter(user=user).order_by("started_at").first()
@@ -216,7 +228,7 @@ def participant_invite(*, meeting: Meeting, by, user) -> Participant:
     return participant
 
 
-def rsvp(*, meeting: Meeting, user, answer: str, delegate=None) -> Participant:
+def rsvp(*, meeting: Meeting, user: User, answer: str, delegate: User | None = None) -> Participant:
     """A participant answers; sending a colleague needs one of the same organisation in this
     network, who then becomes a participant too."""
     if answer not in Participant.Answer.values or answer == Participant.Answer.PENDING:
@@ -271,7 +283,7 @@ def _require_draft(meeting: Meeting) -> None:
         )
 
 
-def _check_item(fields: dict) -> None:
+def _check_item(fields: dict[str, Any]) -> None:
     if not str(fields.get("title", "")).strip():
         raise ValidationError({"title": _("Give the item a title.")})
     duration = fields.get("duration_minutes")
@@ -289,7 +301,9 @@ def _check_item(fields: dict) -> None:
             )
 
 
-def agenda_item_save(*, meeting: Meeting, by, item: AgendaItem | None = None, **fields):
+def agenda_item_save(
+    *, meeting: Meeting, by: User, item: AgendaItem | None = None, **fields: Any
+) -> AgendaItem:
     """Secretariat, while the agenda is a draft: add an item at the end, or change one."""
     _check_item(fields)
     with transaction.atomic():
@@ -313,7 +327,7 @@ def agenda_item_save(*, meeting: Meeting, by, item: AgendaItem | None = None, **
     return item
 
 
-def agenda_item_delete(*, item: AgendaItem, by) -> None:
+def agenda_item_delete(*, item: AgendaItem, by: User) -> None:
     with transaction.atomic():
         locked = _locked(item.meeting)
         _require_draft(locked)
@@ -322,7 +336,7 @@ def agenda_item_delete(*, item: AgendaItem, by) -> None:
         locked.save(update_fields=["version", "updated_at"])
 
 
-def agenda_item_move(*, item: AgendaItem, by, up: bool) -> None:
+def agenda_item_move(*, item: AgendaItem, by: User, up: bool) -> None:
     """Swap the item with its neighbour above (or below)."""
     with transaction.atomic():
         locked = _locked(item.meeting)
@@ -340,7 +354,7 @@ def agenda_item_move(*, item: AgendaItem, by, up: bool) -> None:
         locked.save(update_fields=["version", "updated_at"])
 
 
-def agenda_submit(*, meeting: Meeting, by) -> Meeting:
+def agenda_submit(*, meeting: Meeting, by: User) -> Meeting:
     """Secretariat: the draft goes to the co-chairs for approval."""
     with transaction.atomic():
         locked = _locked(meeting)
@@ -361,7 +375,7 @@ def _require_submitted(meeting: Meeting) -> None:
         raise ValidationError(_("Only a submitted agenda can be approved or returned."))
 
 
-def agenda_approve(*, meeting: Meeting, by) -> Meeting:
+def agenda_approve(*, meeting: Meeting, by: User) -> Meeting:
     """A co-chair approves the submitted agenda; the secretariat can then circulate it."""
     with transaction.atomic():
         locked = _locked(meeting)
@@ -374,7 +388,7 @@ def agenda_approve(*, meeting: Meeting, by) -> Meeting:
     return locked
 
 
-def agenda_return(*, meeting: Meeting, by, comment: str) -> Meeting:
+def agenda_return(*, meeting: Meeting, by: User, comment: str) -> Meeting:
     """A co-chair sends the submitted agenda back to the secretariat with a comment."""
     comment = comment.strip()
     if not comment:
@@ -389,7 +403,7 @@ def agenda_return(*, meeting: Meeting, by, comment: str) -> Meeting:
     return locked
 
 
-def agenda_reopen(*, meeting: Meeting, by) -> Meeting:
+def agenda_reopen(*, meeting: Meeting, by: User) -> Meeting:
     """Secretariat: a submitted, approved or circulated agenda back to draft, to change it.
     It needs approval again; circulating it then sends an update."""
     with transaction.atomic():
@@ -406,7 +420,7 @@ def agenda_reopen(*, meeting: Meeting, by) -> Meeting:
     return locked
 
 
-def agenda_circulate(*, meeting: Meeting, by) -> Circulation:
+def agenda_circulate(*, meeting: Meeting, by: User) -> Circulation:
     """Secretariat: the approved agenda to every participant, with the calendar invitation
     and the agenda PDF. A meeting circulated before goes out as an update (SEQUENCE up)."""
     with transaction.atomic():
@@ -425,7 +439,7 @@ def agenda_circulate(*, meeting: Meeting, by) -> Circulation:
         return _circulate(locked, by=by, update=update)
 
 
-def agenda_pdf(meeting: Meeting, items=None) -> bytes:
+def agenda_pdf(meeting: Meeting, items: Iterable[AgendaItem] | None = None) -> bytes:
     """The agenda as PDF, in the network's first working language."""
     network = meeting.network
     items = list(items if items is not None else _items(meeting))
@@ -446,13 +460,13 @@ def agenda_pdf(meeting: Meeting, items=None) -> bytes:
         )
 
 
-def _items(meeting: Meeting):
+def _items(meeting: Meeting) -> QuerySet[AgendaItem]:
     return AgendaItem.objects.filter(meeting=meeting).select_related(
         "presenter", "presenter_organisation"
     )
 
 
-def _circulate(meeting: Meeting, *, by, update: bool) -> Circulation:
+def _circulate(meeting: Meeting, *, by: User, update: bool) -> Circulation:
     network = meeting.network
     items = list(_items(meeting))
     participants = list(
@@ -498,7 +512,7 @@ def hash_feed_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def calendar_feed_create(*, user) -> str:
+def calendar_feed_create(*, user: User) -> str:
     """The person: a new subscription link (any earlier one stops working). Returns the
     secret, shown once."""
     token = secrets.token_urlsafe(32)
@@ -510,7 +524,7 @@ def calendar_feed_create(*, user) -> str:
     return token
 
 
-def calendar_feed_revoke(*, user) -> int:
+def calendar_feed_revoke(*, user: User) -> int:
     return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
@@ -547,7 +561,7 @@ def _touch(minutes: Minutes) -> None:
     minutes.save(update_fields=["version", "updated_at"])
 
 
-def minutes_start(*, meeting: Meeting, by) -> Minutes:
+def minutes_start(*, meeting: Meeting, by: User) -> Minutes:
     """Secretariat: the draft minutes, with one attendance row per participant (present
     when they said they attend) and one item per agenda item."""
     with transaction.atomic():
@@ -587,7 +601,9 @@ def minutes_start(*, meeting: Meeting, by) -> Minutes:
     return minutes
 
 
-def attendance_save(*, minutes: Minutes, by, version: int | None, statuses: dict[int, str]):
+def attendance_save(
+    *, minutes: Minutes, by: User, version: int | None, statuses: dict[int, str]
+) -> Minutes:
     """Secretariat: who was present, excused or absent ({user id: status})."""
     if any(status not in Attendance.Status.values for status in statuses.values()):
         raise ValidationError(_("Choose present, excused or absent for each person."))
@@ -612,11 +628,11 @@ def attendance_save(*, minutes: Minutes, by, version: int | None, statuses: dict
 def minutes_item_save(
     *,
     item: MinutesItem,
-    by,
+    by: User,
     version: int | None,
     summary: str,
     decisions: str,
-    action_points: list[dict],
+    action_points: list[dict[str, Any]],
 ) -> MinutesItem:
     """Secretariat: one item's summary, decisions (one per line) and action points
     ([{"text", "owner_organisation", "due_date"}], replacing the item's earlier ones)."""
@@ -648,7 +664,7 @@ def minutes_item_save(
     return item
 
 
-def minutes_content(minutes: Minutes) -> dict:
+def minutes_content(minutes: Minutes) -> dict[str, Any]:
     """The draft as a plain, ordered record: what a version stores and its hash covers."""
     meeting = minutes.meeting
     network = meeting.network
@@ -715,12 +731,12 @@ def minutes_content(minutes: Minutes) -> dict:
     }
 
 
-def content_hash(content: dict) -> str:
+def content_hash(content: dict[str, Any]) -> str:
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def minutes_pdf(meeting: Meeting, content: dict, number: int) -> bytes:
+def minutes_pdf(meeting: Meeting, content: dict[str, Any], number: int) -> bytes:
     network = meeting.network
     language = (network.languages or [settings.LANGUAGE_CODE])[0]
     if language not in dict(settings.LANGUAGES):
@@ -741,7 +757,11 @@ def minutes_pdf(meeting: Meeting, content: dict, number: int) -> bytes:
 
 
 def minutes_submit(
-    *, minutes: Minutes, by, version: int | None = None, comment_deadline=None
+    *,
+    minutes: Minutes,
+    by: User,
+    version: int | None = None,
+    comment_deadline: datetime | None = None,
 ) -> MinutesVersion:
     """Secretariat: the draft becomes a version — content, PDF and their hashes — for the
     co-chairs to approve; with a deadline, attendees may comment until then."""
@@ -785,7 +805,7 @@ def minutes_submit(
     return submitted
 
 
-def _pending_version(minutes: Minutes) -> MinutesVersion:
+def _pending_version(minutes: Minutes) -> MinutesVersion | None:
     if minutes.status != Minutes.Status.SUBMITTED:
         raise ValidationError(_("Only submitted minutes can be approved or returned."))
     return (
@@ -811,7 +831,7 @@ def co_chairs_rule_met(*, network: Network, approved_by: set[int]) -> bool:
     return rule == Network.ApprovalRule.ANY_CO_CHAIR or _co_chairs_now() <= approved_by
 
 
-def minutes_approve(*, minutes: Minutes, by, content_sha256: str) -> MinutesVersion:
+def minutes_approve(*, minutes: Minutes, by: User, content_sha256: str) -> MinutesVersion:
     """A co-chair approves the submitted version whose hash they saw. Under the network's
     rule (every co-chair, or any one) the last approval freezes it and circulates it."""
     with transaction.atomic():
@@ -856,7 +876,7 @@ def minutes_approve(*, minutes: Minutes, by, content_sha256: str) -> MinutesVers
     return pending
 
 
-def minutes_return(*, minutes: Minutes, by, note: str) -> Minutes:
+def minutes_return(*, minutes: Minutes, by: User, note: str) -> Minutes:
     """A co-chair sends the submitted minutes back to the secretariat with comments."""
     note = note.strip()
     if not note:
@@ -878,7 +898,7 @@ def minutes_return(*, minutes: Minutes, by, note: str) -> Minutes:
     return locked
 
 
-def minutes_comment(*, minutes: Minutes, by, text: str) -> MinutesComment:
+def minutes_comment(*, minutes: Minutes, by: User, text: str) -> MinutesComment:
     """An attendee comments on the submitted version until the comment deadline."""
     text = text.strip()
     if not text:
@@ -892,12 +912,13 @@ def minutes_comment(*, minutes: Minutes, by, text: str) -> MinutesComment:
         if not Attendance.objects.filter(minutes=locked, user=by).exists():
             raise ValidationError(_("Only the meeting's participants comment on its minutes."))
         pending = _pending_version(locked)
+        assert pending is not None, "submitted minutes have a version awaiting approval"
         return MinutesComment.objects.create(
             network=locked.network, version=pending, author=by, text=text[:5000]
         )
 
 
-def minutes_correct(*, minutes: Minutes, by, reason: str) -> Minutes:
+def minutes_correct(*, minutes: Minutes, by: User, reason: str) -> Minutes:
     """Secretariat: approved minutes become a draft again for a correction; the approved
     version stays as it is, and the correction is a new version that needs approval."""
     reason = reason.strip()
@@ -914,7 +935,7 @@ def minutes_correct(*, minutes: Minutes, by, reason: str) -> Minutes:
     return locked
 
 
-def _circulate_minutes(minutes: Minutes, version: MinutesVersion, *, by) -> Circulation:
+def _circulate_minutes(minutes: Minutes, version: MinutesVersion, *, by: User) -> Circulation:
     meeting = minutes.meeting
     network = meeting.network
     participants = list(

@@ -7,13 +7,19 @@ both raise the same Http404. Pages and API views come through `network_access_or
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from networks.models import Membership, Network, Organisation, Region, RegionalViewer
 from networks.roles import Action, Role, allowed_actions, can
 from networks.scoping import enter_network_for_request, network_scope
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ def not_found() -> Http404:
     return Http404(_(NOT_FOUND_MESSAGE))
 
 
-def access_for(user, network: Network) -> NetworkAccess | None:
+def access_for(user: User | AnonymousUser, network: Network) -> NetworkAccess | None:
     """The person's roles in `network` right now, or None when they hold none."""
     if not user.is_authenticated or not user.is_active:
         return None
@@ -62,18 +68,18 @@ def access_for(user, network: Network) -> NetworkAccess | None:
     )
 
 
-def network_access_or_404(user, slug: str) -> NetworkAccess:
+def network_access_or_404(user: User | AnonymousUser, slug: str) -> NetworkAccess:
     """Find the network by slug, check the person holds a role in it, and enter it for the
     rest of the request. Raises the same Http404 whether or not the network exists."""
     network = Network.objects.filter(slug=slug).select_related("region").first()
     access = access_for(user, network) if network else None
     if access is None:
         raise not_found()
-    enter_network_for_request(network)
+    enter_network_for_request(access.network)
     return access
 
 
-def region_or_404(user, slug: str) -> Region:
+def region_or_404(user: User | AnonymousUser, slug: str) -> Region:
     """The region `slug` when the person views it now; otherwise the same Http404 whether
     or not the region exists (the regional pages' one way in)."""
     viewing = RegionalViewer.objects.active().filter(user=user, region__slug=slug)
@@ -97,7 +103,7 @@ class MyNetwork:
         return sorted(str(Role(role).label) for role in self.roles)
 
 
-def networks_of(user) -> list[MyNetwork]:
+def networks_of(user: User | AnonymousUser) -> list[MyNetwork]:
     """Every network the person holds a role in (including through a region), with those
     roles, in two queries whatever the number of networks."""
     if not user.is_authenticated:
@@ -122,8 +128,11 @@ def networks_of(user) -> list[MyNetwork]:
     )
 
 
-def my_networks(request) -> list[MyNetwork]:
+def my_networks(request: HttpRequest) -> list[MyNetwork]:
     """networks_of() for the signed-in person, computed once per request."""
-    if not hasattr(request, "_my_networks"):
-        request._my_networks = networks_of(request.user)
-    return request._my_networks
+    cached: list[MyNetwork] | None = getattr(request, "_my_networks", None)
+    if cached is None:
+        cached = networks_of(request.user)
+        # The request's own cache: HttpRequest declares no such attribute, hence setattr.
+        setattr(request, "_my_networks", cached)  # noqa: B010
+    return cached

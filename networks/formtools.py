@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 
+if TYPE_CHECKING:
+    from django.forms import BaseForm
 
-def add_service_errors(form, error: ValidationError) -> None:
+
+def add_service_errors(form: BaseForm, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: on its field when the form has one,
     else above the form, so the person sees it beside what they typed."""
     if hasattr(error, "error_dict"):
@@ -15,7 +20,7 @@ def add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def form_errors(form) -> ValidationError:
+def form_errors(form: BaseForm) -> ValidationError:
     """A bound, invalid form's messages as one ValidationError (for views that answer a POST
     with a message and a redirect rather than the form again)."""
     return ValidationError([message for messages in form.errors.values() for message in messages])

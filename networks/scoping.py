@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
 
@@ -38,9 +38,9 @@ _entered: ContextVar[int | _AllNetworks | None] = ContextVar("portal_network", d
 def current_network_id() -> int:
     """The id of the entered network; raises when none (or every one) is entered."""
     value = _entered.get()
-    if value is None or value is ALL_NETWORKS:
+    if value is None or isinstance(value, _AllNetworks):
         raise ScopeError("No network has been entered.")
-    return value  # type: ignore[return-value]
+    return value
 
 
 @contextmanager
@@ -81,14 +81,21 @@ def enter_network_for_request(network: Network) -> None:
     _entered.set(network.pk)
 
 
-class NetworkScopedQuerySet(models.QuerySet):
+_M = TypeVar("_M", bound=models.Model, covariant=True)
+
+
+class NetworkScopedQuerySet(models.QuerySet[_M]):
     pass
 
 
-class NetworkScopedManager(models.Manager.from_queryset(NetworkScopedQuerySet)):
+# A module-level name, so that django-stubs' mypy plugin can follow from_queryset().
+_NetworkScopedBaseManager = models.Manager.from_queryset(NetworkScopedQuerySet)
+
+
+class NetworkScopedManager(_NetworkScopedBaseManager[_M]):
     """Filters every query to the entered network; raises when none is entered."""
 
-    def get_queryset(self) -> models.QuerySet:
+    def get_queryset(self) -> models.QuerySet[_M]:
         value = _entered.get()
         queryset = super().get_queryset()
         if value is ALL_NETWORKS:
@@ -100,10 +107,12 @@ class NetworkScopedManager(models.Manager.from_queryset(NetworkScopedQuerySet)):
             )
         return queryset.filter(network_id=value)
 
-    def none(self) -> models.QuerySet:
+    def none(self) -> models.QuerySet[_M]:
         # An empty queryset cannot leak: tools that only need the model (schema generation,
         # filter introspection) may have one without entering a network.
-        return self._queryset_class(model=self.model, using=self._db).none()
+        # The stubs do not declare the manager's _queryset_class (set by from_queryset()).
+        queryset_class = self._queryset_class  # type: ignore[attr-defined]
+        return queryset_class(model=self.model, using=self._db).none()
 
 
 class NetworkOwned(models.Model):
@@ -116,7 +125,7 @@ class NetworkOwned(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         value = _entered.get()
         if value is None:
             raise ScopeError(f"Saving {type(self).__name__} needs an entered network.")

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from networks.models import Membership, Network, Organisation, Participation
 from networks.roles import SPEAKING_ROLES
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def people_speaking_for(organisations) -> list:
+    from accounts.models import User
+    from networks.access import NetworkAccess
+    from networks.models import Invitation, WorkingGroup
+
+
+def people_speaking_for(organisations: Iterable[Organisation]) -> list[User]:
     """The active people who speak for any of `organisations` in the entered network (each
     once), in one query: whom a mailing to an organisation goes to."""
     ids = [organisation.pk for organisation in organisations]
@@ -55,7 +64,7 @@ def member_list(*, network: Network) -> dict[str, list[MemberRow]]:
     return grouped
 
 
-def working_groups_visible(*, access):
+def working_groups_visible(*, access: NetworkAccess) -> QuerySet[WorkingGroup]:
     """Working groups the person may see: all of them, except for external partners, who see
     only the groups they belong to."""
     from django.db.models import Count, Q
@@ -74,7 +83,7 @@ def working_groups_visible(*, access):
 
 @dataclass
 class WorkingGroupPerson:
-    user: object
+    user: User
     memberships: list[Membership]
 
     @property
@@ -86,7 +95,7 @@ class WorkingGroupPerson:
         return sorted(seen.values(), key=lambda org: (org.acronym, org.name))
 
 
-def working_group_members(*, working_group) -> list[WorkingGroupPerson]:
+def working_group_members(*, working_group: WorkingGroup) -> list[WorkingGroupPerson]:
     """The group's current members, each with the organisation(s) they act for in the
     network: 2 queries."""
     from networks.models import WorkingGroupMember
@@ -107,7 +116,7 @@ def working_group_members(*, working_group) -> list[WorkingGroupPerson]:
     return [WorkingGroupPerson(member.user, memberships[member.user_id]) for member in members]
 
 
-def invitations_pending():
+def invitations_pending() -> QuerySet[Invitation]:
     """Invitations of the entered network that can still be accepted."""
     from django.utils import timezone
 

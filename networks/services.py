@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.models import hash_token
+from accounts.models import User, hash_token
 from networks.models import (
     Invitation,
     Membership,
@@ -31,7 +31,8 @@ from networks.models import (
 from networks.roles import Role
 from networks.scoping import network_scope
 
-User = get_user_model()
+if TYPE_CHECKING:
+    from circulation.models import Circulation
 
 
 @transaction.atomic
@@ -112,10 +113,10 @@ def participation_add(
 def membership_start(
     *,
     network: Network,
-    user,
+    user: User,
     organisation: Organisation,
     role: Role | str,
-    started_by=None,
+    started_by: User | None = None,
 ) -> Membership:
     """Secretariat (and invitation acceptance). The organisation must take part in the
     network; a person acts for one organisation per network; a role already held is a
@@ -155,7 +156,7 @@ def membership_start(
             ) from exc
 
 
-def membership_end(*, membership: Membership, ended_by, reason: str = "") -> Membership:
+def membership_end(*, membership: Membership, ended_by: User, reason: str = "") -> Membership:
     """Secretariat. Dates the end and keeps the row; the person loses the role on their
     next request. Ending an ended membership is a ValidationError."""
     with network_scope(membership.network_id), transaction.atomic():
@@ -175,7 +176,7 @@ def invitation_create(
     email: str,
     organisation: Organisation,
     role: Role | str,
-    invited_by,
+    invited_by: User | None,
     full_name: str = "",
 ) -> tuple[Invitation, str]:
     """Secretariat. Returns the invitation and the raw token for the link (only its hash is
@@ -207,7 +208,7 @@ def invitation_create(
         return invitation, raw
 
 
-def _invitation_token(invitation: Invitation, *, secret: str) -> str:
+def _invitation_token(invitation: Invitation, *, secret: str | bytes) -> str:
     # Keyed with the site's secret, so the token is as unguessable as a random one; derived
     # from the row, so neither the database nor the task queue ever holds it.
     created = invitation.created_at.astimezone(UTC).isoformat()
@@ -226,7 +227,7 @@ def invitation_link_token(invitation: Invitation) -> str | None:
     return None
 
 
-def invitation_email(*, invitation: Invitation, sender, language: str):
+def invitation_email(*, invitation: Invitation, sender: User | None, language: str) -> Circulation:
     """Secretariat, in the transaction that created the invitation: its email, as a stored
     circulation with one delivery, sent after the commit. The stored message holds a
     placeholder where the link goes; the delivery task puts in the link it rebuilds from the
@@ -278,7 +279,9 @@ def invitation_problem(invitation: Invitation) -> str:
     return ""
 
 
-def invitation_accept(*, token: str, user=None, full_name: str = "", password: str = ""):
+def invitation_accept(
+    *, token: str, user: User | None = None, full_name: str = "", password: str = ""
+) -> User:
     """The invitee, through the emailed link. Works once, even when clicked twice at the
     same moment (the invitation row is locked). Creates the account when `user` is None,
     then starts the membership. Returns the person."""

@@ -1,7 +1,9 @@
 """/healthz: the process answers. /readyz: the database and the broker answer too."""
 
+from __future__ import annotations
+
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -10,14 +12,14 @@ from portal.celery import app as celery_app
 
 @never_cache
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
 @never_cache
 @require_GET
-def readyz(request):
-    checks = {}
+def readyz(request: HttpRequest) -> JsonResponse:
+    checks: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

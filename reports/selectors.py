@@ -27,9 +27,11 @@ Definitions, all in the network's time zone, for the quarter [start, end):
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Max, Q
 from django.utils import timezone
@@ -39,6 +41,9 @@ from networks.models import Network, Organisation, Participation
 from networks.roles import Role
 from reports.models import QuarterlyReport, ReportVersion, quarter_label
 from workplans.selectors import last_ended
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 DRAFT_READERS = frozenset({Role.SECRETARIAT, Role.CO_CHAIR})
 PLAN_STATUSES = ("endorsed", "active", "closed")
@@ -65,7 +70,7 @@ class Quarter:
         return quarter_in(self.start.tzinfo, year, quarter)
 
 
-def quarter_in(zone, year: int, quarter: int) -> Quarter:
+def quarter_in(zone: tzinfo | None, year: int, quarter: int) -> Quarter:
     start = datetime(year, 3 * quarter - 2, 1, tzinfo=zone)
     end_year, end_month = (year, 3 * quarter + 1) if quarter < 4 else (year + 1, 1)
     return Quarter(year, quarter, start, datetime(end_year, end_month, 1, tzinfo=zone))
@@ -84,7 +89,7 @@ def has_ended(network: Network, year: int, quarter: int, now: datetime | None = 
     return quarter_of(network, year, quarter).end <= (now or timezone.now())
 
 
-def visible_reports(access: NetworkAccess):
+def visible_reports(access: NetworkAccess) -> QuerySet[QuarterlyReport]:
     """Drafts are for the secretariat and the co-chairs; the RCO and regional viewers see the
     reports that have been submitted."""
     reports = QuarterlyReport.objects.all()
@@ -93,7 +98,7 @@ def visible_reports(access: NetworkAccess):
     return reports
 
 
-def money(value) -> str:
+def money(value: Decimal | int | None) -> str:
     return str(Decimal(value or 0).quantize(Decimal("0.01")))
 
 
@@ -101,7 +106,9 @@ def _name(organisation: Organisation) -> str:
     return organisation.acronym or organisation.name
 
 
-def quarter_figures(network: Network, year: int, quarter: int, now=None) -> dict:
+def quarter_figures(
+    network: Network, year: int, quarter: int, now: datetime | None = None
+) -> dict[str, Any]:
     """The figures of `network`'s quarter (see the module docstring), computed now. The
     network must be entered. A fixed number of queries (about 15) whatever the history."""
     from circulation.models import Circulation
@@ -141,7 +148,7 @@ def quarter_figures(network: Network, year: int, quarter: int, now=None) -> dict
         .select_related("organisation")
     )
 
-    def members_at(moment) -> set[int]:
+    def members_at(moment: datetime) -> set[int]:
         return {
             p.organisation_id
             for p in members
@@ -201,7 +208,7 @@ def quarter_figures(network: Network, year: int, quarter: int, now=None) -> dict
             done_note=Max("notes__written_at", filter=Q(notes__status=ActionPoint.Status.DONE))
         )
     )
-    by_owner: dict[int, Counter] = {}
+    by_owner: dict[int, Counter[str]] = {}
     for point in points:
         counts = by_owner.setdefault(point["owner_organisation_id"], Counter())
         organisations[point["owner_organisation_id"]] = (
@@ -214,7 +221,11 @@ def quarter_figures(network: Network, year: int, quarter: int, now=None) -> dict
             closed_at = point["updated_at"]
         if point["created_at"] >= period.start:
             counts["opened"] += 1
-        if point["status"] == ActionPoint.Status.DONE and period.start <= closed_at < period.end:
+        if (
+            point["status"] == ActionPoint.Status.DONE
+            and closed_at is not None
+            and period.start <= closed_at < period.end
+        ):
             counts["done"] += 1
         if point["due_date"] <= period.last_day and (closed_at is None or closed_at >= period.end):
             counts["overdue"] += 1
@@ -242,7 +253,7 @@ def quarter_figures(network: Network, year: int, quarter: int, now=None) -> dict
         .values("title", "kind", "starts_at")
     )
 
-    def organisation_sort(pk):
+    def organisation_sort(pk: int) -> tuple[bool, str]:
         return (pk not in member_ids, organisations[pk].lower())
 
     return {
@@ -317,7 +328,7 @@ def quarter_figures(network: Network, year: int, quarter: int, now=None) -> dict
     }
 
 
-def workplan_figures(period: Quarter) -> dict:
+def workplan_figures(period: Quarter) -> dict[str, Any]:
     """Progress by status and by GCM objective, and the budget, of the entered network's
     workplans that run in the quarter — with workplans.selectors' roll-up and coverage."""
     from workplans import selectors as workplan_selectors
@@ -360,7 +371,7 @@ def workplan_figures(period: Quarter) -> dict:
     }
 
 
-def latest_versions(reports) -> dict[int, ReportVersion]:
+def latest_versions(reports: Iterable[QuarterlyReport]) -> dict[int, ReportVersion]:
     """The latest submitted version of each report: one query."""
     latest: dict[int, ReportVersion] = {}
     for version in ReportVersion.objects.filter(report__in=list(reports)).order_by("number"):

@@ -4,6 +4,9 @@ nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,6 +19,9 @@ from networks.roles import Role
 from reports import selectors
 from reports.models import QuarterlyReport, ReportVersion
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 MAX_NARRATIVE = 20000
 MAX_REASON = 500
 
@@ -24,8 +30,8 @@ def report_url(report: QuarterlyReport) -> str:
     return f"/n/{report.network.slug}/reports/{report.pk}/"
 
 
-def _people(network: Network, roles) -> list:
-    people = {}
+def _people(network: Network, roles: Iterable[Role]) -> list[User]:
+    people: dict[int, User] = {}
     for membership in (
         Membership.objects.active()
         .filter(role__in=roles, user__is_active=True)
@@ -37,7 +43,7 @@ def _people(network: Network, roles) -> list:
 
 
 def report_open(
-    *, network: Network, by, year: int, quarter: int, notify: bool = False
+    *, network: Network, by: User | None, year: int, quarter: int, notify: bool = False
 ) -> tuple[QuarterlyReport, bool]:
     """Secretariat, or the beat job when a quarter ends (by=None, notify=True): the draft
     report of a quarter that has ended, made once. Returns (report, created); opening it
@@ -79,7 +85,7 @@ def _announce_draft(report: QuarterlyReport) -> None:
     )
 
 
-def narrative_save(*, report: QuarterlyReport, by, narrative: str, revision: int) -> None:
+def narrative_save(*, report: QuarterlyReport, by: User, narrative: str, revision: int) -> None:
     """Secretariat: the narrative of the report's next submission. A form based on an older
     revision (someone saved in between) is refused."""
     narrative = (narrative or "").strip()
@@ -96,7 +102,7 @@ def narrative_save(*, report: QuarterlyReport, by, narrative: str, revision: int
     report.narrative, report.revision = locked.narrative, locked.revision
 
 
-def report_submit(*, report: QuarterlyReport, by, reason: str = "") -> ReportVersion:
+def report_submit(*, report: QuarterlyReport, by: User, reason: str = "") -> ReportVersion:
     """Co-chair: freeze the report as it stands — its figures computed now and the
     narrative — as a new version. The first submission needs no reason; a resubmission
     does, and every earlier version is kept unchanged."""

@@ -10,6 +10,7 @@ the co-chairs endorsed the plan is kept in the plan's baseline.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,6 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from networks.scoping import NetworkOwned
+
+if TYPE_CHECKING:
+    from workplans.selectors import Rollup
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
 MARKERS = [
@@ -107,6 +111,10 @@ class Outcome(NetworkOwned):
     title = models.CharField(_("title"), max_length=300)
     position = models.PositiveSmallIntegerField(default=0)
 
+    # Not stored: set on the outcomes of a tree by workplans.selectors.workplan_tree.
+    rollup: Rollup
+    output_list: list[Output]
+
     class Meta:
         ordering = ["position", "pk"]
         verbose_name = pgettext_lazy("workplan", "outcome")
@@ -123,6 +131,10 @@ class Output(NetworkOwned):
     code = models.CharField(_("code"), max_length=20)
     title = models.CharField(_("title"), max_length=300)
     position = models.PositiveSmallIntegerField(default=0)
+
+    # Not stored: set on the outputs of a tree by workplans.selectors.workplan_tree.
+    rollup: Rollup
+    activity_list: list[Activity]
 
     class Meta:
         ordering = ["position", "pk"]
@@ -193,6 +205,9 @@ class Activity(NetworkOwned):
     position = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Not stored: set by workplans.selectors.with_progress.
+    progress: int
+
     class Meta:
         ordering = ["position", "pk"]
         verbose_name = _("activity")
@@ -229,6 +244,11 @@ class Indicator(NetworkOwned):
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, default=0)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
     position = models.PositiveSmallIntegerField(default=0)
+
+    # Not stored: set by workplans.selectors.activities_of (the latest actual first) and
+    # with_progress (that latest actual, or None).
+    actual_list: list[IndicatorActual]
+    latest: IndicatorActual | None
 
     class Meta:
         ordering = ["position", "pk"]

@@ -11,14 +11,17 @@ progress is the mean of its activities'.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from networks.access import NetworkAccess
+from networks.models import Network
 from networks.roles import Role
 from reference.models import GCMObjective
 from workplans.models import (
@@ -32,11 +35,15 @@ from workplans.models import (
     quarter_label,
 )
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django_stubs_ext import StrOrPromise
+
 ZERO = Decimal("0")
 DRAFT_READERS = frozenset({Role.SECRETARIAT, Role.CO_CHAIR, Role.MEMBER})
 
 
-def visible_workplans(access: NetworkAccess):
+def visible_workplans(access: NetworkAccess) -> QuerySet[Workplan]:
     """Drafts are for those who write the plan; the RCO and regional viewers see endorsed,
     active and closed plans."""
     plans = Workplan.objects.all()
@@ -45,19 +52,19 @@ def visible_workplans(access: NetworkAccess):
     return plans
 
 
-def quarter_of(moment: datetime, zone) -> tuple[int, int]:
+def quarter_of(moment: datetime, zone: tzinfo) -> tuple[int, int]:
     local = timezone.localtime(moment, zone)
     return local.year, (local.month - 1) // 3 + 1
 
 
-def last_ended(network, now: datetime | None = None) -> tuple[int, int]:
+def last_ended(network: Network, now: datetime | None = None) -> tuple[int, int]:
     """(year, quarter) of the last quarter that has ended in the network's time zone (in
     November, the third). Progress is reported on it, and the quarterly report covers it."""
     year, quarter = quarter_of(now or timezone.now(), network.zone)
     return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
 
 
-def reporting_quarter(network, now: datetime | None = None) -> str:
+def reporting_quarter(network: Network, now: datetime | None = None) -> str:
     """The label of the quarter progress is reported on (`last_ended`)."""
     return quarter_label(*last_ended(network, now))
 
@@ -67,7 +74,7 @@ def activity_progress(activity: Activity) -> int:
     tree does it)."""
     if activity.status == Activity.Status.COMPLETED:
         return 100
-    shares = []
+    shares: list[Decimal] = []
     for indicator in activity.indicators.all():
         if indicator.target == indicator.baseline:
             continue
@@ -79,7 +86,7 @@ def activity_progress(activity: Activity) -> int:
         shares.append(min(max(share, ZERO), Decimal("1")))
     if not shares:
         return 0
-    return int((sum(shares) / len(shares) * 100).to_integral_value())
+    return int((sum(shares, ZERO) / len(shares) * 100).to_integral_value())
 
 
 @dataclass
@@ -113,7 +120,7 @@ class Rollup:
     def progress(self) -> int:
         return round(self.progress_sum / self.counted) if self.counted else 0
 
-    def status_counts(self) -> list[tuple[str, str, int]]:
+    def status_counts(self) -> list[tuple[str, StrOrPromise, int]]:
         return [
             (value, label, self.by_status.get(value, 0)) for value, label in Activity.Status.choices
         ]
@@ -127,8 +134,9 @@ class Tree:
     total: Rollup
 
 
-def activities_of(workplan_ids):
+def activities_of(workplan_ids: Iterable[int] | QuerySet[Workplan]) -> QuerySet[Activity]:
     latest = IndicatorActual.objects.order_by("indicator_id", "-quarter")
+    actuals = Prefetch("actuals", queryset=latest, to_attr="actual_list")
     return (
         Activity.objects.filter(workplan_id__in=workplan_ids)
         .select_related("lead_organisation")
@@ -137,16 +145,17 @@ def activities_of(workplan_ids):
             "participating_organisations",
             Prefetch(
                 "indicators",
-                queryset=Indicator.objects.prefetch_related(
-                    Prefetch("actuals", queryset=latest, to_attr="actual_list")
-                ),
+                # django-stubs 5.2: prefetch_related() on a from_queryset() manager loses its
+                # type variables (typeddjango/django-stubs#3263), and the plugin takes to_attr
+                # for a redefinition of the attribute Indicator declares for with_progress.
+                queryset=Indicator.objects.prefetch_related(actuals),  # type: ignore[arg-type,no-redef]
             ),
         )
         .order_by("output_id", "position", "pk")
     )
 
 
-def with_progress(activities) -> list[Activity]:
+def with_progress(activities: Iterable[Activity]) -> list[Activity]:
     activities = list(activities)
     for activity in activities:
         for indicator in activity.indicators.all():
@@ -194,7 +203,7 @@ class CoverageRow:
         return max(self.required - self.available, ZERO)
 
 
-def coverage(activities) -> list[CoverageRow]:
+def coverage(activities: Iterable[Activity]) -> list[CoverageRow]:
     """The 23 GCM objectives, each with the activities tagged with it and their budgets.
     An activity tagged with two objectives counts in both rows, so the rows do not add up to
     the plan's total. Cancelled activities are left out."""
@@ -236,12 +245,12 @@ COVERAGE_PLAN_STATUSES = (Workplan.Status.ENDORSED, Workplan.Status.ACTIVE)
 
 @dataclass
 class RegionalCoverage:
-    networks: list
+    networks: list[Network]
     # objective number → [CoverageRow per network, in the order of `networks`]
     rows: list[tuple[GCMObjective, list[CoverageRow]]]
 
 
-def regional_coverage(networks) -> RegionalCoverage:
+def regional_coverage(networks: Iterable[Network]) -> RegionalCoverage:
     """The GCM coverage of the endorsed and active workplans of `networks`, side by side, in
     three queries whatever the number of networks and activities. Drafts and closed plans are
     left out, as are cancelled activities. Platform code: it reads across the networks it is
@@ -301,7 +310,7 @@ def regional_coverage(networks) -> RegionalCoverage:
     )
 
 
-def baseline_of(workplan: Workplan, code: str) -> dict | None:
+def baseline_of(workplan: Workplan, code: str) -> dict[str, Any] | None:
     """What the activity `code` held when the plan was endorsed (None: added since, or the
     plan is not endorsed yet)."""
     for outcome in (workplan.baseline or {}).get("outcomes", []):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +31,11 @@ from workplans.models import (
     Workplan,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from networks.models import UNSDCFOutcome
+    from reference.models import GCMObjective, GuidingPrinciple, SDGTarget
+
 MAX_MONEY = Decimal("999999999999.99")
 CHASE_AGAIN_AFTER = timedelta(hours=1)
 
@@ -49,7 +55,13 @@ def not_reporting_message() -> str:
 
 
 def workplan_create(
-    *, network: Network, by, title: str, start_year: int, years: int, working_group=None
+    *,
+    network: Network,
+    by: User,
+    title: str,
+    start_year: int,
+    years: int,
+    working_group: WorkingGroup | None = None,
 ) -> Workplan:
     """Secretariat: a draft workplan for the network or one of its working groups."""
     title = (title or "").strip()
@@ -71,7 +83,7 @@ def workplan_create(
     )
 
 
-def _snapshot(workplan: Workplan) -> dict:
+def _snapshot(workplan: Workplan) -> dict[str, Any]:
     """The plan as it stands: what the endorsement keeps as the baseline."""
     from workplans.selectors import workplan_tree
 
@@ -114,7 +126,7 @@ def _snapshot(workplan: Workplan) -> dict:
     }
 
 
-def workplan_endorse(*, workplan: Workplan, by) -> Workplan:
+def workplan_endorse(*, workplan: Workplan, by: User) -> Workplan:
     """Co-chair: endorse a draft plan; what it holds now is kept as its baseline."""
     with transaction.atomic():
         locked = Workplan.objects.select_for_update().get(pk=workplan.pk)
@@ -132,9 +144,9 @@ def workplan_endorse(*, workplan: Workplan, by) -> Workplan:
     return locked
 
 
-def workplan_move(*, workplan: Workplan, by, status: str) -> Workplan:
+def workplan_move(*, workplan: Workplan, by: User, status: str) -> Workplan:
     """Secretariat: an endorsed plan starts (active); an active one is closed."""
-    allowed = {
+    allowed: dict[str, str] = {
         Workplan.Status.ACTIVE: Workplan.Status.ENDORSED,
         Workplan.Status.CLOSED: Workplan.Status.ACTIVE,
     }
@@ -152,7 +164,7 @@ def _open_for_structure(workplan: Workplan) -> None:
         raise ValidationError(_("The workplan is closed."))
 
 
-def outcome_add(*, workplan: Workplan, by, code: str, title: str) -> Outcome:
+def outcome_add(*, workplan: Workplan, by: User, code: str, title: str) -> Outcome:
     """Secretariat: an outcome of the plan."""
     _open_for_structure(workplan)
     code, title = (code or "").strip(), (title or "").strip()
@@ -169,7 +181,7 @@ def outcome_add(*, workplan: Workplan, by, code: str, title: str) -> Outcome:
     )
 
 
-def output_add(*, outcome: Outcome, by, code: str, title: str) -> Output:
+def output_add(*, outcome: Outcome, by: User, code: str, title: str) -> Output:
     """Secretariat: an output under an outcome."""
     _open_for_structure(outcome.workplan)
     code, title = (code or "").strip(), (title or "").strip()
@@ -199,22 +211,22 @@ class ActivityData:
     title: str
     lead_organisation: Organisation | None
     description: str = ""
-    participating_organisations: list = field(default_factory=list)
+    participating_organisations: list[Organisation] = field(default_factory=list)
     quarters: list[str] = field(default_factory=list)
     status: str = Activity.Status.NOT_STARTED
     budget_required: Decimal = Decimal("0")
     budget_available: Decimal = Decimal("0")
     budget_spent: Decimal = Decimal("0")
     geographic_scope: str = ""
-    gcm_objectives: list = field(default_factory=list)
-    guiding_principles: list = field(default_factory=list)
-    sdg_targets: list = field(default_factory=list)
-    unsdcf_outcomes: list = field(default_factory=list)
+    gcm_objectives: list[GCMObjective] = field(default_factory=list)
+    guiding_principles: list[GuidingPrinciple] = field(default_factory=list)
+    sdg_targets: list[SDGTarget] = field(default_factory=list)
+    unsdcf_outcomes: list[UNSDCFOutcome] = field(default_factory=list)
     gender_marker: int = 0
     human_rights_marker: int = 0
 
 
-def money(value, field_name: str) -> Decimal:
+def money(value: Decimal | int | str | None, field_name: str) -> Decimal:
     """A non-negative amount in USD with at most two decimals, or a ValidationError."""
     try:
         amount = Decimal(str(value).strip().replace(",", "")) if value not in (None, "") else None
@@ -234,7 +246,7 @@ def money(value, field_name: str) -> Decimal:
 def check_activity(workplan: Workplan, data: ActivityData, *, members: set[int]) -> list[str]:
     """Every reason `data` cannot be stored in `workplan`, as messages (empty when fine).
     Shared by the form, the API and the import so they refuse the same things."""
-    problems = []
+    problems: list[str] = []
     if not data.code.strip():
         problems.append(_("Give the activity a code."))
     if not data.title.strip():
@@ -270,7 +282,7 @@ def check_activity(workplan: Workplan, data: ActivityData, *, members: set[int])
     return problems
 
 
-def may_change_activity(by, lead_organisation_id: int) -> bool:
+def may_change_activity(by: User, lead_organisation_id: int) -> bool:
     """The secretariat, the co-chairs and the focal points of the lead organisation."""
     return (
         Membership.objects.active()
@@ -286,6 +298,7 @@ def may_change_activity(by, lead_organisation_id: int) -> bool:
 
 
 def _write_activity(activity: Activity, data: ActivityData) -> Activity:
+    assert data.lead_organisation is not None, "check_activity refuses a missing lead"
     activity.code = data.code.strip()[:20]
     activity.title = data.title.strip()[:300]
     activity.description = data.description.strip()
@@ -307,7 +320,7 @@ def _write_activity(activity: Activity, data: ActivityData) -> Activity:
     return activity
 
 
-def activity_add(*, output: Output, by, data: ActivityData) -> Activity:
+def activity_add(*, output: Output, by: User, data: ActivityData) -> Activity:
     """Secretariat: an activity under an output."""
     workplan = output.outcome.workplan
     _open_for_structure(workplan)
@@ -326,7 +339,7 @@ def activity_add(*, output: Output, by, data: ActivityData) -> Activity:
         return _write_activity(activity, data)
 
 
-def activity_change(*, activity: Activity, by, data: ActivityData) -> Activity:
+def activity_change(*, activity: Activity, by: User, data: ActivityData) -> Activity:
     """The secretariat, a co-chair or a focal point of the lead organisation: change what an
     activity holds. Handing the lead to another organisation is for the secretariat and
     the co-chairs (a member cannot give away, or take over, an activity)."""
@@ -357,7 +370,13 @@ def activity_change(*, activity: Activity, by, data: ActivityData) -> Activity:
 
 
 def indicator_add(
-    *, activity: Activity, by, name: str, unit: str = "", baseline=0, target
+    *,
+    activity: Activity,
+    by: User,
+    name: str,
+    unit: str = "",
+    baseline: Decimal | int | str = 0,
+    target: Decimal | int | str,
 ) -> Indicator:
     """Whoever may change the activity: an indicator with its baseline and target."""
     if not may_change_activity(by, activity.lead_organisation_id):
@@ -377,7 +396,7 @@ def indicator_add(
     )
 
 
-def _number(value, field_name: str) -> Decimal:
+def _number(value: Decimal | int | str, field_name: str) -> Decimal:
     try:
         number = Decimal(str(value).strip().replace(",", ""))
     except InvalidOperation:
@@ -393,12 +412,12 @@ def _number(value, field_name: str) -> Decimal:
 def update_record(
     *,
     activity: Activity,
-    by,
+    by: User,
     quarter: str,
     status: str,
     narrative: str,
-    spent_to_date,
-    actuals: dict | None = None,
+    spent_to_date: Decimal | int | str | None,
+    actuals: dict[int | str, Any] | None = None,
 ) -> ActivityUpdate:
     """A focal point of the lead organisation (or the secretariat or a co-chair): the
     activity's progress in a quarter. The activity takes the update's status and spending;
@@ -416,7 +435,7 @@ def update_record(
         raise ValidationError({"narrative": _("Say what was done this quarter.")})
     spent = money(spent_to_date, "spent_to_date")
     indicators = {i.pk: i for i in Indicator.objects.filter(activity=activity)}
-    values = {}
+    values: dict[int, Decimal] = {}
     for key, raw in (actuals or {}).items():
         if raw in (None, ""):
             continue
@@ -448,7 +467,7 @@ def update_record(
     return update
 
 
-def updates_chase(*, workplan: Workplan, by, quarter: str) -> int:
+def updates_chase(*, workplan: Workplan, by: User, quarter: str) -> int:
     """Secretariat: remind the focal points of each lead organisation whose activities have
     no update for `quarter`, one mail per organisation listing them. Chasing again within
     the hour is refused (a double click sends nothing twice). Returns the organisations
@@ -467,10 +486,10 @@ def updates_chase(*, workplan: Workplan, by, quarter: str) -> int:
         missing = missing_updates(locked, quarter)
         if not missing:
             raise ValidationError(_("Every activity of the quarter has its update."))
-        by_organisation: dict = {}
+        by_organisation: dict[Organisation, list[Activity]] = {}
         for activity in missing:
             by_organisation.setdefault(activity.lead_organisation, []).append(activity)
-        chased = []
+        chased: list[Organisation] = []
         network = locked.network
         for organisation, activities in by_organisation.items():
             people = people_speaking_for([organisation])
