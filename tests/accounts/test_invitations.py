@@ -130,8 +130,10 @@ class TestInviting:
             services.invitation_email(
                 invitation=invitation, sender=net.people["secretariat"], language=language
             )
-        with scopes_disabled():
-            return Delivery.objects.get(circulation__about_id=invitation.pk)
+        with network_scope(net.network):
+            return Delivery.objects.get(
+                circulation__kind="invitation", circulation__about_id=invitation.pk
+            )
 
     def test_running_the_delivery_again_sends_nothing_more(self, kyrgyzstan):
         invitation, _token = invite(kyrgyzstan)
