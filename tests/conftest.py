@@ -29,10 +29,12 @@ def pytest_configure(config):
 
 def _a_cache_of_this_process(settings) -> None:
     """Every test starts with an empty cache (`cache.clear()`), which empties the whole Redis
-    database or cache folder: each test process (pytest-xdist runs two) gets its own, so one
+    database or cache folder: each test process (bin/test runs three) gets its own, so one
     process never wipes the sign-in limits another is testing, nor a `make run` beside it."""
+    # The process of the real-worker tests (bin/test runs it beside the others) keeps the
+    # database it is given; xdist's gw0, gw1… take the next ones.
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    index = int(worker[2:]) if worker.startswith("gw") else 0
+    index = int(worker[2:]) + 1 if worker.startswith("gw") else 0
     cache = settings.CACHES["default"]
     if cache["BACKEND"].endswith("RedisCache"):
         parts = urlsplit(cache["LOCATION"])
@@ -51,6 +53,7 @@ def pytest_unconfigure(config):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.hookimpl(trylast=True)  # after -m has deselected what this run leaves out
 def pytest_collection_modifyitems(config, items):
     """On SQLite the test database lives in memory, unless this run holds a test marked
     `realworker`: its Celery worker runs in another process, which must see the same data, so
