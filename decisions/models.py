@@ -15,8 +15,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import FrozenError
 from networks.scoping import NetworkOwned, NetworkScopedManager
+from workflow.frozen import FrozenError as FrozenError
+from workflow.frozen import FrozenQuerySet, FrozenVersion
 
 
 class Decision(NetworkOwned):
@@ -343,21 +344,7 @@ class JointStatement(NetworkOwned):
     concerns_state = False
 
 
-class FrozenWhenClearedQuerySet(models.QuerySet):
-    """`update()` and `delete()` refuse to touch a cleared version."""
-
-    def update(self, **kwargs):
-        if self.filter(cleared_at__isnull=False).exists():
-            raise FrozenError("A cleared version of a joint statement cannot change.")
-        return super().update(**kwargs)
-
-    def delete(self):
-        if self.filter(cleared_at__isnull=False).exists():
-            raise FrozenError("A cleared version of a joint statement cannot be deleted.")
-        return super().delete()
-
-
-class StatementVersion(NetworkOwned):
+class StatementVersion(FrozenVersion, NetworkOwned):
     """What the secretariat submitted for clearance, as it was, with the SHA-256 of its
     words. Once cleared it is frozen — saving, updating or deleting it raises FrozenError."""
 
@@ -378,7 +365,10 @@ class StatementVersion(NetworkOwned):
     )
     return_note = models.TextField(blank=True)
 
-    objects = NetworkScopedManager.from_queryset(FrozenWhenClearedQuerySet)()
+    frozen_field = "cleared_at"
+    frozen_message = "A cleared version of a joint statement cannot change."
+
+    objects = NetworkScopedManager.from_queryset(FrozenQuerySet)()
 
     class Meta:
         ordering = ["number"]
@@ -391,20 +381,6 @@ class StatementVersion(NetworkOwned):
 
     def __str__(self) -> str:
         return f"{self.statement} v{self.number}"
-
-    def _stored_is_cleared(self) -> bool:
-        stored = type(self).objects.filter(pk=self.pk, cleared_at__isnull=False)
-        return self.pk is not None and stored.exists()
-
-    def save(self, *args, **kwargs):
-        if self._stored_is_cleared():
-            raise FrozenError("A cleared version of a joint statement cannot change.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self._stored_is_cleared():
-            raise FrozenError("A cleared version of a joint statement cannot be deleted.")
-        return super().delete(*args, **kwargs)
 
 
 class StatementClearance(NetworkOwned):

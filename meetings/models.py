@@ -17,6 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from networks.scoping import NetworkOwned, NetworkScopedManager
 
+# FrozenError is re-exported: code and tests that guard the minutes import it from here.
+from workflow.frozen import FrozenError as FrozenError
+from workflow.frozen import FrozenQuerySet, FrozenVersion
+
 
 class Meeting(NetworkOwned):
     class Kind(models.TextChoices):
@@ -202,10 +206,6 @@ class CalendarFeed(models.Model):
 # Minutes ----------------------------------------------------------------------------------
 
 
-class FrozenError(Exception):
-    """An approved version of the minutes was about to change."""
-
-
 class Minutes(NetworkOwned):
     """The minutes of one meeting: a draft the secretariat edits, and the versions it
     submitted. Draft → submitted (optionally open for attendees' comments until a deadline)
@@ -299,21 +299,7 @@ class MinutesActionPoint(NetworkOwned):
         verbose_name = _("action point")
 
 
-class FrozenWhenApprovedQuerySet(models.QuerySet):
-    """`update()` and `delete()` refuse to touch an approved version."""
-
-    def update(self, **kwargs):
-        if self.filter(approved_at__isnull=False).exists():
-            raise FrozenError("An approved version of the minutes cannot change.")
-        return super().update(**kwargs)
-
-    def delete(self):
-        if self.filter(approved_at__isnull=False).exists():
-            raise FrozenError("An approved version of the minutes cannot be deleted.")
-        return super().delete()
-
-
-class MinutesVersion(NetworkOwned):
+class MinutesVersion(FrozenVersion, NetworkOwned):
     """What the secretariat submitted, as it was: the content, its PDF and the SHA-256 of
     both. Once approved it is frozen — saving, updating or deleting it raises FrozenError,
     whether through a form, the API or the admin."""
@@ -336,7 +322,10 @@ class MinutesVersion(NetworkOwned):
     )
     return_note = models.TextField(blank=True)
 
-    objects = NetworkScopedManager.from_queryset(FrozenWhenApprovedQuerySet)()
+    frozen_field = "approved_at"
+    frozen_message = "An approved version of the minutes cannot change."
+
+    objects = NetworkScopedManager.from_queryset(FrozenQuerySet)()
 
     class Meta:
         ordering = ["number"]
@@ -347,20 +336,6 @@ class MinutesVersion(NetworkOwned):
 
     def __str__(self) -> str:
         return f"{self.minutes} v{self.number}"
-
-    def _stored_is_approved(self) -> bool:
-        stored = type(self).objects.filter(pk=self.pk, approved_at__isnull=False)
-        return self.pk is not None and stored.exists()
-
-    def save(self, *args, **kwargs):
-        if self._stored_is_approved():
-            raise FrozenError("An approved version of the minutes cannot change.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self._stored_is_approved():
-            raise FrozenError("An approved version of the minutes cannot be deleted.")
-        return super().delete(*args, **kwargs)
 
 
 class MinutesApproval(NetworkOwned):

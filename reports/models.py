@@ -15,9 +15,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# One exception for "approved is frozen" across the portal, and one spelling of a quarter.
-from meetings.models import FrozenError
 from networks.scoping import NetworkOwned, NetworkScopedManager
+
+# One exception for "approved is frozen" across the portal, and one spelling of a quarter.
+from workflow.frozen import FrozenError as FrozenError
+from workflow.frozen import FrozenQuerySet, FrozenVersion
 from workplans.models import quarter_label
 
 
@@ -68,21 +70,7 @@ class QuarterlyReport(NetworkOwned):
         return self.status == self.Status.DRAFT
 
 
-class FrozenQuerySet(models.QuerySet):
-    """Every version is a submitted one: `update()` and `delete()` refuse them all."""
-
-    def update(self, **kwargs):
-        if self.exists():
-            raise FrozenError("A submitted quarterly report cannot change.")
-        return super().update(**kwargs)
-
-    def delete(self):
-        if self.exists():
-            raise FrozenError("A submitted quarterly report cannot be deleted.")
-        return super().delete()
-
-
-class ReportVersion(NetworkOwned):
+class ReportVersion(FrozenVersion, NetworkOwned):
     """What the co-chairs submitted, as it was: the figures (see reports.selectors for their
     shape), the narrative, who and when, and why it was submitted again."""
 
@@ -97,6 +85,10 @@ class ReportVersion(NetworkOwned):
     submitted_by_name = models.CharField(max_length=200, blank=True)
     submitted_at = models.DateTimeField()
 
+    # Stored when submitted, so every stored version is frozen.
+    frozen_field = None
+    frozen_message = "A submitted quarterly report cannot change."
+
     objects = NetworkScopedManager.from_queryset(FrozenQuerySet)()
 
     class Meta:
@@ -108,11 +100,3 @@ class ReportVersion(NetworkOwned):
 
     def __str__(self) -> str:
         return f"{self.report} v{self.number}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and type(self).objects.filter(pk=self.pk).exists():
-            raise FrozenError("A submitted quarterly report cannot change.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise FrozenError("A submitted quarterly report cannot be deleted.")
