@@ -15,7 +15,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from networks import services
+from networks import services, signoff
 from networks.models import (
     LANGUAGE_CHOICES,
     Network,
@@ -74,6 +74,43 @@ class NetworkForm(forms.ModelForm):
             "designation_footnote",
         ]
 
+    # Who signs the other kinds of record (the minutes: `minutes_approval_rule` above).
+    signoff_agenda = forms.ChoiceField(
+        label=_("sign-off of agendas"), choices=Network.ApprovalRule.choices, required=False
+    )
+    signoff_statement = forms.ChoiceField(
+        label=_("clearance of joint statements"),
+        choices=Network.ApprovalRule.choices,
+        required=False,
+    )
+    signoff_report = forms.ChoiceField(
+        label=_("submission of quarterly reports"),
+        choices=Network.ApprovalRule.choices,
+        required=False,
+    )
+    signoff_workplan = forms.ChoiceField(
+        label=_("endorsement of workplans"), choices=Network.ApprovalRule.choices, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            with network_scope(self.instance):
+                rules = signoff.rules_of(self.instance)
+        else:
+            rules = {kind: signoff.DEFAULTS.get(kind, signoff.ALL) for kind in signoff.KINDS}
+        for kind, rule in rules.items():
+            if f"signoff_{kind}" in self.fields:
+                self.fields[f"signoff_{kind}"].initial = rule
+
+    def signoff_rules(self) -> dict[str, str]:
+        return {
+            kind: self.cleaned_data[f"signoff_{kind}"]
+            for kind in signoff.KINDS
+            # Left empty (a script posting only the older fields): the kind keeps its rule.
+            if self.cleaned_data.get(f"signoff_{kind}")
+        }
+
     def clean_slug(self) -> str:
         return self.cleaned_data["slug"].strip().lower()
 
@@ -122,6 +159,17 @@ NETWORK_FIELDSETS = [
         {"fields": ["meeting_cadence", "minutes_approval_rule", "national_policy"]},
     ),
     (
+        _("Who signs"),
+        {
+            "fields": [
+                "signoff_agenda",
+                "signoff_statement",
+                "signoff_report",
+                "signoff_workplan",
+            ]
+        },
+    ),
+    (
         _("Local terms and designation"),
         {"fields": ["un_team_name", "coordinator_title", "designation_footnote"]},
     ),
@@ -161,6 +209,8 @@ class NetworkAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
+            with network_scope(obj):
+                signoff.rules_set(network=obj, by=request.user, rules=form.signoff_rules())
             return
         network = services.network_create(
             name=obj.name,
@@ -180,6 +230,8 @@ class NetworkAdmin(admin.ModelAdmin):
         obj.pk = network.pk
         obj.refresh_from_db()
         obj._state.adding = False
+        with network_scope(network):
+            signoff.rules_set(network=network, by=request.user, rules=form.signoff_rules())
         email = form.cleaned_data.get("secretariat_email")
         if email:
             self._invite_secretariat(request, network, form, email)

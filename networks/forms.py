@@ -28,3 +28,16 @@ class InvitationForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.filter(
             pk__in=Participation.objects.active().values("organisation_id")
         ).order_by("acronym", "name")
+
+
+class SignoffRulesForm(forms.Form):
+    """One choice per kind of record: any one co-chair, or every co-chair in office."""
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        from networks.models import Network
+
+        super().__init__(*args, **kwargs)
+        for kind, label in (kinds or {}).items():
+            self.fields[kind] = forms.ChoiceField(
+                label=label, choices=Network.ApprovalRule.choices, widget=forms.RadioSelect
+            )

@@ -402,3 +402,32 @@ class Invitation(NetworkOwned):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.get_role_display()}"
+
+
+class SignoffRule(NetworkOwned):
+    """Who must sign one kind of record in this network: any one co-chair, or every co-chair
+    in office. A network without a row for a kind follows the default of that kind
+    (networks.signoff.DEFAULTS). The minutes' rule is `Network.minutes_approval_rule` itself,
+    so it has no row here."""
+
+    class Kind(models.TextChoices):
+        AGENDA = "agenda", _("Agenda")
+        STATEMENT = "statement", _("Joint statement")
+        REPORT = "report", _("Quarterly report")
+        WORKPLAN = "workplan", _("Workplan endorsement")
+
+    kind = models.CharField(_("record"), max_length=12, choices=Kind.choices)
+    rule = models.CharField(_("who signs"), max_length=16, choices=Network.ApprovalRule.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("sign-off rule")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "kind"], name="one_signoff_rule_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.get_rule_display()}"

@@ -105,6 +105,10 @@ class Action(models.TextChoices):
         _("Draft workplans, add outcomes, outputs and activities, import, start and close"),
     )
     WORKPLAN_ENDORSE = "workplans.endorse", _("Endorse a draft workplan")
+    SIGNOFF_RULES_MANAGE = (
+        "signoff.rules",
+        _("Choose who signs agendas, minutes, statements, reports and workplans"),
+    )
     ACTIVITY_CHANGE = (
         "workplans.activity",
         _(
@@ -188,6 +192,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.WORKPLANS_VIEW: frozenset({S, C, M, R, G}),
     Action.WORKPLANS_MANAGE: frozenset({S}),
     Action.WORKPLAN_ENDORSE: frozenset({C}),
+    # The platform operator sets the same rules in the operators' admin.
+    Action.SIGNOFF_RULES_MANAGE: frozenset({C}),
     # Which activities a member may change is checked against their organisation (services).
     Action.ACTIVITY_CHANGE: frozenset({S, C, M}),
     Action.WORKPLAN_UPDATES_CHASE: frozenset({S}),

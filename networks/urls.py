@@ -14,6 +14,7 @@ urlpatterns = [
         name="membership-end",
     ),
     path("members/invite/", views.InvitationView.as_view(), name="invite"),
+    path("signoff-rules/", views.SignoffRulesView.as_view(), name="signoff-rules"),
     path(
         "members/invitations/<id:invitation_id>/revoke/",
         views.InvitationRevokeView.as_view(),

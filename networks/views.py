@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from networks import exports, selectors, services
+from networks import exports, selectors, services, signoff
 from networks.access import my_networks, not_found
-from networks.forms import InvitationForm, MembershipEndForm
+from networks.forms import InvitationForm, MembershipEndForm, SignoffRulesForm
 from networks.mixins import NetworkPageMixin
 from networks.models import Invitation, Membership, Region, RegionalViewer
 from networks.roles import Action
@@ -212,3 +212,28 @@ class InvitationRevokeView(NetworkPageMixin, View):
         else:
             messages.success(request, _("The invitation is withdrawn."))
         return redirect("networks:invite", network=self.network.slug)
+
+
+class SignoffRulesView(NetworkPageMixin, FormView):
+    """The co-chairs choose who signs each kind of record in their network."""
+
+    required_action = Action.SIGNOFF_RULES_MANAGE
+    template_name = "networks/signoff_rules.html"
+    form_class = SignoffRulesForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["kinds"] = signoff.KINDS
+        return kwargs
+
+    def get_initial(self):
+        return signoff.rules_of(self.network)
+
+    def form_valid(self, form):
+        try:
+            signoff.rules_set(network=self.network, by=self.request.user, rules=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The sign-off rules are saved."))
+        return redirect("networks:signoff-rules", network=self.network.slug)

@@ -1,0 +1,101 @@
+"""The network's side of the shared workflow: which rule each kind of record follows here, and
+who is in office to sign. `workflow.signoff` evaluates; this module supplies the values.
+
+Kept beside the models rather than in networks/services.py because every sign-off of every app
+reads it, and it holds only the rule rows (no membership rule lives here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from networks.models import Membership, Network, SignoffRule
+from networks.roles import Role
+from workflow import Signoff, evaluate
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from accounts.models import User
+
+ANY = Network.ApprovalRule.ANY_CO_CHAIR
+ALL = Network.ApprovalRule.ALL_CO_CHAIRS
+
+MINUTES = "minutes"
+# Every kind a network signs, in the order the settings page lists them.
+KINDS: dict[str, StrOrPromise] = {
+    SignoffRule.Kind.AGENDA: SignoffRule.Kind.AGENDA.label,
+    MINUTES: gettext_lazy("Minutes"),
+    SignoffRule.Kind.STATEMENT: SignoffRule.Kind.STATEMENT.label,
+    SignoffRule.Kind.REPORT: SignoffRule.Kind.REPORT.label,
+    SignoffRule.Kind.WORKPLAN: SignoffRule.Kind.WORKPLAN.label,
+}
+
+# The issue's defaults: the agenda needs one co-chair (the others are told at once and may
+# return it until it is circulated); the quarterly report goes to the UN team only with every
+# co-chair. A workplan keeps today's rule (one co-chair endorses). The minutes follow
+# Network.minutes_approval_rule, and a joint statement follows the minutes' rule until the
+# network sets its own — as it always has.
+DEFAULTS: dict[str, str] = {
+    SignoffRule.Kind.AGENDA: ANY,
+    SignoffRule.Kind.REPORT: ALL,
+    SignoffRule.Kind.WORKPLAN: ANY,
+}
+
+
+def rules_of(network: Network) -> dict[str, str]:
+    """Every kind's rule in `network` now (the network must be entered)."""
+    rows = dict(SignoffRule.objects.values_list("kind", "rule"))
+    rules = {}
+    for kind in KINDS:
+        if kind == MINUTES:
+            rules[kind] = network.minutes_approval_rule
+        elif kind in rows:
+            rules[kind] = rows[kind]
+        else:
+            rules[kind] = DEFAULTS.get(kind, network.minutes_approval_rule)
+    return rules
+
+
+def rule_for(network: Network, kind: str) -> str:
+    if kind not in KINDS:
+        raise ValueError(f"No sign-off of kind {kind!r}.")
+    return rules_of(network)[kind]
+
+
+def co_chairs_in_office() -> set[int]:
+    """User ids of the entered network's co-chairs now."""
+    return set(
+        Membership.objects.active().filter(role=Role.CO_CHAIR).values_list("user_id", flat=True)
+    )
+
+
+def signoff_of(network: Network, kind: str, signed: Iterable[int]) -> Signoff:
+    """Where the sign-off of a `kind` record stands once `signed` (user ids, in order)."""
+    return evaluate(rule=rule_for(network, kind), in_office=co_chairs_in_office(), signed=signed)
+
+
+def rules_set(*, network: Network, by: User | None, rules: Mapping[str, str]) -> dict[str, str]:
+    """A co-chair (page) or the platform operator (admin) sets who signs each kind; kinds not
+    named keep their rule. A record awaiting sign-off is judged by the rule when the next
+    person signs. Unknown kinds or rules change nothing."""
+    for kind, rule in rules.items():
+        if kind not in KINDS or rule not in Network.ApprovalRule.values:
+            raise ValidationError(_("Choose who signs each kind of record."), code="invalid")
+    with transaction.atomic():
+        for kind, rule in rules.items():
+            if kind == MINUTES:
+                if network.minutes_approval_rule != rule:
+                    network.minutes_approval_rule = rule
+                    network.save(update_fields=["minutes_approval_rule"])
+                continue
+            SignoffRule.objects.update_or_create(
+                network=network, kind=kind, defaults={"rule": rule, "changed_by": by}
+            )
+    return rules_of(network)
