@@ -72,14 +72,18 @@ class Transition:
 class Workflow(Generic[R]):
     """The life of one kind of record.
 
-    `state` reads a record's state; `table` maps `(state, step)` to its transition;
-    `wrong_state` gives, per step, the message shown when the step does not apply to the
-    state the record is in (a step missing there gets a generic one)."""
+    `state` reads a record's state; `table` maps `(state, step)` to its transition. When a
+    step does not apply, the message is the state's in `closed` (a state where nothing
+    applies, e.g. a cancelled meeting), else the step's in `wrong_state` — a text, or a
+    function of the record for a message that names where it stands."""
 
     kind: str
     state: Callable[[R], str]
     table: Mapping[tuple[str, str], Transition]
-    wrong_state: Mapping[str, StrOrPromise] = field(default_factory=dict)
+    wrong_state: Mapping[str, StrOrPromise | Callable[[R], StrOrPromise]] = field(
+        default_factory=dict
+    )
+    closed: Mapping[str, StrOrPromise] = field(default_factory=dict)
     # Steps in the order pages show them.
     order: tuple[str, ...] = ()
 
@@ -95,12 +99,17 @@ class Workflow(Generic[R]):
         apply to this state, or whatever the step's guard says."""
         if step not in self.steps():
             raise ValueError(f"{self.kind} has no step {step!r}.")
-        transition = self.table.get((self.state(record), step))
+        state = self.state(record)
+        transition = self.table.get((state, step))
         if transition is None:
             # Nobody may take a step the state does not allow, so the state comes first:
             # "already circulated" is truer than "not yours" for a co-chair who is late.
-            message = self.wrong_state.get(step) or _("This step does not apply any more.")
-            raise Refusal(message, code=Refusal.WRONG_STATE)
+            message = self.closed.get(state) or self.wrong_state.get(step)
+            if callable(message):
+                message = message(record)
+            raise Refusal(
+                message or _("This step does not apply any more."), code=Refusal.WRONG_STATE
+            )
         if transition.action not in actor.actions:
             raise Refusal(_("You may not take this step."), code=Refusal.NOT_ALLOWED)
         if transition.guard is not None:

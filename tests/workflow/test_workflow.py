@@ -140,3 +140,17 @@ def test_the_workflow_imports_no_domain_app():
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     assert alias.name.split(".")[0] not in domain, (path, alias.name)
+
+
+def test_a_closed_state_refuses_every_step_with_its_own_message_and_a_message_may_name_the_state():
+    flow = Workflow(
+        kind="thing",
+        state=lambda record: record.state,
+        table={("draft", "submit"): Transition("submitted", "thing.write")},
+        wrong_state={"submit": lambda record: f"The thing is {record.state}."},
+        closed={"cancelled": "This thing is cancelled."},
+    )
+    with pytest.raises(Refusal, match="This thing is cancelled."):
+        flow.require(Record("cancelled"), "submit", WRITER)
+    with pytest.raises(Refusal, match="The thing is submitted."):
+        flow.require(Record("submitted"), "submit", WRITER)
