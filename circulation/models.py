@@ -25,10 +25,19 @@ class Circulation(NetworkOwned):
         REPORT = "report", _("Report")
         INVITATION = "invitation", _("Invitation")
         DIGEST = "digest", _("Daily digest")
+        # A co-chair signed a record: the other co-chairs are told (and may still act).
+        SIGNOFF = "signoff", _("Sign-off")
 
     # Sent at once whatever the person chose: they carry deadlines or decisions.
     ALWAYS_IMMEDIATE = frozenset(
-        {Kind.AGENDA, Kind.MINUTES, Kind.CONSULTATION, Kind.INVITATION, Kind.DIGEST}
+        {
+            Kind.AGENDA,
+            Kind.MINUTES,
+            Kind.CONSULTATION,
+            Kind.INVITATION,
+            Kind.DIGEST,
+            Kind.SIGNOFF,
+        }
     )
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)

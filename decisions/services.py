@@ -811,7 +811,7 @@ def statement_clear(
         cleared_by = set(
             StatementClearance.objects.filter(version=pending).values_list("co_chair_id", flat=True)
         )
-        if co_chairs_rule_met(network=locked.network, approved_by=cleared_by):
+        if co_chairs_rule_met(network=locked.network, approved_by=cleared_by, kind="statement"):
             pending.cleared_at = now
             pending.save(update_fields=["cleared_at"])
             locked.status = S.CLEARED

@@ -185,6 +185,29 @@ class AgendaItem(NetworkOwned):
         return self.title
 
 
+class AgendaApproval(NetworkOwned):
+    """One co-chair's approval of the agenda as submitted. Returning or reopening the agenda
+    withdraws the approvals of that round (kept, dated), so the next round starts afresh."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_approvals")
+    co_chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["approved_at", "pk"]
+        verbose_name = _("approval of an agenda")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "co_chair"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_standing_agenda_approval_per_co_chair",
+            )
+        ]
+
+
 class CalendarFeed(models.Model):
     """A person's calendar subscription: every meeting of theirs, across networks, behind a
     secret link. Only the hash of the secret is kept; revoking ends the link."""

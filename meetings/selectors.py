@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from documents.models import Document
     from meetings.models import Minutes, MinutesApproval, MinutesComment, MinutesVersion
     from networks.access import NetworkAccess
+    from workflow import Signoff
 
 CADENCE_DAYS: dict[str, int] = {
     Network.Cadence.MONTHLY: 31,
@@ -143,10 +144,17 @@ def waiting_for(*, access: NetworkAccess) -> dict[str, list[Meeting]]:
 
     result: dict[str, list[Meeting]] = {"approve": [], "answer": [], "minutes": [], "comment": []}
     if access.can(Action.AGENDA_APPROVE):
+        from meetings.models import AgendaApproval
+
+        agenda_approved_by_me = AgendaApproval.objects.filter(
+            co_chair_id=access.user_id, withdrawn_at__isnull=True
+        ).values("meeting_id")
         result["approve"] = list(
             Meeting.objects.filter(
                 agenda_status=Meeting.AgendaStatus.SUBMITTED, status=Meeting.Status.SCHEDULED
-            ).order_by("starts_at")[:10]
+            )
+            .exclude(pk__in=agenda_approved_by_me)
+            .order_by("starts_at")[:10]
         )
     if access.can(Action.MINUTES_APPROVE):
         approved_by_me = MinutesApproval.objects.filter(
@@ -250,3 +258,29 @@ def minutes_page(*, access: NetworkAccess, meeting: Meeting, can_read_drafts: bo
         minutes.meeting = meeting
         draft = minutes_content(minutes)
     return MinutesPage(minutes, approved, pending, versions, approvals, comments, draft, attendee)
+
+
+@dataclass
+class SignoffPeople:
+    """A pending sign-off as a page names it: who has signed, who is still awaited."""
+
+    rule: str
+    complete: bool
+    signed: list[str]
+    awaited: list[str]
+
+
+def signoff_people(signoff: Signoff) -> SignoffPeople:
+    """The names behind a sign-off's user ids, in one query."""
+    from accounts.models import User
+
+    ids = {*signoff.signed, *signoff.awaited}
+    names = {
+        user.pk: user.get_full_name() or user.email for user in User.objects.filter(pk__in=ids)
+    }
+    return SignoffPeople(
+        rule=signoff.rule.value,
+        complete=signoff.complete,
+        signed=[names[pk] for pk in signoff.signed if pk in names],
+        awaited=sorted(names[pk] for pk in signoff.awaited if pk in names),
+    )

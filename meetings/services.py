@@ -9,10 +9,9 @@ nothing.
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -24,8 +23,9 @@ from django.utils.translation import gettext as _
 
 from circulation.models import Circulation
 from circulation.services import File, Recipient, circulation_create
-from meetings import ics
+from meetings import flows, ics
 from meetings.models import (
+    AgendaApproval,
     AgendaItem,
     Attendance,
     CalendarFeed,
@@ -38,6 +38,8 @@ from meetings.models import (
     MinutesVersion,
     Participant,
 )
+from networks import signoff
+from networks.access import NetworkAccess, access_for
 from networks.models import (
     Membership,
     Network,
@@ -48,6 +50,8 @@ from networks.models import (
 from networks.pdf import render_pdf
 from networks.roles import Role
 from networks.scoping import network_scope
+from workflow import Refusal, Signoff, check_signature
+from workflow import content_hash as workflow_content_hash
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -273,14 +277,17 @@ def rsvp(*, meeting: Meeting, user: User, answer: str, delegate: User | None = N
 # Agenda ---------------------------------------------------------------------------------
 
 
-def _require_draft(meeting: Meeting) -> None:
-    if meeting.is_cancelled:
-        raise ValidationError(_("This meeting is cancelled; it can no longer be changed."))
-    if meeting.agenda_status != Meeting.AgendaStatus.DRAFT:
-        raise ValidationError(
-            _("The agenda is %(status)s: reopen it as a draft to change it.")
-            % {"status": meeting.get_agenda_status_display().lower()}
-        )
+def actor_of(by: User, network: Network) -> NetworkAccess:
+    """The person's roles in the network now, as the workflow reads them; nobody there is
+    refused like someone without the step's action."""
+    access = access_for(by, network)
+    if access is None:
+        raise Refusal(_("You may not take this step."), code=Refusal.NOT_ALLOWED)
+    return access
+
+
+def _require_draft(meeting: Meeting, by: User) -> None:
+    flows.AGENDA.require(meeting, "edit", actor_of(by, meeting.network))
 
 
 def _check_item(fields: dict[str, Any]) -> None:
@@ -308,7 +315,7 @@ def agenda_item_save(
     _check_item(fields)
     with transaction.atomic():
         locked = _locked(meeting)
-        _require_draft(locked)
+        _require_draft(locked, by)
         if item is None:
             last = AgendaItem.objects.filter(meeting=locked).aggregate(top=Max("position"))
             item = AgendaItem(
@@ -330,7 +337,7 @@ def agenda_item_save(
 def agenda_item_delete(*, item: AgendaItem, by: User) -> None:
     with transaction.atomic():
         locked = _locked(item.meeting)
-        _require_draft(locked)
+        _require_draft(locked, by)
         AgendaItem.objects.filter(pk=item.pk).delete()
         locked.version += 1
         locked.save(update_fields=["version", "updated_at"])
@@ -340,7 +347,7 @@ def agenda_item_move(*, item: AgendaItem, by: User, up: bool) -> None:
     """Swap the item with its neighbour above (or below)."""
     with transaction.atomic():
         locked = _locked(item.meeting)
-        _require_draft(locked)
+        _require_draft(locked, by)
         items = list(AgendaItem.objects.filter(meeting=locked).order_by("position", "pk"))
         index = next(i for i, other in enumerate(items) if other.pk == item.pk)
         other = index - 1 if up else index + 1
@@ -355,12 +362,10 @@ def agenda_item_move(*, item: AgendaItem, by: User, up: bool) -> None:
 
 
 def agenda_submit(*, meeting: Meeting, by: User) -> Meeting:
-    """Secretariat: the draft goes to the co-chairs for approval."""
+    """Secretariat: the draft (with at least one item) goes to the co-chairs for approval."""
     with transaction.atomic():
         locked = _locked(meeting)
-        _require_draft(locked)
-        if not AgendaItem.objects.filter(meeting=locked).exists():
-            raise ValidationError(_("Add at least one item before submitting the agenda."))
+        flows.AGENDA.require(locked, "submit", actor_of(by, locked.network))
         locked.agenda_status = Meeting.AgendaStatus.SUBMITTED
         locked.agenda_note = ""
         locked.version += 1
@@ -368,34 +373,84 @@ def agenda_submit(*, meeting: Meeting, by: User) -> Meeting:
     return locked
 
 
-def _require_submitted(meeting: Meeting) -> None:
-    if meeting.is_cancelled:
-        raise ValidationError(_("This meeting is cancelled; it can no longer be changed."))
-    if meeting.agenda_status != Meeting.AgendaStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted agenda can be approved or returned."))
+def _standing_approvals(meeting: Meeting) -> QuerySet[AgendaApproval]:
+    return AgendaApproval.objects.filter(meeting=meeting, withdrawn_at__isnull=True)
+
+
+def agenda_signoff(meeting: Meeting) -> Signoff:
+    """Where the approval of the agenda stands under the network's rule for agendas."""
+    signed = _standing_approvals(meeting).values_list("co_chair_id", flat=True)
+    return signoff.signoff_of(meeting.network, "agenda", signed)
+
+
+def _withdraw_approvals(meeting: Meeting) -> None:
+    _standing_approvals(meeting).update(withdrawn_at=timezone.now())
+    meeting.agenda_approved_by = None
+    meeting.agenda_approved_at = None
 
 
 def agenda_approve(*, meeting: Meeting, by: User) -> Meeting:
-    """A co-chair approves the submitted agenda; the secretariat can then circulate it."""
+    """A co-chair approves the submitted agenda, once. When the network's rule is met (by
+    default one co-chair) it is approved and the secretariat can circulate it; the other
+    co-chairs in office are told at once, and may return it until it is circulated."""
     with transaction.atomic():
         locked = _locked(meeting)
-        _require_submitted(locked)
-        locked.agenda_status = Meeting.AgendaStatus.APPROVED
-        locked.agenda_approved_by = by
-        locked.agenda_approved_at = timezone.now()
+        flows.AGENDA.require(locked, "approve", actor_of(by, locked.network))
+        now = timezone.now()
+        AgendaApproval.objects.create(
+            network=locked.network, meeting=locked, co_chair=by, approved_at=now
+        )
+        standing = agenda_signoff(locked)
+        if standing.complete:
+            locked.agenda_status = Meeting.AgendaStatus.APPROVED
+            locked.agenda_approved_by = by
+            locked.agenda_approved_at = now
         locked.version += 1
         locked.save()
+        if standing.complete:
+            _tell_other_co_chairs(locked, by=by, signed=set(standing.signed))
     return locked
 
 
+def _tell_other_co_chairs(meeting: Meeting, *, by: User, signed: set[int]) -> None:
+    others = list(
+        Membership.objects.active()
+        .filter(role=Role.CO_CHAIR, user__is_active=True)
+        .exclude(user_id__in=signed)
+        .select_related("user")
+        .order_by("pk")
+    )
+    if not others:
+        return
+    network = meeting.network
+    circulation_create(
+        network=network,
+        kind=Circulation.Kind.SIGNOFF,
+        sender=by,
+        recipients=list({m.user_id: Recipient.of(m.user) for m in others}.values()),
+        template="agenda_approved",
+        context={
+            "meeting": meeting,
+            "approver": by.get_full_name() or by.email,
+            "starts": timezone.localtime(meeting.starts_at, network.zone),
+            "time_zone": network.time_zone,
+        },
+        about=meeting,
+        link=f"/n/{network.slug}/meetings/{meeting.pk}/#agenda",
+    )
+
+
 def agenda_return(*, meeting: Meeting, by: User, comment: str) -> Meeting:
-    """A co-chair sends the submitted agenda back to the secretariat with a comment."""
+    """A co-chair sends the agenda back to the secretariat with a comment: while it awaits
+    approval, or after another co-chair approved it until it is circulated. The approvals of
+    this round are withdrawn; a circulated agenda is refused (the secretariat reopens it)."""
     comment = comment.strip()
     if not comment:
         raise ValidationError({"comment": _("Say what should change.")})
     with transaction.atomic():
         locked = _locked(meeting)
-        _require_submitted(locked)
+        flows.AGENDA.require(locked, "return", actor_of(by, locked.network))
+        _withdraw_approvals(locked)
         locked.agenda_status = Meeting.AgendaStatus.DRAFT
         locked.agenda_note = comment
         locked.version += 1
@@ -408,13 +463,9 @@ def agenda_reopen(*, meeting: Meeting, by: User) -> Meeting:
     It needs approval again; circulating it then sends an update."""
     with transaction.atomic():
         locked = _locked(meeting)
-        if locked.is_cancelled:
-            raise ValidationError(_("This meeting is cancelled; it can no longer be changed."))
-        if locked.agenda_status == Meeting.AgendaStatus.DRAFT:
-            raise ValidationError(_("The agenda is already a draft."))
+        flows.AGENDA.require(locked, "reopen", actor_of(by, locked.network))
+        _withdraw_approvals(locked)
         locked.agenda_status = Meeting.AgendaStatus.DRAFT
-        locked.agenda_approved_by = None
-        locked.agenda_approved_at = None
         locked.version += 1
         locked.save()
     return locked
@@ -422,13 +473,11 @@ def agenda_reopen(*, meeting: Meeting, by: User) -> Meeting:
 
 def agenda_circulate(*, meeting: Meeting, by: User) -> Circulation:
     """Secretariat: the approved agenda to every participant, with the calendar invitation
-    and the agenda PDF. A meeting circulated before goes out as an update (SEQUENCE up)."""
+    and the agenda PDF. A meeting circulated before goes out as an update (SEQUENCE up).
+    From now on a co-chair can no longer return it."""
     with transaction.atomic():
         locked = _locked(meeting)
-        if locked.is_cancelled:
-            raise ValidationError(_("This meeting is cancelled; it can no longer be changed."))
-        if locked.agenda_status != Meeting.AgendaStatus.APPROVED:
-            raise ValidationError(_("Only an agenda a co-chair approved can be circulated."))
+        flows.AGENDA.require(locked, "circulate", actor_of(by, locked.network))
         update = locked.agenda_circulated_at is not None
         if update:
             locked.sequence += 1
@@ -548,12 +597,8 @@ def _check_version(minutes: Minutes, version: int | None) -> None:
         )
 
 
-def _require_minutes_draft(minutes: Minutes) -> None:
-    if minutes.status != Minutes.Status.DRAFT:
-        raise ValidationError(
-            _("The minutes are %(status)s: they can no longer be edited.")
-            % {"status": minutes.get_status_display().lower()}
-        )
+def _require_minutes_draft(minutes: Minutes, by: User) -> None:
+    flows.MINUTES.require(minutes, "edit", actor_of(by, minutes.network))
 
 
 def _touch(minutes: Minutes) -> None:
@@ -609,7 +654,7 @@ def attendance_save(
         raise ValidationError(_("Choose present, excused or absent for each person."))
     with transaction.atomic():
         locked = _locked_minutes(minutes)
-        _require_minutes_draft(locked)
+        _require_minutes_draft(locked, by)
         _check_version(locked, version)
         rows = {row.user_id: row for row in Attendance.objects.filter(minutes=locked)}
         unknown = set(statuses) - set(rows)
@@ -643,7 +688,7 @@ def minutes_item_save(
             raise ValidationError(_("Give each action point an owner organisation and a due date."))
     with transaction.atomic():
         locked = _locked_minutes(item.minutes)
-        _require_minutes_draft(locked)
+        _require_minutes_draft(locked, by)
         _check_version(locked, version)
         item.summary = summary.strip()
         item.decisions = "\n".join(line.strip() for line in decisions.splitlines() if line.strip())
@@ -732,11 +777,20 @@ def minutes_content(minutes: Minutes) -> dict[str, Any]:
 
 
 def content_hash(content: dict[str, Any]) -> str:
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """The SHA-256 co-chairs sign (the shared workflow's canonical hash)."""
+    return workflow_content_hash(content)
 
 
-def minutes_pdf(meeting: Meeting, content: dict[str, Any], number: int) -> bytes:
+def minutes_pdf(
+    meeting: Meeting,
+    content: dict[str, Any],
+    number: int,
+    *,
+    approval_record: list[dict[str, Any]] | None = None,
+    content_sha256: str = "",
+) -> bytes:
+    """The minutes as PDF; an approved version's prints its approval record (who signed,
+    as what, for which organisation, when in UTC and in the network's time) and its hash."""
     network = meeting.network
     language = (network.languages or [settings.LANGUAGE_CODE])[0]
     if language not in dict(settings.LANGUAGES):
@@ -752,6 +806,8 @@ def minutes_pdf(meeting: Meeting, content: dict[str, Any], number: int) -> bytes
                 "starts": timezone.localtime(meeting.starts_at, network.zone),
                 "ends": timezone.localtime(meeting.ends_at, network.zone),
                 "statuses": dict(Attendance.Status.choices),
+                "approval_record": approval_record,
+                "content_sha256": content_sha256,
             },
         )
 
@@ -767,7 +823,7 @@ def minutes_submit(
     co-chairs to approve; with a deadline, attendees may comment until then."""
     with transaction.atomic():
         locked = _locked_minutes(minutes)
-        _require_minutes_draft(locked)
+        flows.MINUTES.require(locked, "submit", actor_of(by, locked.network))
         _check_version(locked, version)
         content = minutes_content(locked)
         if not any(item["summary"] or item["decisions"] for item in content["items"]):
@@ -805,49 +861,78 @@ def minutes_submit(
     return submitted
 
 
-def _pending_version(minutes: Minutes) -> MinutesVersion | None:
-    if minutes.status != Minutes.Status.SUBMITTED:
-        raise ValidationError(_("Only submitted minutes can be approved or returned."))
-    return (
+def _pending_version(minutes: Minutes) -> MinutesVersion:
+    pending = (
         MinutesVersion.objects.select_for_update()
         .filter(minutes=minutes, approved_at__isnull=True, returned_at__isnull=True)
         .order_by("-number")
         .first()
     )
+    if pending is None:
+        raise Refusal(
+            _("Only submitted minutes can be approved or returned."), code=Refusal.WRONG_STATE
+        )
+    return pending
 
 
-def _co_chairs_now() -> set[int]:
-    return set(
-        Membership.objects.active().filter(role=Role.CO_CHAIR).values_list("user_id", flat=True)
-    )
+def co_chairs_rule_met(*, network: Network, approved_by: set[int], kind: str = "minutes") -> bool:
+    """The network's sign-off rule for `kind` (networks.signoff): any one co-chair, or every
+    co-chair in office now."""
+    return signoff.signoff_of(network, kind, approved_by).complete
 
 
-def co_chairs_rule_met(*, network: Network, approved_by: set[int]) -> bool:
-    """The network's approval rule (`Network.minutes_approval_rule`): any one co-chair, or
-    every co-chair in office now. Minutes and One-Voice joint statements both follow it."""
-    if not approved_by:
-        return False
-    rule = network.minutes_approval_rule
-    return rule == Network.ApprovalRule.ANY_CO_CHAIR or _co_chairs_now() <= approved_by
+def minutes_signoff(version: MinutesVersion) -> Signoff:
+    """Where the approval of a submitted version stands: who signed, who is awaited."""
+    signed = MinutesApproval.objects.filter(version=version).values_list("co_chair_id", flat=True)
+    return signoff.signoff_of(version.network, "minutes", signed)
+
+
+def approval_record(approvals: Iterable[MinutesApproval], network: Network) -> list[dict[str, Any]]:
+    """Each signature as an approved PDF prints it: the co-chair's name, role, organisation,
+    and the moment in UTC and in the network's time."""
+    signers = {a.co_chair_id for a in approvals}
+    organisations = {
+        m.user_id: m.organisation.display_name
+        for m in Membership.objects.filter(user_id__in=signers, role=Role.CO_CHAIR)
+        .select_related("organisation")
+        .order_by("started_at", "pk")
+    }
+    return [
+        {
+            "name": a.co_chair.get_full_name() or a.co_chair.email,
+            "role": Role.CO_CHAIR.label,
+            "organisation": organisations.get(a.co_chair_id, ""),
+            # Formatted here: a template's date filter would move both back to its own zone.
+            "utc": a.approved_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+            "local": timezone.localtime(a.approved_at, network.zone).strftime("%Y-%m-%d %H:%M"),
+            "time_zone": network.time_zone,
+            "content_sha256": a.content_sha256,
+        }
+        for a in approvals
+    ]
 
 
 def minutes_approve(*, minutes: Minutes, by: User, content_sha256: str) -> MinutesVersion:
-    """A co-chair approves the submitted version whose hash they saw. Under the network's
-    rule (every co-chair, or any one) the last approval freezes it and circulates it."""
+    """A co-chair approves the submitted version whose hash they saw, once. Under the
+    network's rule for minutes (every co-chair in office by default, or any one) the last
+    approval freezes it — its PDF now printing the approval record — and circulates it. A
+    stale hash or a second approval is refused and records nothing."""
     with transaction.atomic():
         locked = _locked_minutes(minutes)
+        flows.MINUTES.require(locked, "approve", actor_of(by, locked.network))
         pending = _pending_version(locked)
-        if pending is None:
-            raise ValidationError(_("Only submitted minutes can be approved or returned."))
-        if content_sha256 != pending.content_sha256:
-            raise ValidationError(
-                _(
-                    "These minutes changed since you opened them: read the current version "
-                    "and approve again."
-                )
-            )
-        if MinutesApproval.objects.filter(version=pending, co_chair=by).exists():
-            raise ValidationError(_("You have already approved this version."))
+        check_signature(
+            current_sha256=pending.content_sha256,
+            seen_sha256=content_sha256,
+            signer_id=by.pk,
+            signed=MinutesApproval.objects.filter(version=pending).values_list(
+                "co_chair_id", flat=True
+            ),
+            stale_message=_(
+                "These minutes changed since you opened them: read the current version "
+                "and approve again."
+            ),
+        )
         now = timezone.now()
         MinutesApproval.objects.create(
             network=locked.network,
@@ -856,13 +941,22 @@ def minutes_approve(*, minutes: Minutes, by: User, content_sha256: str) -> Minut
             approved_at=now,
             content_sha256=pending.content_sha256,
         )
-        approved_by = set(
-            MinutesApproval.objects.filter(version=pending).values_list("co_chair_id", flat=True)
-        )
-        done = co_chairs_rule_met(network=locked.network, approved_by=approved_by)
-        if done:
+        if minutes_signoff(pending).complete:
+            approvals = list(
+                MinutesApproval.objects.filter(version=pending).select_related("co_chair")
+            )
+            pdf = minutes_pdf(
+                locked.meeting,
+                pending.content,
+                pending.number,
+                approval_record=approval_record(approvals, locked.network),
+                content_sha256=pending.content_sha256,
+            )
+            # One save while the stored row is not yet approved: after it, it is frozen.
+            pending.pdf = pdf
+            pending.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
             pending.approved_at = now
-            pending.save(update_fields=["approved_at"])
+            pending.save(update_fields=["pdf", "pdf_sha256", "approved_at"])
             locked.status = Minutes.Status.APPROVED
             locked.correction_reason = ""
             locked.comment_deadline = None
@@ -883,9 +977,8 @@ def minutes_return(*, minutes: Minutes, by: User, note: str) -> Minutes:
         raise ValidationError({"note": _("Say what should change.")})
     with transaction.atomic():
         locked = _locked_minutes(minutes)
+        flows.MINUTES.require(locked, "return", actor_of(by, locked.network))
         pending = _pending_version(locked)
-        if pending is None:
-            raise ValidationError(_("Only submitted minutes can be approved or returned."))
         pending.returned_at = timezone.now()
         pending.returned_by = by
         pending.return_note = note
@@ -912,7 +1005,6 @@ def minutes_comment(*, minutes: Minutes, by: User, text: str) -> MinutesComment:
         if not Attendance.objects.filter(minutes=locked, user=by).exists():
             raise ValidationError(_("Only the meeting's participants comment on its minutes."))
         pending = _pending_version(locked)
-        assert pending is not None, "submitted minutes have a version awaiting approval"
         return MinutesComment.objects.create(
             network=locked.network, version=pending, author=by, text=text[:5000]
         )
@@ -926,8 +1018,7 @@ def minutes_correct(*, minutes: Minutes, by: User, reason: str) -> Minutes:
         raise ValidationError({"reason": _("Give the reason for the correction.")})
     with transaction.atomic():
         locked = _locked_minutes(minutes)
-        if locked.status != Minutes.Status.APPROVED:
-            raise ValidationError(_("Only approved minutes are corrected; edit the draft instead."))
+        flows.MINUTES.require(locked, "correct", actor_of(by, locked.network))
         locked.status = Minutes.Status.DRAFT
         locked.correction_reason = reason[:500]
         locked.version += 1

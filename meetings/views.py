@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from meetings import ics, selectors, services
+from meetings import flows, ics, selectors, services
 from meetings.forms import (
     ActionPointFormSet,
     AgendaItemForm,
@@ -165,11 +165,15 @@ class MeetingDetailView(MeetingPageMixin, TemplateView):
         access = self.network_access
         can_manage = access.can(Action.MEETINGS_MANAGE)
         user_zone = getattr(self.request.user, "time_zone", "")
+        agenda_steps = flows.AGENDA.steps_for(page.meeting, access)
         context.update(
             page=page,
             meeting=page.meeting,
             can_manage=can_manage,
-            can_approve=access.can(Action.AGENDA_APPROVE),
+            agenda_steps=agenda_steps,
+            agenda_signoff=selectors.signoff_people(services.agenda_signoff(page.meeting))
+            if page.meeting.agenda_status == Meeting.AgendaStatus.SUBMITTED
+            else None,
             can_invite=access.can(Action.MEETINGS_INVITE),
             can_rsvp=access.can(Action.MEETING_RSVP) and page.mine is not None,
             rsvp_form=kwargs.get("rsvp_form")
@@ -372,8 +376,16 @@ class AgendaApproveView(AgendaTransitionView):
     required_action = Action.AGENDA_APPROVE
     service = staticmethod(services.agenda_approve)
 
+    def run(self, meeting):
+        self.approved = services.agenda_approve(meeting=meeting, by=self.request.user)
+
     def success_message(self):
-        return _("You approved the agenda. The secretariat can circulate it now.")
+        if self.approved.agenda_status == Meeting.AgendaStatus.APPROVED:
+            return _(
+                "You approved the agenda. The secretariat can circulate it now; the other "
+                "co-chairs are told and may still return it until then."
+            )
+        return _("Your approval is recorded; the other co-chairs' approval is still needed.")
 
 
 class AgendaReturnView(AgendaTransitionView):
@@ -569,8 +581,11 @@ class MinutesView(MinutesMixin, TemplateView):
             meeting=meeting,
             page=page,
             minutes=minutes,
+            minutes_steps=flows.MINUTES.steps_for(minutes, access) if minutes else [],
+            pending_signoff=selectors.signoff_people(services.minutes_signoff(page.pending))
+            if page.pending
+            else None,
             can_edit=access.can(Action.MINUTES_EDIT),
-            can_approve=access.can(Action.MINUTES_APPROVE),
             can_read_drafts=can_read_drafts,
             show_pending=page.pending is not None
             and (can_read_drafts or (commenting and page.attendee)),

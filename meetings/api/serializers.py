@@ -1,6 +1,8 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from meetings.models import AgendaItem, Meeting, MinutesVersion, Participant
+from meetings import flows, selectors, services
+from meetings.models import AgendaItem, Meeting, Minutes, MinutesVersion, Participant
 
 
 class OrganisationRefSerializer(serializers.Serializer):
@@ -67,12 +69,51 @@ class MeetingSerializer(serializers.ModelSerializer):
         ]
 
 
+class SignoffSerializer(serializers.Serializer):
+    rule = serializers.ChoiceField(choices=["any_co_chair", "all_co_chairs"])
+    complete = serializers.BooleanField()
+    signed = serializers.ListField(child=serializers.CharField(), help_text="names, in order")
+    awaited = serializers.ListField(child=serializers.CharField(), help_text="names")
+
+
+STEPS = serializers.ListField(child=serializers.CharField())
+
+
 class MeetingDetailSerializer(MeetingSerializer):
+    """`agenda_steps` and `minutes_steps` are the steps the caller may take now (the shared
+    workflow's answer, the same the pages show as buttons); `agenda_signoff` says, while the
+    agenda awaits approval, who has signed and who is awaited."""
+
     agenda_items = AgendaItemSerializer(many=True, read_only=True)
     participants = ParticipantSerializer(many=True, read_only=True)
+    agenda_steps = serializers.SerializerMethodField()
+    agenda_signoff = serializers.SerializerMethodField()
+    minutes_steps = serializers.SerializerMethodField()
 
     class Meta(MeetingSerializer.Meta):
-        fields = [*MeetingSerializer.Meta.fields, "agenda_items", "participants"]
+        fields = [
+            *MeetingSerializer.Meta.fields,
+            "agenda_items",
+            "participants",
+            "agenda_steps",
+            "agenda_signoff",
+            "minutes_steps",
+        ]
+
+    @extend_schema_field(STEPS)
+    def get_agenda_steps(self, meeting: Meeting) -> list[str]:
+        return flows.AGENDA.steps_for(meeting, self.context["access"])
+
+    @extend_schema_field(SignoffSerializer(allow_null=True))
+    def get_agenda_signoff(self, meeting: Meeting):
+        if meeting.agenda_status != Meeting.AgendaStatus.SUBMITTED:
+            return None
+        return vars(selectors.signoff_people(services.agenda_signoff(meeting)))
+
+    @extend_schema_field(STEPS)
+    def get_minutes_steps(self, meeting: Meeting) -> list[str]:
+        minutes = Minutes.objects.filter(meeting=meeting).first()
+        return flows.MINUTES.steps_for(minutes, self.context["access"]) if minutes else []
 
 
 class MinutesApprovalSerializer(serializers.Serializer):

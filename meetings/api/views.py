@@ -34,6 +34,9 @@ class MeetingDetailView(NetworkAPIMixin, generics.RetrieveAPIView):
     required_action = Action.MEETINGS_VIEW
     serializer_class = MeetingDetailSerializer
 
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "access": self.network_access}
+
     def network_queryset(self):
         return selectors.meetings_visible(access=self.network_access).prefetch_related(
             Prefetch(
