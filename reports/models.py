@@ -100,3 +100,33 @@ class ReportVersion(FrozenVersion, NetworkOwned):
 
     def __str__(self) -> str:
         return f"{self.report} v{self.number}"
+
+
+class ReportSignature(NetworkOwned):
+    """One co-chair's sign-off of the report as it stood (the SHA-256 of its figures and
+    narrative). When the network's rule is met the report is submitted and the signatures
+    point at the version they made; a signature on figures that changed since is withdrawn,
+    and that co-chair signs again."""
+
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="signatures")
+    co_chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField()
+    content_sha256 = models.CharField(max_length=64)
+    reason = models.CharField(_("reason for the resubmission"), max_length=500, blank=True)
+    version = models.ForeignKey(
+        ReportVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="signatures"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+        verbose_name = _("co-chair's sign-off of a quarterly report")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "co_chair"],
+                condition=models.Q(version__isnull=True, withdrawn_at__isnull=True),
+                name="one_standing_report_signature_per_co_chair",
+            )
+        ]

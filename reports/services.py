@@ -5,7 +5,8 @@ nothing."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from datetime import UTC
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -14,10 +15,13 @@ from django.utils.translation import gettext as _
 
 from circulation.models import Circulation
 from circulation.services import Recipient, circulation_create
+from networks import signoff
+from networks.access import access_for
 from networks.models import Membership, Network
 from networks.roles import Role
-from reports import selectors
-from reports.models import QuarterlyReport, ReportVersion
+from reports import flows, selectors
+from reports.models import QuarterlyReport, ReportSignature, ReportVersion
+from workflow import Refusal, Signoff, check_signature, content_hash
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -102,40 +106,122 @@ def narrative_save(*, report: QuarterlyReport, by: User, narrative: str, revisio
     report.narrative, report.revision = locked.narrative, locked.revision
 
 
-def report_submit(*, report: QuarterlyReport, by: User, reason: str = "") -> ReportVersion:
-    """Co-chair: freeze the report as it stands — its figures computed now and the
-    narrative — as a new version. The first submission needs no reason; a resubmission
-    does, and every earlier version is kept unchanged."""
+def report_content(report: QuarterlyReport) -> dict[str, Any]:
+    """What the co-chairs sign: the figures computed now and the narrative."""
+    figures = selectors.quarter_figures(report.network, report.year, report.quarter)
+    return {"figures": figures, "narrative": report.narrative}
+
+
+def report_submit(
+    *, report: QuarterlyReport, by: User, reason: str = "", content_sha256: str | None = None
+) -> ReportVersion | None:
+    """Co-chair: sign the report as it stands — its figures computed now and the narrative.
+    Under the network's rule for reports (every co-chair in office by default) the last
+    signature freezes it as a new version, sent to the UN team; until then it returns None
+    and the page names who is awaited. A signature on figures that have changed since is
+    withdrawn (that co-chair signs again). With `content_sha256`, a signer who saw other
+    figures is refused. The first submission needs no reason; a resubmission does, and
+    every earlier version is kept unchanged."""
     reason = (reason or "").strip()
     if len(reason) > MAX_REASON:
         raise ValidationError({"reason": _("The reason is too long.")})
     network = report.network
     with transaction.atomic():
         locked = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
+        locked.network = network
         if not selectors.has_ended(network, locked.year, locked.quarter):
             raise ValidationError(_("A quarter is submitted once it has ended."))
+        actor = access_for(by, network)
+        if actor is None:
+            raise Refusal(_("You may not take this step."), code=Refusal.NOT_ALLOWED)
+        content = report_content(locked)
+        current = content_hash(content)
+        standing = ReportSignature.objects.filter(
+            report=locked, version__isnull=True, withdrawn_at__isnull=True
+        )
+        # Figures that moved since someone signed: that signature no longer covers them.
+        standing.exclude(content_sha256=current).update(withdrawn_at=timezone.now())
+        flows.REPORT.require(locked, "submit", actor)
+        check_signature(
+            current_sha256=current,
+            seen_sha256=content_sha256 or current,
+            signer_id=by.pk,
+            signed=standing.values_list("co_chair_id", flat=True),
+            stale_message=_(
+                "The report's figures or narrative changed since you opened it: read it "
+                "again and submit."
+            ),
+        )
         last = ReportVersion.objects.filter(report=locked).order_by("-number").first()
-        if last is not None and not reason:
+        given = reason or next((r for r in standing.values_list("reason", flat=True) if r), "")
+        if last is not None and not given:
             raise ValidationError(
                 {"reason": _("Say why the report is submitted again; the first version is kept.")}
             )
+        ReportSignature.objects.create(
+            network=network,
+            report=locked,
+            co_chair=by,
+            signed_at=timezone.now(),
+            content_sha256=current,
+            reason=reason,
+        )
+        signers = list(standing.values_list("co_chair_id", flat=True))
+        if not signoff.signoff_of(network, "report", signers).complete:
+            return None
         version = ReportVersion.objects.create(
             network=network,
             report=locked,
             number=(last.number + 1) if last else 1,
-            figures=selectors.quarter_figures(network, locked.year, locked.quarter),
+            figures=content["figures"],
             narrative=locked.narrative,
-            reason=reason,
+            reason=given,
             submitted_by=by,
             submitted_by_name=by.get_full_name() or by.email,
             submitted_at=timezone.now(),
         )
+        standing.update(version=version)
         if locked.status != QuarterlyReport.Status.SUBMITTED:
             locked.status = QuarterlyReport.Status.SUBMITTED
             locked.save(update_fields=["status", "updated_at"])
         _announce_submission(locked, version)
     report.status = locked.status
     return version
+
+
+def report_signoff(report: QuarterlyReport) -> Signoff:
+    """Who has signed the report's next submission, and who is awaited."""
+    signed = ReportSignature.objects.filter(
+        report=report, version__isnull=True, withdrawn_at__isnull=True
+    ).values_list("co_chair_id", flat=True)
+    return signoff.signoff_of(report.network, "report", signed)
+
+
+def approval_record(version: ReportVersion) -> list[dict[str, str]]:
+    """Each co-chair who signed the version, as its PDF prints them: name, role,
+    organisation, UTC and the network's local time."""
+    network = version.network
+    signatures = list(ReportSignature.objects.filter(version=version).select_related("co_chair"))
+    organisations = {
+        m.user_id: m.organisation.display_name
+        for m in Membership.objects.filter(
+            user_id__in=[s.co_chair_id for s in signatures], role=Role.CO_CHAIR
+        )
+        .select_related("organisation")
+        .order_by("started_at", "pk")
+    }
+    return [
+        {
+            "name": s.co_chair.get_full_name() or s.co_chair.email,
+            "role": str(Role.CO_CHAIR.label),
+            "organisation": organisations.get(s.co_chair_id, ""),
+            "utc": s.signed_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+            "local": timezone.localtime(s.signed_at, network.zone).strftime("%Y-%m-%d %H:%M"),
+            "time_zone": network.time_zone,
+            "content_sha256": s.content_sha256,
+        }
+        for s in signatures
+    ]
 
 
 def _announce_submission(report: QuarterlyReport, version: ReportVersion) -> None:

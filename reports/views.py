@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from meetings.selectors import signoff_people
 from networks.access import not_found, region_or_404
 from networks.formtools import add_service_errors, form_errors
 from networks.mixins import NetworkPageMixin
 from networks.models import Network
 from networks.roles import Action
 from networks.scoping import scopes_disabled
-from reports import exports, presentation, selectors, services
+from reports import exports, flows, presentation, selectors, services
 from reports.forms import NarrativeForm, OpenForm, SubmitForm
 from reports.models import QuarterlyReport, ReportVersion, quarter_label
 
@@ -128,7 +129,10 @@ class ReportPageMixin(ReportMixin):
             charts=presentation.charts(figures),
             figures=figures,
             can_write=access.can(Action.REPORTS_WRITE),
-            can_submit=access.can(Action.REPORTS_SUBMIT),
+            can_submit="submit" in flows.REPORT.steps_for(report, access),
+            report_signoff=signoff_people(services.report_signoff(report))
+            if access.can(Action.REPORTS_WORKING_COPY)
+            else None,
             narrative_form=NarrativeForm(
                 initial={"narrative": report.narrative, "revision": report.revision}
             ),
@@ -200,6 +204,16 @@ class SubmitView(ReportMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(self.report_url(report))
+        if version is None:
+            messages.success(
+                request,
+                _(
+                    "Your signature is recorded; the report goes to the %(team)s once the "
+                    "other co-chairs have signed it too."
+                )
+                % {"team": self.network.un_team_name},
+            )
+            return redirect(self.report_url(report))
         messages.success(
             request,
             _("The report for %(quarter)s is submitted to the %(team)s (version %(number)s).")
@@ -240,6 +254,7 @@ class DownloadView(ReportMixin, View):
                 "charts": presentation.charts(version.figures),
                 "figures": version.figures,
                 "un_team": self.network.un_team_name,
+                "approval_record": services.approval_record(version),
             },
             request=request,
         )

@@ -349,7 +349,9 @@ def _report(victim: TestNetwork) -> int:
                 year=period.year,
                 quarter=period.quarter,
             )
+            # Both co-chairs sign by default (issue #14).
             services.report_submit(report=report, by=victim.people["co_chair"])
+            services.report_submit(report=report, by=victim.people["co_chair2"])
     return report.pk
 
 

@@ -59,7 +59,10 @@ def evaluate(*, rule: str, in_office: Iterable[int], signed: Iterable[int]) -> S
 
 def content_hash(content: dict[str, Any]) -> str:
     """SHA-256 of a record's content as canonical JSON: what a signer is shown and signs."""
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    # default=str: figures may hold dates or decimals; plain JSON hashes as it always did.
+    canonical = json.dumps(
+        content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

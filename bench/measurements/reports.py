@@ -12,13 +12,14 @@ KYRGYZ_RCO = "rco@kyrgyzstan.example.org"
 REGIONAL_VIEWER = "regional@example.org"
 
 
-def _submitter(network):
+def _signers(network):
+    """Every co-chair in office (a report needs them all by default, issue #14)."""
     from networks.models import Membership
     from networks.roles import Role
 
     memberships = Membership.objects.active().select_related("user").order_by("pk")
-    chosen = memberships.filter(role=Role.CO_CHAIR).first() or memberships.first()
-    return chosen.user
+    co_chairs = list(dict.fromkeys(m.user for m in memberships.filter(role=Role.CO_CHAIR)))
+    return co_chairs or [memberships.first().user]
 
 
 def _submitted(network, year: int, quarter: int):
@@ -32,7 +33,9 @@ def _submitted(network, year: int, quarter: int):
             network=network, by=None, year=year, quarter=quarter
         )
         if not ReportVersion.objects.filter(report=report).exists():
-            services.report_submit(report=report, by=_submitter(network))
+            for signer in _signers(network):
+                if services.report_submit(report=report, by=signer) is not None:
+                    break
     return report
 
 

@@ -266,7 +266,9 @@ def submit(net, report, *, reason="", narrative=None):
             services.narrative_save(
                 report=report, by=net.secretariat, narrative=narrative, revision=report.revision
             )
-        return services.report_submit(report=report, by=net.co_chair, reason=reason)
+        # Every co-chair in office signs a report by default (issue #14): both sign here.
+        services.report_submit(report=report, by=net.co_chair, reason=reason)
+        return services.report_submit(report=report, by=net.co_chair2, reason=reason)
 
 
 __all__ = ["QuarterlyReport", "build_quarter", "submit", "utc"]

@@ -37,7 +37,9 @@ def test_the_region_compares_submitted_reports_and_hides_drafts(
         theirs, _ = services.report_open(
             network=mongolia.network, by=mongolia.secretariat, year=2026, quarter=3
         )
+        # Both co-chairs sign by default (issue #14).
         services.report_submit(report=theirs, by=mongolia.co_chair)
+        services.report_submit(report=theirs, by=mongolia.co_chair2)
     client.force_login(viewer_of(eca))
     assert "/regions/eca/reports/" in client.get("/").content.decode()
     page = client.get(URL).content.decode()

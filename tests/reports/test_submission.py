@@ -82,9 +82,13 @@ def test_resubmission_needs_a_reason_and_keeps_both_versions(q3, kyrgyzstan, cli
     assert "This is an earlier version" in earlier
 
 
-def test_a_co_chair_submits_from_the_page_and_the_rco_is_told(q3, kyrgyzstan, client):
+def test_the_co_chairs_submit_from_the_page_and_the_rco_is_told(q3, kyrgyzstan, client):
     _expected, report = q3
+    # Every co-chair in office signs by default (issue #14): the first signature waits.
     client.force_login(kyrgyzstan.co_chair)
+    response = client.post(f"{BASE}/{report.pk}/submit/")
+    assert response.status_code == 302 and response["Location"].endswith(f"{report.pk}/")
+    client.force_login(kyrgyzstan.co_chair2)
     response = client.post(f"{BASE}/{report.pk}/submit/")
     assert response.status_code == 302 and response["Location"].endswith(f"{report.pk}/v1/")
     with network_scope(kyrgyzstan.network):
