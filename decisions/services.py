@@ -381,9 +381,10 @@ def procedure_close(*, procedure: Procedure) -> Procedure:
 def outcome_record(*, procedure: Procedure, by: User, outcome: str, statement: str) -> Procedure:
     """A co-chair records the outcome of a closed procedure that did not end by itself, with
     a statement; the computed tally stands beside it. Adoption needs consensus and, where the
-    decision concerns the state, the national authority's position on record. On a joint
-    statement, "adopted" means agreed (the secretariat may then issue it), "no consensus"
-    not agreed (a revised version may follow)."""
+    decision concerns the state, the national authority's position on record; and a co-chair
+    other than the one who drafted it (separation of duties). On a joint statement,
+    "adopted" means agreed (the secretariat may then issue it), "no consensus" not agreed (a
+    revised version may follow)."""
     if outcome not in Procedure.Outcome.values:
         raise ValidationError({"outcome": _("Choose the outcome.")})
     statement = statement.strip()
@@ -404,6 +405,12 @@ def outcome_record(*, procedure: Procedure, by: User, outcome: str, statement: s
                 _("The outcome of this procedure is already recorded."), code=CONFLICT
             )
         if outcome == Procedure.Outcome.ADOPTED:
+            subject = locked.decision or locked.joint_statement
+            if subject is not None and subject.created_by_id == by.pk:
+                raise ValidationError(
+                    _("You drafted this text: another co-chair declares it adopted."),
+                    code=CONFLICT,
+                )
             counted = tally(locked)
             if not counted.consensus:
                 raise ValidationError(
@@ -784,12 +791,21 @@ def statement_clear(
 ) -> StatementVersion:
     """A co-chair clears the submitted version whose hash they saw. Under the network's rule
     for minutes (every co-chair, or any one) the last clearance freezes the version and
-    tells the secretariat."""
+    tells the secretariat. Not the person who drafted or submitted it (separation of
+    duties)."""
     from meetings.services import co_chairs_rule_met
 
     with transaction.atomic():
         locked = _locked_statement(statement)
         pending = _pending_version(locked)
+        if by.pk in (locked.created_by_id, pending.submitted_by_id):
+            raise ValidationError(
+                _(
+                    "You drafted this statement: another co-chair clears it, or returns it "
+                    "for the secretariat to submit again."
+                ),
+                code=CONFLICT,
+            )
         if content_sha256 != pending.content_sha256:
             raise ValidationError(
                 _(

@@ -376,10 +376,13 @@ def _require_submitted(meeting: Meeting) -> None:
 
 
 def agenda_approve(*, meeting: Meeting, by: User) -> Meeting:
-    """A co-chair approves the submitted agenda; the secretariat can then circulate it."""
+    """A co-chair approves the submitted agenda; the secretariat can then circulate it. Not
+    the person who scheduled the meeting and drafted it (separation of duties)."""
     with transaction.atomic():
         locked = _locked(meeting)
         _require_submitted(locked)
+        if locked.created_by_id == by.pk:
+            raise ValidationError(_("You drafted this agenda: another co-chair approves it."))
         locked.agenda_status = Meeting.AgendaStatus.APPROVED
         locked.agenda_approved_by = by
         locked.agenda_approved_at = timezone.now()
@@ -833,12 +836,20 @@ def co_chairs_rule_met(*, network: Network, approved_by: set[int]) -> bool:
 
 def minutes_approve(*, minutes: Minutes, by: User, content_sha256: str) -> MinutesVersion:
     """A co-chair approves the submitted version whose hash they saw. Under the network's
-    rule (every co-chair, or any one) the last approval freezes it and circulates it."""
+    rule (every co-chair, or any one) the last approval freezes it and circulates it. Not
+    the person who submitted the version (separation of duties)."""
     with transaction.atomic():
         locked = _locked_minutes(minutes)
         pending = _pending_version(locked)
         if pending is None:
             raise ValidationError(_("Only submitted minutes can be approved or returned."))
+        if pending.submitted_by_id == by.pk:
+            raise ValidationError(
+                _(
+                    "You submitted these minutes: another co-chair approves them, or returns "
+                    "them for the secretariat to submit again."
+                )
+            )
         if content_sha256 != pending.content_sha256:
             raise ValidationError(
                 _(

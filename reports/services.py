@@ -105,13 +105,16 @@ def narrative_save(*, report: QuarterlyReport, by: User, narrative: str, revisio
 def report_submit(*, report: QuarterlyReport, by: User, reason: str = "") -> ReportVersion:
     """Co-chair: freeze the report as it stands — its figures computed now and the
     narrative — as a new version. The first submission needs no reason; a resubmission
-    does, and every earlier version is kept unchanged."""
+    does, and every earlier version is kept unchanged. Not the person who drafted the report
+    (separation of duties)."""
     reason = (reason or "").strip()
     if len(reason) > MAX_REASON:
         raise ValidationError({"reason": _("The reason is too long.")})
     network = report.network
     with transaction.atomic():
         locked = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
+        if locked.drafted_by_id == by.pk:
+            raise ValidationError(_("You drafted this report: another co-chair submits it."))
         if not selectors.has_ended(network, locked.year, locked.quarter):
             raise ValidationError(_("A quarter is submitted once it has ended."))
         last = ReportVersion.objects.filter(report=locked).order_by("-number").first()
