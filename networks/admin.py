@@ -109,6 +109,7 @@ class NetworkForm(forms.ModelForm):
             "country",
             "region",
             "time_zone",
+            "time_zone_name",
             "languages",
             "meeting_cadence",
             "minutes_approval_rule",
@@ -148,7 +149,21 @@ class NetworkForm(forms.ModelForm):
 
 
 NETWORK_FIELDSETS = [
-    (None, {"fields": ["name", "slug", "code", "country", "region", "time_zone", "languages"]}),
+    (
+        None,
+        {
+            "fields": [
+                "name",
+                "slug",
+                "code",
+                "country",
+                "region",
+                "time_zone",
+                "time_zone_name",
+                "languages",
+            ]
+        },
+    ),
     (
         _("How the network works"),
         {"fields": ["meeting_cadence", "minutes_approval_rule", "national_policy"]},
@@ -217,6 +232,7 @@ class NetworkAdmin(admin.ModelAdmin):
                 code=obj.code,
                 country=obj.country,
                 time_zone=obj.time_zone,
+                time_zone_name=obj.time_zone_name,
                 languages=obj.languages,
                 region=obj.region,
                 meeting_cadence=obj.meeting_cadence,

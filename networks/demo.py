@@ -176,6 +176,8 @@ class DemoNetwork:
     coordinator_title: str = "Resident Coordinator"
     unsdcf_outcomes: list[tuple[str, str]] = field(default_factory=list)
     unsdcf_period: str = ""
+    # Empty: the zone's city ("Bishkek time").
+    time_zone_name: str = ""
 
 
 REGIONS = {
@@ -426,6 +428,7 @@ NETWORKS: list[DemoNetwork] = [
         country="Kosovo",
         region="eca",
         time_zone="Europe/Belgrade",
+        time_zone_name="Pristina time",
         languages=["en", "sq", "sr"],
         cadence=Network.Cadence.QUARTERLY,
         designation_footnote=KOSOVO_FOOTNOTE,
@@ -558,6 +561,7 @@ def _load_network(spec: DemoNetwork, region: Region, passwords: _Passwords, resu
             code=spec.code,
             country=spec.country,
             time_zone=spec.time_zone,
+            time_zone_name=spec.time_zone_name,
             languages=spec.languages,
             region=region,
             meeting_cadence=spec.cadence,

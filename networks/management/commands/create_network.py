@@ -38,6 +38,12 @@ class Command(BaseCommand):
         parser.add_argument("--country", required=True, help="country or territory")
         parser.add_argument("--time-zone", required=True, help="e.g. Asia/Tbilisi")
         parser.add_argument(
+            "--time-zone-name",
+            default="",
+            help="how its people name their time, e.g. “Pristina time” (Kosovo's zone is "
+            "Europe/Belgrade); default: the zone's city, e.g. “Tbilisi time”",
+        )
+        parser.add_argument(
             "--languages",
             required=True,
             help=f"working languages, comma-separated ({_choices(LANGUAGE_CHOICES)})",
@@ -122,6 +128,7 @@ class Command(BaseCommand):
                     code=options["code"],
                     country=options["country"],
                     time_zone=options["time_zone"],
+                    time_zone_name=options["time_zone_name"],
                     languages=languages,
                     region=region,
                     meeting_cadence=options["cadence"],
