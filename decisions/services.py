@@ -39,6 +39,7 @@ from decisions.models import (
 from networks.models import Membership, Network, Organisation, Participation
 from networks.roles import PERMISSIONS, SPEAKING_ROLES, Action, Role
 from networks.selectors import people_speaking_for
+from portal import clock
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -130,18 +131,16 @@ def _notify(
         return
     network = subject.network
     statement = subject if isinstance(subject, JointStatement) else None
-    # Times in the mail read in the network's own time zone.
-    with timezone.override(network.zone):
-        circulation_create(
-            network=network,
-            kind=kind,
-            sender=by,
-            recipients=[Recipient.of(person) for person in people],
-            template=template,
-            context={"decision": subject, "statement": statement, **context},
-            about=subject,
-            link=subject_link(subject),
-        )
+    circulation_create(
+        network=network,
+        kind=kind,
+        sender=by,
+        recipients=[Recipient.of(person) for person in people],
+        template=template,
+        context={"decision": subject, "statement": statement, **context},
+        about=subject,
+        link=subject_link(subject),
+    )
 
 
 def procedure_open(
@@ -328,7 +327,7 @@ def _adopt(decision: Decision) -> Decision:
     if decision.status == Decision.Status.ADOPTED:
         raise ValidationError(_("This decision is already adopted."), code=CONFLICT)
     now = timezone.now()
-    year = timezone.localtime(now, decision.network.zone).year
+    year = clock.network_local(now, decision.network).year
     counter, _created = DecisionCounter.objects.get_or_create(network=decision.network, year=year)
     counter = DecisionCounter.objects.select_for_update().get(pk=counter.pk)
     counter.last += 1
@@ -615,7 +614,7 @@ def _may_update(organisation_id: int) -> Q:
 def action_points_chase(*, network: Network) -> int:
     """Weekly: the people of each organisation with overdue action points get one reminder
     listing them. Returns how many action points were chased."""
-    today = timezone.localdate(timezone=network.zone)
+    today = clock.network_today(network)
     week_ago = today - timedelta(days=7)
     overdue = list(
         ActionPoint.objects.filter(
@@ -632,16 +631,15 @@ def action_points_chase(*, network: Network) -> int:
     for organisation, points in by_organisation.items():
         people = people_speaking_for([organisation])
         if people:
-            with timezone.override(network.zone):
-                circulation_create(
-                    network=network,
-                    kind=Circulation.Kind.REMINDER,
-                    sender=None,
-                    recipients=[Recipient.of(person) for person in people],
-                    template="actions_overdue",
-                    context={"organisation": organisation, "points": points},
-                    link=f"/n/{network.slug}/decisions/actions/",
-                )
+            circulation_create(
+                network=network,
+                kind=Circulation.Kind.REMINDER,
+                sender=None,
+                recipients=[Recipient.of(person) for person in people],
+                template="actions_overdue",
+                context={"organisation": organisation, "points": points},
+                link=f"/n/{network.slug}/decisions/actions/",
+            )
     ActionPoint.objects.filter(pk__in=[p.pk for p in overdue]).update(last_chased_on=today)
     return len(overdue)
 

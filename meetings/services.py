@@ -452,14 +452,8 @@ def agenda_pdf(meeting: Meeting, items: Iterable[AgendaItem] | None = None) -> b
     with translation.override(language):
         return render_pdf(
             "meetings/agenda_pdf.html",
-            {
-                "network": network,
-                "meeting": meeting,
-                "items": items,
-                "starts": timezone.localtime(meeting.starts_at, network.zone),
-                "ends": timezone.localtime(meeting.ends_at, network.zone),
-                "generated": timezone.localtime(timezone=network.zone),
-            },
+            {"meeting": meeting, "items": items, "generated": timezone.now()},
+            network=network,
         )
 
 
@@ -498,9 +492,6 @@ def _circulate(meeting: Meeting, *, by: User, update: bool) -> Circulation:
             "items": items,
             "update": update,
             "cancelled": meeting.is_cancelled,
-            "starts": timezone.localtime(meeting.starts_at, network.zone),
-            "ends": timezone.localtime(meeting.ends_at, network.zone),
-            "time_zone": network.time_zone,
         },
         about=meeting,
         link=f"/n/{network.slug}/meetings/{meeting.pk}/",
@@ -748,14 +739,12 @@ def minutes_pdf(meeting: Meeting, content: dict[str, Any], number: int) -> bytes
         return render_pdf(
             "meetings/minutes_pdf.html",
             {
-                "network": network,
                 "meeting": meeting,
                 "content": content,
                 "number": number,
-                "starts": timezone.localtime(meeting.starts_at, network.zone),
-                "ends": timezone.localtime(meeting.ends_at, network.zone),
                 "statuses": dict(Attendance.Status.choices),
             },
+            network=network,
         )
 
 
@@ -962,7 +951,6 @@ def _circulate_minutes(minutes: Minutes, version: MinutesVersion, *, by: User) -
             "meeting": meeting,
             "version": version,
             "correction": version.number > 1 and bool(version.reason),
-            "starts": timezone.localtime(meeting.starts_at, network.zone),
         },
         about=version,
         link=f"/n/{network.slug}/meetings/{meeting.pk}/minutes/",

@@ -78,13 +78,14 @@ def access_for(user: User | AnonymousUser, network: Network) -> NetworkAccess | 
 
 
 def network_access_or_404(user: User | AnonymousUser, slug: str) -> NetworkAccess:
-    """Find the network by slug, check the person holds a role in it, and enter it for the
-    rest of the request. Raises the same Http404 whether or not the network exists."""
+    """Find the network by slug, check the person holds a role in it, and enter it — its
+    rows and its clock, with the person's own zone beside — for the rest of the request.
+    Raises the same Http404 whether or not the network exists."""
     network = Network.objects.filter(slug=slug).select_related("region").first()
     access = access_for(user, network) if network else None
     if access is None:
         raise not_found()
-    enter_network_for_request(access.network)
+    enter_network_for_request(access.network, reader_zone=getattr(user, "time_zone", ""))
     return access
 
 

@@ -102,6 +102,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "networks.context_processors.portal",
             ],
+            # {% load clock %}: every time a person reads, labelled (portal/clock.py).
+            "libraries": {"clock": "portal.clock"},
         },
     }
 ]
