@@ -295,8 +295,8 @@ def span(start: datetime, end: datetime) -> str:
 
 
 def _beside(moments: list[datetime], clock: Clock) -> str:
-    """ " · 05:00 your time (London, UTC+1)", or nothing when the person has no zone of their
-    own or it reads the same as the network's at that moment."""
+    """The person's own time beside the network's — "· 05:00 your time (London, UTC+1)" —
+    or nothing when they have no zone of their own or it reads the same at that moment."""
     reader = clock.reader
     if reader is None:
         return ""

@@ -111,6 +111,12 @@ def attachment(net, mailing: Circulation, filename: str) -> bytes:
         return bytes(mailing.attachments.get(filename=filename).content)
 
 
+def clock_offset(expected: str) -> str:
+    """The offset of an expected label as ISO 8601 writes it: UTC+6 → +06:00."""
+    hours = int(expected.rsplit("UTC", 1)[1].rstrip(")"))
+    return f"{hours:+03d}:00"
+
+
 def reads_right(text: str, expected: str, wrong_hour: str) -> None:
     assert expected in text
     assert f"{wrong_hour}–" not in text and f"{wrong_hour} –" not in text
@@ -133,6 +139,9 @@ def test_a_10_00_meeting_reads_10_00_on_the_meeting_page(
     meeting = meeting_at(net, start)
     page = login(net.secretariat).get(page_url(net, meeting)).content.decode()
     reads_right(page, expected, wrong_hour)
+    # For machines reading the page: ISO 8601 with the offset of that day.
+    offset = clock_offset(expected)
+    assert f'<time datetime="{start}:00{offset}">' in page
 
 
 @pytest.mark.real_pdf  # reads what the PDF says
