@@ -25,7 +25,6 @@ from networks.models import (
     Membership,
     Network,
     Organisation,
-    Participation,
     Region,
     RegionalViewer,
 )
@@ -253,24 +252,15 @@ class NetworkAdmin(admin.ModelAdmin):
     def _invite(self, request, network, form, *, prefix: str, role: Role, email: str) -> None:
         organisation = form.cleaned_data[f"{prefix}_organisation"]
         try:
-            with network_scope(network):
-                taking_part = (
-                    Participation.objects.active().filter(organisation=organisation).exists()
-                )
-            if not taking_part:
-                services.participation_add(
-                    network=network, organisation=organisation, type=Participation.Type.MEMBER
-                )
             # As the operator: the service allows it only while nobody holds the role, and
             # records who invited (the membership, once accepted, too).
-            _invitation, token = services.invitation_create(
+            _invitation, token = services.first_holder_invite(
                 network=network,
                 email=email,
                 organisation=organisation,
                 role=role,
-                invited_by=request.user,
+                operator=request.user,
                 full_name=form.cleaned_data.get(f"{prefix}_name", ""),
-                as_operator=True,
             )
         except ValidationError as error:
             messages.error(

@@ -297,6 +297,35 @@ def membership_end(
         return locked
 
 
+def first_holder_invite(
+    *,
+    network: Network,
+    email: str,
+    organisation: Organisation,
+    role: Role,
+    operator: User | None,
+    full_name: str = "",
+) -> tuple[Invitation, str]:
+    """The platform operator invites the first holder of the secretariat or the co-chair
+    role (the operators' admin passes the operator, `manage.py create_network` None). The
+    organisation is made a member of the network first when it is not taking part yet; the
+    rest is `invitation_create`'s, as the operator, with its refusals."""
+    with network_scope(network), transaction.atomic():
+        if not Participation.objects.active().filter(organisation=organisation).exists():
+            participation_add(
+                network=network, organisation=organisation, type=Participation.Type.MEMBER
+            )
+        return invitation_create(
+            network=network,
+            email=email,
+            organisation=organisation,
+            role=role,
+            invited_by=operator,
+            full_name=full_name,
+            as_operator=True,
+        )
+
+
 def invitation_create(
     *,
     network: Network,

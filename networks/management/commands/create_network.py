@@ -13,9 +13,8 @@ from django.db import transaction
 
 from networks import services
 from networks.demo import UN_SYSTEM, organisation_get_or_create
-from networks.models import LANGUAGE_CHOICES, Network, Organisation, Participation, Region
+from networks.models import LANGUAGE_CHOICES, Network, Organisation, Region
 from networks.roles import Role
-from networks.scoping import network_scope
 
 
 def _choices(choices) -> str:
@@ -195,20 +194,13 @@ class Command(BaseCommand):
         """Invite `email` into `role` as the platform operator (from the command line, so
         nobody is recorded as the inviter); returns the line that shows the link."""
         organisation = self._organisation(organisation_name)
-        with network_scope(network):
-            taking_part = Participation.objects.active().filter(organisation=organisation).exists()
-        if not taking_part:
-            services.participation_add(
-                network=network, organisation=organisation, type=Participation.Type.MEMBER
-            )
-        _invitation, token = services.invitation_create(
+        _invitation, token = services.first_holder_invite(
             network=network,
             email=email,
             organisation=organisation,
             role=role,
-            invited_by=None,
+            operator=None,
             full_name=full_name,
-            as_operator=True,
         )
         label = "secretariat" if role == Role.SECRETARIAT else "co-chair"
         return (
