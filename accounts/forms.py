@@ -8,14 +8,40 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import AccessToken
 
 
+def zone_choices() -> list[tuple[str, str]]:
+    """Every place's zone ("Europe/London"), without the aliases and technical entries of
+    the zone database."""
+    places = sorted(
+        name
+        for name in zoneinfo.available_timezones()
+        if "/" in name and not name.startswith(("Etc/", "posix/", "right/", "SystemV/", "US/"))
+    )
+    return [("", _("None: the network's time only")), ("UTC", "UTC")] + [(p, p) for p in places]
+
+
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = get_user_model()
         fields = ["full_name", "job_title", "language", "time_zone"]
+        labels = {"time_zone": _("Your own time zone")}
         help_texts = {
             "language": _("The portal and its emails speak this language to you."),
-            "time_zone": _("Meeting times are shown in this zone, e.g. Asia/Bishkek."),
+            "time_zone": _(
+                "Every time is shown in the network's own time; with a zone here, the pages "
+                "also show your time beside it, e.g. “10:00 (Bishkek time, UTC+6) · 05:00 "
+                "your time (London, UTC+1)”."
+            ),
         }
+        widgets = {"time_zone": forms.Select}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = zone_choices()
+        current = self.instance.time_zone
+        if current and current not in dict(choices):
+            # An older zone name (an alias) stays choosable rather than silently lost.
+            choices.append((current, current))
+        self.fields["time_zone"].widget.choices = choices
 
     def clean_time_zone(self):
         value = self.cleaned_data["time_zone"].strip()

@@ -4,6 +4,10 @@ password, end sessions and sign out)."""
 
 from __future__ import annotations
 
+import time
+
+from allauth.account.adapter import get_adapter
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
@@ -67,3 +71,45 @@ class RequireMFAMiddleware:
             messages.warning(request, mfa_required_message())
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+# How stale a session's "last seen" may be. allauth's own middleware writes the session's row
+# on every request (a transaction, two reads and an UPDATE); once a minute is as much as the
+# sessions page needs.
+ACTIVITY_INTERVAL_SECONDS = 60
+_SEEN = "_portal_session_seen"
+
+
+def _now() -> float:
+    return time.time()  # wall-clock seconds: every web process reads the same session
+
+
+class UserSessionActivityMiddleware:
+    """allauth's session tracking (the person's list of places they are signed in), written
+    when the session is new to it, when its address or browser changed, and otherwise at
+    most once a minute. What was last written is kept in the session itself, so a request
+    in between costs no query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and session.session_key and user and user.is_authenticated:
+            self._record(request, session)
+        return self.get_response(request)
+
+    @staticmethod
+    def _record(request, session) -> None:
+        client = [
+            session.session_key,
+            get_adapter().get_client_ip(request),
+            request.META.get("HTTP_USER_AGENT", "")[:200],
+        ]
+        seen = session.get(_SEEN)
+        now = _now()
+        if seen and seen[:3] == client and now - seen[3] < ACTIVITY_INTERVAL_SECONDS:
+            return
+        UserSession.objects.create_from_request(request)
+        session[_SEEN] = [*client, now]

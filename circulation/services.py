@@ -24,6 +24,7 @@ from circulation.mail import OPEN_URL_PLACEHOLDER, opened_url
 from circulation.models import Attachment, Circulation, Delivery, MailPreference
 from networks.models import Network
 from networks.scoping import network_scope
+from portal.clock import network_time
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -62,9 +63,13 @@ def _is_address(address: str) -> bool:
     return True
 
 
-def _render(template: str, context: dict[str, Any], language: str) -> dict[str, str]:
+def _render(
+    template: str, context: dict[str, Any], language: str, network: Network
+) -> dict[str, str]:
+    """Subject and bodies in `language`, every time in them on the network's clock: a mail
+    is the same for everyone who gets it, so it carries the network's time and its label."""
     base = f"circulation/email/{template}"
-    with translation.override(language):
+    with translation.override(language), network_time(network):
         return {
             "subject": " ".join(render_to_string(f"{base}_subject.txt", context).split()),
             "text": render_to_string(f"{base}.txt", context),
@@ -106,7 +111,9 @@ def circulation_create(
         {r.language if r.language in dict(settings.LANGUAGES) else "en" for r in unique.values()}
     )
     try:
-        rendered = {language: _render(template, full_context, language) for language in languages}
+        rendered = {
+            language: _render(template, full_context, language, network) for language in languages
+        }
     except (
         TemplateDoesNotExist,
         TemplateSyntaxError,

@@ -1,5 +1,7 @@
 """Sending deliveries. Tasks take ids, enter the network, and are safe to run twice: the row
-lock and the status guard let only one run send a queued delivery."""
+lock and the status guard let only one run send a queued delivery. A delivery sends what was
+rendered and stored when the mailing was made, on the network's clock (circulation.services);
+only the digest renders anything here, and it enters the network's clock to do so."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from django.utils import timezone
 from circulation.mail import PermanentFailure, build_message, classify
 from circulation.models import Circulation, Delivery
 from networks.models import Invitation, Network
-from networks.scoping import network_scope, scopes_disabled
+from networks.scoping import network_entered, network_scope, scopes_disabled
 
 
 def backoff(attempts: int) -> int:
@@ -187,5 +189,6 @@ def send_digests() -> int:
         )
     sent = 0
     for network in Network.objects.filter(pk__in=network_ids):
-        sent += digests_send(network=network)
+        with network_entered(network):
+            sent += digests_send(network=network)
     return sent

@@ -39,6 +39,7 @@ from decisions.models import (
 from networks.models import Membership, Network, Organisation, Participation
 from networks.roles import PERMISSIONS, SPEAKING_ROLES, Action, Role
 from networks.selectors import people_speaking_for
+from portal import clock
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -130,18 +131,16 @@ def _notify(
         return
     network = subject.network
     statement = subject if isinstance(subject, JointStatement) else None
-    # Times in the mail read in the network's own time zone.
-    with timezone.override(network.zone):
-        circulation_create(
-            network=network,
-            kind=kind,
-            sender=by,
-            recipients=[Recipient.of(person) for person in people],
-            template=template,
-            context={"decision": subject, "statement": statement, **context},
-            about=subject,
-            link=subject_link(subject),
-        )
+    circulation_create(
+        network=network,
+        kind=kind,
+        sender=by,
+        recipients=[Recipient.of(person) for person in people],
+        template=template,
+        context={"decision": subject, "statement": statement, **context},
+        about=subject,
+        link=subject_link(subject),
+    )
 
 
 def procedure_open(
@@ -328,7 +327,7 @@ def _adopt(decision: Decision) -> Decision:
     if decision.status == Decision.Status.ADOPTED:
         raise ValidationError(_("This decision is already adopted."), code=CONFLICT)
     now = timezone.now()
-    year = timezone.localtime(now, decision.network.zone).year
+    year = clock.network_local(now, decision.network).year
     counter, _created = DecisionCounter.objects.get_or_create(network=decision.network, year=year)
     counter = DecisionCounter.objects.select_for_update().get(pk=counter.pk)
     counter.last += 1
@@ -381,9 +380,10 @@ def procedure_close(*, procedure: Procedure) -> Procedure:
 def outcome_record(*, procedure: Procedure, by: User, outcome: str, statement: str) -> Procedure:
     """A co-chair records the outcome of a closed procedure that did not end by itself, with
     a statement; the computed tally stands beside it. Adoption needs consensus and, where the
-    decision concerns the state, the national authority's position on record. On a joint
-    statement, "adopted" means agreed (the secretariat may then issue it), "no consensus"
-    not agreed (a revised version may follow)."""
+    decision concerns the state, the national authority's position on record; and a co-chair
+    other than the one who drafted it (separation of duties). On a joint statement,
+    "adopted" means agreed (the secretariat may then issue it), "no consensus" not agreed (a
+    revised version may follow)."""
     if outcome not in Procedure.Outcome.values:
         raise ValidationError({"outcome": _("Choose the outcome.")})
     statement = statement.strip()
@@ -404,6 +404,12 @@ def outcome_record(*, procedure: Procedure, by: User, outcome: str, statement: s
                 _("The outcome of this procedure is already recorded."), code=CONFLICT
             )
         if outcome == Procedure.Outcome.ADOPTED:
+            subject = locked.decision or locked.joint_statement
+            if subject is not None and subject.created_by_id == by.pk:
+                raise ValidationError(
+                    _("You drafted this text: another co-chair declares it adopted."),
+                    code=CONFLICT,
+                )
             counted = tally(locked)
             if not counted.consensus:
                 raise ValidationError(
@@ -608,7 +614,7 @@ def _may_update(organisation_id: int) -> Q:
 def action_points_chase(*, network: Network) -> int:
     """Weekly: the people of each organisation with overdue action points get one reminder
     listing them. Returns how many action points were chased."""
-    today = timezone.localdate(timezone=network.zone)
+    today = clock.network_today(network)
     week_ago = today - timedelta(days=7)
     overdue = list(
         ActionPoint.objects.filter(
@@ -625,16 +631,15 @@ def action_points_chase(*, network: Network) -> int:
     for organisation, points in by_organisation.items():
         people = people_speaking_for([organisation])
         if people:
-            with timezone.override(network.zone):
-                circulation_create(
-                    network=network,
-                    kind=Circulation.Kind.REMINDER,
-                    sender=None,
-                    recipients=[Recipient.of(person) for person in people],
-                    template="actions_overdue",
-                    context={"organisation": organisation, "points": points},
-                    link=f"/n/{network.slug}/decisions/actions/",
-                )
+            circulation_create(
+                network=network,
+                kind=Circulation.Kind.REMINDER,
+                sender=None,
+                recipients=[Recipient.of(person) for person in people],
+                template="actions_overdue",
+                context={"organisation": organisation, "points": points},
+                link=f"/n/{network.slug}/decisions/actions/",
+            )
     ActionPoint.objects.filter(pk__in=[p.pk for p in overdue]).update(last_chased_on=today)
     return len(overdue)
 
@@ -784,12 +789,21 @@ def statement_clear(
 ) -> StatementVersion:
     """A co-chair clears the submitted version whose hash they saw. Under the network's rule
     for minutes (every co-chair, or any one) the last clearance freezes the version and
-    tells the secretariat."""
+    tells the secretariat. Not the person who drafted or submitted it (separation of
+    duties)."""
     from meetings.services import co_chairs_rule_met
 
     with transaction.atomic():
         locked = _locked_statement(statement)
         pending = _pending_version(locked)
+        if by.pk in (locked.created_by_id, pending.submitted_by_id):
+            raise ValidationError(
+                _(
+                    "You drafted this statement: another co-chair clears it, or returns it "
+                    "for the secretariat to submit again."
+                ),
+                code=CONFLICT,
+            )
         if content_sha256 != pending.content_sha256:
             raise ValidationError(
                 _(

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from decisions.models import Procedure
 from decisions.services import procedure_close, procedure_remind
-from networks.scoping import network_scope, scopes_disabled
+from networks.scoping import network_entered, scopes_disabled
 
 
 @shared_task
@@ -24,7 +24,7 @@ def close_due_procedures() -> int:
             .values_list("pk", "network_id")[:500]
         )
     for procedure_id, network_id in due:
-        with network_scope(network_id):
+        with network_entered(network_id):
             procedure_close(procedure=Procedure.objects.get(pk=procedure_id))
     return len(due)
 
@@ -44,7 +44,7 @@ def remind_before_deadlines() -> int:
             ).values_list("pk", "network_id")[:500]
         )
     for procedure_id, network_id in due:
-        with network_scope(network_id):
+        with network_entered(network_id):
             procedure_remind(procedure=Procedure.objects.get(pk=procedure_id))
     return len(due)
 
@@ -57,6 +57,6 @@ def chase_overdue_action_points() -> int:
 
     chased = 0
     for network in Network.objects.all():
-        with network_scope(network):
+        with network_entered(network):
             chased += action_points_chase(network=network)
     return chased

@@ -42,6 +42,7 @@ from networks.formtools import add_service_errors, form_errors
 from networks.mixins import NetworkPageMixin
 from networks.models import Membership, Participation
 from networks.roles import Action, Role
+from portal import clock
 from reference.models import GCMObjective
 
 PAGE_SIZE = 25
@@ -223,13 +224,12 @@ class SubjectActionView(View):
 
     def post(self, request, *args, **kwargs):
         subject = self.get_subject()
-        with timezone.override(self.network.zone):
-            try:
-                message = self.run(subject)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, message)
+        try:
+            message = self.run(subject)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, message)
         return redirect(self.subject_url(subject))
 
     @staticmethod
@@ -386,7 +386,7 @@ class ActionBoardView(NetworkPageMixin, TemplateView):
                 .select_related("organisation")
                 .order_by("organisation__acronym", "organisation__name")
             ],
-            today=timezone.localdate(timezone=self.network.zone),
+            today=clock.network_today(self.network),
             # A focal point's own board is one click away.
             mine=[
                 m.organisation

@@ -1,5 +1,6 @@
-"""Forms of the meeting pages. Times are typed in the network's time zone (the views
-activate it), and every choice is limited to the entered network."""
+"""Forms of the meeting pages. Times are typed in the network's time zone (entering the
+network entered its clock, portal.clock), and every choice is limited to the entered
+network."""
 
 from __future__ import annotations
 
@@ -64,11 +65,11 @@ class MeetingForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, time_zone: str = "", **kwargs):
+    def __init__(self, *args, zone_label: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["working_group"].queryset = WorkingGroup.objects.order_by("name")
-        if time_zone:
-            help_text = _("In the network's time zone, %(zone)s.") % {"zone": time_zone}
+        if zone_label:
+            help_text = _("In the network's local time: %(zone)s.") % {"zone": zone_label}
             self.fields["starts_at"].help_text = help_text
             self.fields["ends_at"].help_text = help_text
 

@@ -3,6 +3,11 @@
 
 One meeting is one event for its whole life: the UID never changes, and SEQUENCE rises with
 every circulated change, so a calendar replaces the event instead of adding a second one.
+
+Start and end are UTC (DTSTART:…Z): every calendar shows them right in its own zone, and the
+file never names a zone identifier (Kosovo's is Europe/Belgrade, which its people must not
+read). The description opens with the time as the network reads it, with its label
+("Tuesday 14 July 2026, 10:00–12:30 (Bishkek time, UTC+6)"), on the network's clock.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from meetings.models import Meeting, Participant
+from portal import clock
 
 PRODID = "-//Network Portal//Meetings//EN"
 
@@ -40,7 +46,9 @@ def _event(meeting: Meeting, network, items, participants: Iterable[Participant]
         event.add("location", location)
     url = meeting_url(meeting, network.slug)
     event.add("url", url)
-    lines = [f"{index}. {item.title}" for index, item in enumerate(items, start=1)]
+    with clock.network_time(network):
+        when = clock.span(meeting.starts_at, meeting.ends_at)
+    lines = [when, *(f"{index}. {item.title}" for index, item in enumerate(items, start=1))]
     if meeting.online_url:
         lines.append(meeting.online_url)
     lines.append(url)

@@ -50,6 +50,7 @@ from networks.models import (
 from networks.pdf import render_pdf
 from networks.roles import Role
 from networks.scoping import network_scope
+from portal import clock
 from workflow import Refusal, Signoff, check_signature
 from workflow import content_hash as workflow_content_hash
 
@@ -392,10 +393,16 @@ def _withdraw_approvals(meeting: Meeting) -> None:
 def agenda_approve(*, meeting: Meeting, by: User) -> Meeting:
     """A co-chair approves the submitted agenda, once. When the network's rule is met (by
     default one co-chair) it is approved and the secretariat can circulate it; the other
-    co-chairs in office are told at once, and may return it until it is circulated."""
+    co-chairs in office are told at once, and may return it until it is circulated. Not the person who scheduled the meeting and
+    drafted it (separation of duties)."""
     with transaction.atomic():
         locked = _locked(meeting)
         flows.AGENDA.require(locked, "approve", actor_of(by, locked.network))
+        if locked.created_by_id == by.pk:
+            raise Refusal(
+                _("You drafted this agenda: another co-chair approves it."),
+                code=Refusal.NOT_ALLOWED,
+            )
         now = timezone.now()
         AgendaApproval.objects.create(
             network=locked.network, meeting=locked, co_chair=by, approved_at=now
@@ -432,8 +439,6 @@ def _tell_other_co_chairs(meeting: Meeting, *, by: User, signed: set[int]) -> No
         context={
             "meeting": meeting,
             "approver": by.get_full_name() or by.email,
-            "starts": timezone.localtime(meeting.starts_at, network.zone),
-            "time_zone": network.time_zone,
         },
         about=meeting,
         link=f"/n/{network.slug}/meetings/{meeting.pk}/#agenda",
@@ -498,14 +503,8 @@ def agenda_pdf(meeting: Meeting, items: Iterable[AgendaItem] | None = None) -> b
     with translation.override(language):
         return render_pdf(
             "meetings/agenda_pdf.html",
-            {
-                "network": network,
-                "meeting": meeting,
-                "items": items,
-                "starts": timezone.localtime(meeting.starts_at, network.zone),
-                "ends": timezone.localtime(meeting.ends_at, network.zone),
-                "generated": timezone.localtime(timezone=network.zone),
-            },
+            {"meeting": meeting, "items": items, "generated": timezone.now()},
+            network=network,
         )
 
 
@@ -544,9 +543,6 @@ def _circulate(meeting: Meeting, *, by: User, update: bool) -> Circulation:
             "items": items,
             "update": update,
             "cancelled": meeting.is_cancelled,
-            "starts": timezone.localtime(meeting.starts_at, network.zone),
-            "ends": timezone.localtime(meeting.ends_at, network.zone),
-            "time_zone": network.time_zone,
         },
         about=meeting,
         link=f"/n/{network.slug}/meetings/{meeting.pk}/",
@@ -799,16 +795,14 @@ def minutes_pdf(
         return render_pdf(
             "meetings/minutes_pdf.html",
             {
-                "network": network,
                 "meeting": meeting,
                 "content": content,
                 "number": number,
-                "starts": timezone.localtime(meeting.starts_at, network.zone),
-                "ends": timezone.localtime(meeting.ends_at, network.zone),
                 "statuses": dict(Attendance.Status.choices),
                 "approval_record": approval_record,
                 "content_sha256": content_sha256,
             },
+            network=network,
         )
 
 
@@ -904,8 +898,8 @@ def approval_record(approvals: Iterable[MinutesApproval], network: Network) -> l
             "organisation": organisations.get(a.co_chair_id, ""),
             # Formatted here: a template's date filter would move both back to its own zone.
             "utc": a.approved_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
-            "local": timezone.localtime(a.approved_at, network.zone).strftime("%Y-%m-%d %H:%M"),
-            "time_zone": network.time_zone,
+            "local": clock.network_local(a.approved_at, network).strftime("%Y-%m-%d %H:%M"),
+            "time_zone": clock.zone_label(network, at=a.approved_at),
             "content_sha256": a.content_sha256,
         }
         for a in approvals
@@ -916,11 +910,20 @@ def minutes_approve(*, minutes: Minutes, by: User, content_sha256: str) -> Minut
     """A co-chair approves the submitted version whose hash they saw, once. Under the
     network's rule for minutes (every co-chair in office by default, or any one) the last
     approval freezes it — its PDF now printing the approval record — and circulates it. A
-    stale hash or a second approval is refused and records nothing."""
+    stale hash or a second approval is refused and records nothing. Not the person who submitted
+    the version (separation of duties)."""
     with transaction.atomic():
         locked = _locked_minutes(minutes)
         flows.MINUTES.require(locked, "approve", actor_of(by, locked.network))
         pending = _pending_version(locked)
+        if pending.submitted_by_id == by.pk:
+            raise Refusal(
+                _(
+                    "You submitted these minutes: another co-chair approves them, or returns "
+                    "them for the secretariat to submit again."
+                ),
+                code=Refusal.NOT_ALLOWED,
+            )
         check_signature(
             current_sha256=pending.content_sha256,
             seen_sha256=content_sha256,
@@ -1042,7 +1045,6 @@ def _circulate_minutes(minutes: Minutes, version: MinutesVersion, *, by: User) -
             "meeting": meeting,
             "version": version,
             "correction": version.number > 1 and bool(version.reason),
-            "starts": timezone.localtime(meeting.starts_at, network.zone),
         },
         about=version,
         link=f"/n/{network.slug}/meetings/{meeting.pk}/minutes/",

@@ -1,19 +1,18 @@
-"""Celery tasks of the meetings app. Each enters the network it works on and is safe to run
-twice."""
+"""Celery tasks of the meetings app. Each enters the network it works on (its rows and its
+clock) and is safe to run twice."""
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils import timezone
 
 from circulation.models import Circulation
 from circulation.services import Recipient, circulation_create
 from meetings.selectors import cadence
 from networks.models import Membership, Network
 from networks.roles import Role
-from networks.scoping import network_scope
+from networks.scoping import network_entered
 
 
 @shared_task
@@ -22,7 +21,7 @@ def remind_missed_cadence() -> int:
     cadence gets one reminder per missed due date. Returns how many networks were reminded."""
     reminded = 0
     for network_id in Network.objects.values_list("pk", flat=True):
-        with network_scope(network_id), transaction.atomic():
+        with network_entered(network_id), transaction.atomic():
             network = Network.objects.select_for_update().get(pk=network_id)
             state = cadence(network=network)
             if not state.missed or state.due is None:
@@ -48,10 +47,9 @@ def remind_missed_cadence() -> int:
                 recipients=[Recipient.of(person) for person in secretariat],
                 template="cadence_reminder",
                 context={
-                    "due": timezone.localtime(state.due, network.zone),
+                    "due": state.due,
                     "last": state.last,
-                    "last_date": state.last
-                    and timezone.localtime(state.last.starts_at, network.zone),
+                    "last_date": state.last and state.last.starts_at,
                     "cadence": network.get_meeting_cadence_display(),
                 },
                 about=network,

@@ -1,7 +1,8 @@
 """Meeting pages: the list, a meeting with its agenda and participants, the editors and the
 agenda's transitions. Every page enters the network and checks its action
 (NetworkPageMixin); a meeting the person may not see is the same 404 as a missing one.
-Times are shown and typed in the network's time zone."""
+Times are shown and typed in the network's time zone: entering the network entered its
+clock (portal.clock)."""
 
 from __future__ import annotations
 
@@ -50,13 +51,13 @@ from networks.formtools import add_service_errors, form_errors
 from networks.mixins import NetworkPageMixin
 from networks.models import WorkingGroup
 from networks.roles import Action
+from portal import clock
 
 PAGE_SIZE = 25
 
 
 class MeetingPageMixin(NetworkPageMixin):
-    """A meeting page: times in the network's zone, and `self.meeting` when the URL names
-    one the person may see."""
+    """A meeting page: `self.meeting` when the URL names one the person may see."""
 
     def setup_meeting(self) -> Meeting:
         meeting = (
@@ -67,13 +68,6 @@ class MeetingPageMixin(NetworkPageMixin):
         if meeting is None:
             raise not_found()
         return meeting
-
-    def render_to_response(self, context, **kwargs):
-        with timezone.override(self.network.zone):
-            response = super().render_to_response(context, **kwargs)
-            if hasattr(response, "render"):
-                response.render()
-        return response
 
     def meeting_url(self, meeting: Meeting) -> str:
         return f"/n/{self.network.slug}/meetings/{meeting.pk}/"
@@ -124,11 +118,7 @@ class MeetingCreateView(MeetingPageMixin, FormView):
     form_class = MeetingForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "time_zone": self.network.time_zone}
-
-    def post(self, request, *args, **kwargs):
-        with timezone.override(self.network.zone):
-            return super().post(request, *args, **kwargs)
+        return {**super().get_form_kwargs(), "zone_label": clock.zone_label(self.network)}
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -164,7 +154,6 @@ class MeetingDetailView(MeetingPageMixin, TemplateView):
             raise not_found()
         access = self.network_access
         can_manage = access.can(Action.MEETINGS_MANAGE)
-        user_zone = getattr(self.request.user, "time_zone", "")
         agenda_steps = flows.AGENDA.steps_for(page.meeting, access)
         context.update(
             page=page,
@@ -187,7 +176,6 @@ class MeetingDetailView(MeetingPageMixin, TemplateView):
             invite_form=InviteForm(meeting=page.meeting)
             if access.can(Action.MEETINGS_INVITE)
             else None,
-            user_zone=user_zone if user_zone and user_zone != self.network.time_zone else "",
             can_view_minutes=access.can(Action.MINUTES_VIEW),
             can_add_documents=access.can(Action.DOCUMENTS_MANAGE),
             minutes_status=page.minutes_status,
@@ -205,28 +193,23 @@ class MeetingEditView(MeetingPageMixin, FormView):
 
     def get_form_kwargs(self):
         self.meeting = self.setup_meeting()
-        kwargs = {**super().get_form_kwargs(), "time_zone": self.network.time_zone}
+        kwargs = {**super().get_form_kwargs(), "zone_label": clock.zone_label(self.network)}
         if self.request.method == "GET":
             meeting = self.meeting
-            with timezone.override(self.network.zone):
-                kwargs["initial"] = {
-                    "kind": meeting.kind,
-                    "title": meeting.title,
-                    "working_group": meeting.working_group_id,
-                    "starts_at": timezone.localtime(meeting.starts_at),
-                    "ends_at": timezone.localtime(meeting.ends_at),
-                    "location": meeting.location,
-                    "online_url": meeting.online_url,
-                    "version": meeting.version,
-                }
+            kwargs["initial"] = {
+                "kind": meeting.kind,
+                "title": meeting.title,
+                "working_group": meeting.working_group_id,
+                "starts_at": clock.local(meeting.starts_at),
+                "ends_at": clock.local(meeting.ends_at),
+                "location": meeting.location,
+                "online_url": meeting.online_url,
+                "version": meeting.version,
+            }
         return kwargs
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "meeting": self.meeting}
-
-    def post(self, request, *args, **kwargs):
-        with timezone.override(self.network.zone):
-            return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -636,10 +619,6 @@ class MinutesStartView(MinutesActionView):
 class MinutesSubmitView(MinutesActionView):
     required_action = Action.MINUTES_EDIT
     form_class = MinutesSubmitForm
-
-    def post(self, request, network, meeting_id):
-        with timezone.override(self.network.zone):
-            return super().post(request, network, meeting_id)
 
     def run(self, meeting, data):
         services.minutes_submit(

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from networks.models import Membership, Network, Organisation, Region, RegionalViewer
-from networks.roles import Action, Role, allowed_actions, can
+from networks.roles import Action, Role, allowed_actions, can, may_manage_role
 from networks.scoping import enter_network_for_request, network_scope
 
 if TYPE_CHECKING:
@@ -32,6 +32,15 @@ class NetworkAccess:
 
     def can(self, action: Action) -> bool:
         return can(self.roles, action)
+
+    def can_any(self, actions: Action | tuple[Action, ...]) -> bool:
+        """`can` for a view that declares several actions, any one of which lets one in."""
+        wanted = (actions,) if isinstance(actions, Action) else actions
+        return any(can(self.roles, action) for action in wanted)
+
+    def may_manage_role(self, role: Role | str) -> bool:
+        """May grant `role` (invite someone into it) and end it here (networks.roles)."""
+        return may_manage_role(self.roles, role)
 
 
 NOT_FOUND_MESSAGE = "Not found."
@@ -69,13 +78,14 @@ def access_for(user: User | AnonymousUser, network: Network) -> NetworkAccess | 
 
 
 def network_access_or_404(user: User | AnonymousUser, slug: str) -> NetworkAccess:
-    """Find the network by slug, check the person holds a role in it, and enter it for the
-    rest of the request. Raises the same Http404 whether or not the network exists."""
+    """Find the network by slug, check the person holds a role in it, and enter it — its
+    rows and its clock, with the person's own zone beside — for the rest of the request.
+    Raises the same Http404 whether or not the network exists."""
     network = Network.objects.filter(slug=slug).select_related("region").first()
     access = access_for(user, network) if network else None
     if access is None:
         raise not_found()
-    enter_network_for_request(access.network)
+    enter_network_for_request(access.network, reader_zone=getattr(user, "time_zone", ""))
     return access
 
 

@@ -2,9 +2,12 @@
 organisations. Nothing a network owns (memberships, working groups, invitations, documents…)
 is registered here: operators see no network content unless they hold a role in a network.
 
-Tenant rows are touched only through networks.services (creating a network's first
-secretariat invitation). Deleting is switched off where the confirmation page would list a
-network's content, or destroy its history.
+Tenant rows are touched only through networks.services: inviting a network's first
+secretariat officer and its first co-chair, as the platform operator (`as_operator=True`),
+which the services allow only while the network has nobody in that role — after that the
+secretariat and a serving co-chair invite their successors. The invitation records the
+operator who made it, and the membership it starts too. Deleting is switched off where the
+confirmation page would list a network's content, or destroy its history.
 """
 
 from __future__ import annotations
@@ -12,15 +15,16 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from networks import services, signoff
 from networks.models import (
     LANGUAGE_CHOICES,
+    Membership,
     Network,
     Organisation,
-    Participation,
     Region,
     RegionalViewer,
 )
@@ -49,11 +53,50 @@ class RegionAdmin(admin.ModelAdmin):
     inlines = [RegionalViewerInline]
 
 
+# The roles the operator may grant a network that has nobody in them, with the prefix of
+# their fields on the network's form.
+OPERATOR_INVITES = (("secretariat", Role.SECRETARIAT), ("co_chair", Role.CO_CHAIR))
+
+
 class NetworkForm(forms.ModelForm):
+    """The network's details; and, while it has no secretariat or no co-chair, the first
+    one to invite (the admin shows those fields only then)."""
+
     languages = forms.MultipleChoiceField(
         label=_("working languages"),
         choices=LANGUAGE_CHOICES,
         widget=forms.CheckboxSelectMultiple,
+    )
+    secretariat_email = forms.EmailField(
+        label=_("first secretariat officer: email"),
+        required=False,
+        help_text=_("They receive a one-time invitation link to set their password."),
+    )
+    secretariat_name = forms.CharField(
+        label=_("first secretariat officer: full name"), required=False, max_length=200
+    )
+    secretariat_organisation = forms.ModelChoiceField(
+        label=_("first secretariat officer: organisation"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        help_text=_("Usually IOM, the network's coordinator and secretariat."),
+    )
+    co_chair_email = forms.EmailField(
+        label=_("first co-chair: email"),
+        required=False,
+        help_text=_("They receive a one-time invitation link to set their password."),
+    )
+    co_chair_name = forms.CharField(
+        label=_("first co-chair: full name"), required=False, max_length=200
+    )
+    co_chair_organisation = forms.ModelChoiceField(
+        label=_("first co-chair: organisation"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        help_text=_(
+            "Usually the Resident Coordinator's Office. Once they serve, the co-chairs invite "
+            "the next co-chair themselves."
+        ),
     )
 
     class Meta:
@@ -65,6 +108,7 @@ class NetworkForm(forms.ModelForm):
             "country",
             "region",
             "time_zone",
+            "time_zone_name",
             "languages",
             "meeting_cadence",
             "minutes_approval_rule",
@@ -102,6 +146,9 @@ class NetworkForm(forms.ModelForm):
         for kind, rule in rules.items():
             if f"signoff_{kind}" in self.fields:
                 self.fields[f"signoff_{kind}"].initial = rule
+        iom = Organisation.objects.filter(acronym="IOM").first()
+        if iom is not None and "secretariat_organisation" in self.fields:
+            self.fields["secretariat_organisation"].initial = iom.pk
 
     def signoff_rules(self) -> dict[str, str]:
         return {
@@ -117,43 +164,39 @@ class NetworkForm(forms.ModelForm):
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().upper()
 
-
-class NetworkAddForm(NetworkForm):
-    """Creating a network can also invite its first secretariat officer."""
-
-    secretariat_email = forms.EmailField(
-        label=_("first secretariat officer: email"),
-        required=False,
-        help_text=_("They receive a one-time invitation link to set their password."),
-    )
-    secretariat_name = forms.CharField(
-        label=_("first secretariat officer: full name"), required=False, max_length=200
-    )
-    secretariat_organisation = forms.ModelChoiceField(
-        label=_("first secretariat officer: organisation"),
-        queryset=Organisation.objects.all(),
-        required=False,
-        help_text=_("Usually IOM, the network's coordinator and secretariat."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        iom = Organisation.objects.filter(acronym="IOM").first()
-        if iom is not None:
-            self.fields["secretariat_organisation"].initial = iom.pk
-
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("secretariat_email") and not cleaned.get("secretariat_organisation"):
+        for prefix, _role in OPERATOR_INVITES:
+            if cleaned.get(f"{prefix}_email") and not cleaned.get(f"{prefix}_organisation"):
+                self.add_error(
+                    f"{prefix}_organisation",
+                    gettext("Choose the organisation this person works for."),
+                )
+        secretariat, co_chair = cleaned.get("secretariat_email"), cleaned.get("co_chair_email")
+        if secretariat and co_chair and secretariat.lower() == co_chair.lower():
             self.add_error(
-                "secretariat_organisation",
-                gettext("Choose the organisation the secretariat officer works for."),
+                "co_chair_email",
+                gettext("One person cannot be both the secretariat and a co-chair of a network."),
             )
         return cleaned
 
 
 NETWORK_FIELDSETS = [
-    (None, {"fields": ["name", "slug", "code", "country", "region", "time_zone", "languages"]}),
+    (
+        None,
+        {
+            "fields": [
+                "name",
+                "slug",
+                "code",
+                "country",
+                "region",
+                "time_zone",
+                "time_zone_name",
+                "languages",
+            ]
+        },
+    ),
     (
         _("How the network works"),
         {"fields": ["meeting_cadence", "minutes_approval_rule", "national_policy"]},
@@ -183,19 +226,35 @@ class NetworkAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "code", "country"]
     list_select_related = ["region"]
     prepopulated_fields = {"slug": ["country"]}
+    form = NetworkForm
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs["form"] = NetworkForm if obj is not None else NetworkAddForm
-        return super().get_form(request, obj, change=change, **kwargs)
+    def _vacant(self, obj) -> list[tuple[str, Role]]:
+        """The roles the operator may still grant: those nobody serves in (as
+        networks.services counts them: an active membership of a person who can sign in)."""
+        if obj is None:
+            return list(OPERATOR_INVITES)
+        with network_scope(obj):
+            held = set(
+                Membership.objects.active()
+                .filter(role__in=[role for _prefix, role in OPERATOR_INVITES])
+                .filter(user__is_active=True)
+                .values_list("role", flat=True)
+            )
+        return [(prefix, role) for prefix, role in OPERATOR_INVITES if role not in held]
 
     def get_fieldsets(self, request, obj=None):
-        if obj is not None:
-            return NETWORK_FIELDSETS
+        titles = {
+            "secretariat": _("First secretariat officer (optional)"),
+            "co_chair": _("First co-chair (optional, only while the network has none)"),
+        }
         return [
             *NETWORK_FIELDSETS,
-            (
-                _("First secretariat officer (optional)"),
-                {"fields": ["secretariat_email", "secretariat_name", "secretariat_organisation"]},
+            *(
+                (
+                    titles[prefix],
+                    {"fields": [f"{prefix}_email", f"{prefix}_name", f"{prefix}_organisation"]},
+                )
+                for prefix, _role in self._vacant(obj)
             ),
         ]
 
@@ -209,58 +268,64 @@ class NetworkAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
-            with network_scope(obj):
-                signoff.rules_set(network=obj, by=request.user, rules=form.signoff_rules())
-            return
-        network = services.network_create(
-            name=obj.name,
-            slug=obj.slug,
-            code=obj.code,
-            country=obj.country,
-            time_zone=obj.time_zone,
-            languages=obj.languages,
-            region=obj.region,
-            meeting_cadence=obj.meeting_cadence,
-            minutes_approval_rule=obj.minutes_approval_rule,
-            designation_footnote=obj.designation_footnote,
-            national_policy=obj.national_policy,
-            un_team_name=obj.un_team_name,
-            coordinator_title=obj.coordinator_title,
-        )
-        obj.pk = network.pk
-        obj.refresh_from_db()
-        obj._state.adding = False
+            network = obj
+        else:
+            network = services.network_create(
+                name=obj.name,
+                slug=obj.slug,
+                code=obj.code,
+                country=obj.country,
+                time_zone=obj.time_zone,
+                time_zone_name=obj.time_zone_name,
+                languages=obj.languages,
+                region=obj.region,
+                meeting_cadence=obj.meeting_cadence,
+                minutes_approval_rule=obj.minutes_approval_rule,
+                designation_footnote=obj.designation_footnote,
+                national_policy=obj.national_policy,
+                un_team_name=obj.un_team_name,
+                coordinator_title=obj.coordinator_title,
+            )
+            obj.pk = network.pk
+            obj.refresh_from_db()
+            obj._state.adding = False
         with network_scope(network):
             signoff.rules_set(network=network, by=request.user, rules=form.signoff_rules())
-        email = form.cleaned_data.get("secretariat_email")
-        if email:
-            self._invite_secretariat(request, network, form, email)
+        for prefix, role in self._vacant(network):
+            email = form.cleaned_data.get(f"{prefix}_email")
+            if email:
+                self._invite(request, network, form, prefix=prefix, role=role, email=email)
 
-    def _invite_secretariat(self, request, network, form, email: str) -> None:
-        organisation = form.cleaned_data["secretariat_organisation"]
-        with network_scope(network):
-            taking_part = Participation.objects.active().filter(organisation=organisation).exists()
-        if not taking_part:
-            services.participation_add(
-                network=network, organisation=organisation, type=Participation.Type.MEMBER
+    def _invite(self, request, network, form, *, prefix: str, role: Role, email: str) -> None:
+        organisation = form.cleaned_data[f"{prefix}_organisation"]
+        try:
+            # As the operator: the service allows it only while nobody holds the role, and
+            # records who invited (the membership, once accepted, too).
+            _invitation, token = services.first_holder_invite(
+                network=network,
+                email=email,
+                organisation=organisation,
+                role=role,
+                operator=request.user,
+                full_name=form.cleaned_data.get(f"{prefix}_name", ""),
             )
-        _invitation, token = services.invitation_create(
-            network=network,
-            email=email,
-            organisation=organisation,
-            role=Role.SECRETARIAT,
-            invited_by=request.user,
-            full_name=form.cleaned_data.get("secretariat_name", ""),
-        )
+        except ValidationError as error:
+            messages.error(
+                request,
+                gettext("No invitation for %(email)s: %(reason)s")
+                % {"email": email, "reason": " ".join(error.messages)},
+            )
+            return
         link = request.build_absolute_uri(f"/accounts/invitations/{token}/")
         messages.warning(
             request,
             gettext(
-                "Invitation for %(email)s as secretariat of %(organisation)s: %(link)s — copy "
+                "Invitation for %(email)s as %(role)s of %(organisation)s: %(link)s — copy "
                 "it now, it is shown only once. It works once and expires in %(days)s days."
             )
             % {
                 "email": email,
+                "role": role.label,
                 "organisation": organisation,
                 "link": link,
                 "days": settings.PORTAL_INVITATION_DAYS,

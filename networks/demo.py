@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
-from django.utils import timezone
 
 import networks.pdf
 from networks import services
@@ -34,6 +33,7 @@ from networks.models import (
 )
 from networks.roles import Role
 from networks.scoping import network_scope
+from portal import clock
 
 DEFAULT_PASSWORD = "demo-portal-2026"
 
@@ -176,6 +176,8 @@ class DemoNetwork:
     coordinator_title: str = "Resident Coordinator"
     unsdcf_outcomes: list[tuple[str, str]] = field(default_factory=list)
     unsdcf_period: str = ""
+    # Empty: the zone's city ("Bishkek time").
+    time_zone_name: str = ""
 
 
 REGIONS = {
@@ -426,6 +428,7 @@ NETWORKS: list[DemoNetwork] = [
         country="Kosovo",
         region="eca",
         time_zone="Europe/Belgrade",
+        time_zone_name="Pristina time",
         languages=["en", "sq", "sr"],
         cadence=Network.Cadence.QUARTERLY,
         designation_footnote=KOSOVO_FOOTNOTE,
@@ -558,6 +561,7 @@ def _load_network(spec: DemoNetwork, region: Region, passwords: _Passwords, resu
             code=spec.code,
             country=spec.country,
             time_zone=spec.time_zone,
+            time_zone_name=spec.time_zone_name,
             languages=spec.languages,
             region=region,
             meeting_cadence=spec.cadence,
@@ -744,7 +748,7 @@ def _demo_workplan(network: Network, organisations: dict[str, Organisation]) -> 
             .order_by("pk")
         }
         secretariat, co_chair = people.get(Role.SECRETARIAT), people.get(Role.CO_CHAIR)
-        year = timezone.localdate(timezone=network.zone).year
+        year = clock.network_today(network).year
         plan = plan_services.workplan_create(
             network=network,
             by=secretariat,
@@ -848,7 +852,7 @@ def _demo_meetings(network: Network, organisations: dict[str, Organisation]) -> 
             Membership.objects.active().filter(role=Role.SECRETARIAT).select_related("user").first()
         )
         by = secretariat.user if secretariat else None
-        today = timezone.localdate(timezone=network.zone)
+        today = clock.network_today(network)
         created = 0
         for title, days, status in (
             (f"Regular meeting, {today.year} Q{(today.month - 1) // 3 + 1}", 28, "submitted"),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from networks import selectors
 from networks.models import Network, Participation
 from networks.pdf import render_pdf
+from portal import clock
 
 # A spreadsheet runs a cell that starts with one of these as a formula. Names come from
 # people's own profiles, so a name like "=HYPERLINK(…)" must stay text when opened in Excel.
@@ -57,7 +58,7 @@ def member_rows(network: Network) -> Iterator[list[str]]:
                     membership.user.get_full_name(),
                     str(membership.get_role_display()),
                     membership.user.email,
-                    timezone.localtime(membership.started_at, network.zone).date().isoformat(),
+                    clock.network_local(membership.started_at, network).date().isoformat(),
                 ]
 
 
@@ -66,7 +67,7 @@ def _spreadsheet_safe(value: str) -> str:
 
 
 def filename(network: Network, extension: str) -> str:
-    today = timezone.localdate(timezone=network.zone).isoformat()
+    today = clock.network_today(network).isoformat()
     return f"members-{network.slug}-{today}.{extension}"
 
 
@@ -93,11 +94,11 @@ def member_list_pdf(network: Network, *, request=None) -> HttpResponse:
     pdf = render_pdf(
         "networks/members_pdf.html",
         {
-            "network": network,
             "headers": member_headers(),
             "rows": list(member_rows(network)),
-            "generated": timezone.localtime(timezone=network.zone),
+            "generated": timezone.now(),
         },
+        network=network,
         request=request,
     )
     response = HttpResponse(pdf, content_type="application/pdf")

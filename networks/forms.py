@@ -20,10 +20,22 @@ class InvitationForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none()
     )
-    role = forms.ChoiceField(label=_("Role"), choices=MEMBERSHIP_ROLES)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=MEMBERSHIP_ROLES,
+        error_messages={
+            "invalid_choice": _(
+                "Choose one of the roles offered: a serving co-chair grants the co-chair "
+                "role, the secretariat every other."
+            )
+        },
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, roles=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only the roles this person may grant (networks.roles.grantable_roles).
+        if roles is not None:
+            self.fields["role"].choices = roles
         # Only organisations taking part in the entered network.
         self.fields["organisation"].queryset = Organisation.objects.filter(
             pk__in=Participation.objects.active().values("organisation_id")

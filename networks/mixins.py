@@ -12,9 +12,12 @@ from networks.roles import Action
 class NetworkPageMixin(LoginRequiredMixin):
     """For pages under /n/<network>/. Anonymous people are sent to sign in (whether or not
     the network exists); people outside the network get 404; people inside it without the
-    view's `required_action` get 403."""
+    view's `required_action` get 403. A view some roles enter for different purposes may
+    declare a tuple of actions: any one of them lets the person in, and the service decides
+    what they may do there (e.g. inviting: the secretariat grants most roles, a co-chair
+    grants the co-chair role)."""
 
-    required_action: Action | None = None
+    required_action: Action | tuple[Action, ...] | None = None
     network_access: NetworkAccess
 
     def dispatch(self, request, *args, **kwargs):
@@ -25,7 +28,7 @@ class NetworkPageMixin(LoginRequiredMixin):
         self.network_access = network_access_or_404(request.user, kwargs["network"])
         self.network = self.network_access.network
         request.network_access = self.network_access
-        if not self.network_access.can(self.required_action):
+        if not self.network_access.can_any(self.required_action):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

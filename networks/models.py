@@ -97,6 +97,17 @@ class Network(models.Model):
         blank=True,
     )
     time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
+    # Empty: the city of the time zone ("Asia/Bishkek" reads "Bishkek time"). Kosovo's zone
+    # is Europe/Belgrade, and its people read "Pristina time", never the zone's identifier.
+    time_zone_name = models.CharField(
+        _("name of the local time"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "As the network's people say it, e.g. “Pristina time”; every time shown carries "
+            "it with its UTC offset. Empty: the city of the time zone, e.g. “Bishkek time”."
+        ),
+    )
     languages = models.JSONField(
         _("working languages"), default=list, validators=[validate_languages]
     )

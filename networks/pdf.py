@@ -1,4 +1,5 @@
-"""PDFs with WeasyPrint, rendered from templates in the active language."""
+"""PDFs with WeasyPrint, rendered from templates in the active language and on the network's
+clock."""
 
 from __future__ import annotations
 
@@ -7,12 +8,25 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from portal.clock import network_time
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
+    from networks.models import Network
 
-def render_pdf(template: str, context: dict[str, Any], request: HttpRequest | None = None) -> bytes:
-    html = render_to_string(template, context, request=request)
+
+def render_pdf(
+    template: str,
+    context: dict[str, Any],
+    *,
+    network: Network,
+    request: HttpRequest | None = None,
+) -> bytes:
+    """A PDF of `network`: its times read in the network's zone with their label, and
+    nobody's own zone beside them, whoever downloads it (a file is the network's record)."""
+    with network_time(network):
+        html = render_to_string(template, {**context, "network": network}, request=request)
     return html_to_pdf(html)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,7 +31,14 @@ class Action(models.TextChoices):
     NETWORK_VIEW = "network.view", _("See the network's home page")
     MEMBERS_VIEW = "members.view", _("See the member list and focal points")
     MEMBERS_EXPORT = "members.export", _("Export the member list (CSV, PDF)")
-    MEMBERS_MANAGE = "members.manage", _("Invite people, change and end memberships")
+    MEMBERS_MANAGE = (
+        "members.manage",
+        _("Invite people, change and end memberships (the co-chairs' role excepted)"),
+    )
+    CO_CHAIRS_MANAGE = (
+        "co_chairs.manage",
+        _("Invite co-chairs and end a co-chair's membership"),
+    )
     WORKING_GROUPS_VIEW = "working_groups.view", _("See working groups")
     CIRCULATIONS_VIEW = (
         "circulations.view",
@@ -155,6 +163,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MEMBERS_VIEW: frozenset({S, C, M, R}),
     Action.MEMBERS_EXPORT: frozenset({S, C, M, R}),
     Action.MEMBERS_MANAGE: frozenset({S}),
+    # Only a serving co-chair grants or ends the co-chair role (see ROLE_MANAGED_BY).
+    Action.CO_CHAIRS_MANAGE: frozenset({C}),
     Action.WORKING_GROUPS_VIEW: frozenset({S, C, M, R, P}),
     Action.CIRCULATIONS_VIEW: frozenset({S}),
     Action.CIRCULATIONS_RESEND: frozenset({S}),
@@ -211,11 +221,39 @@ SPEAKING_ROLES = (S, C, M, P)
 # Roles that must sign in with a second factor when PORTAL_REQUIRE_MFA is on.
 MFA_REQUIRED_ROLES = frozenset({S, C})
 
+# Separation of duties (docs/roles.md). The co-chairs sign off what the secretariat drafts, so
+# the secretariat cannot grant or end the co-chair role: that needs a serving co-chair (or the
+# platform operator while the network has none, networks.services). Every other role is
+# the secretariat's to grant and end.
+ROLE_MANAGED_BY: dict[Role, Action] = {
+    role: Action.CO_CHAIRS_MANAGE if role == C else Action.MEMBERS_MANAGE
+    for role in Role
+    if role != G
+}
+# One person never holds these two in the same network: who drafts does not sign off.
+EXCLUSIVE_ROLES = frozenset({S, C})
+# A network always keeps someone in each: the last holder's membership cannot be ended.
+ALWAYS_HELD_ROLES = (S, C)
+# The platform operator may grant these when the network has nobody holding them.
+OPERATOR_GRANTED_ROLES = frozenset({S, C})
+
 
 def can(roles: Iterable[Role | str], action: Action) -> bool:
     """True when any of `roles` may perform `action`."""
     allowed = PERMISSIONS[action]
     return any(role in allowed for role in roles)
+
+
+def may_manage_role(roles: Iterable[Role | str], role: Role | str) -> bool:
+    """True when any of `roles` may grant `role` (invite someone into it) and end it."""
+    return can(roles, ROLE_MANAGED_BY[Role(role)])
+
+
+def grantable_roles(roles: Iterable[Role | str]) -> list[tuple[str, str | Promise]]:
+    """The membership roles (value, label) that `roles` may grant, in MEMBERSHIP_ROLES order:
+    what an invitation form offers."""
+    roles = frozenset(roles)
+    return [(value, label) for value, label in MEMBERSHIP_ROLES if may_manage_role(roles, value)]
 
 
 def allowed_actions(roles: Iterable[Role | str]) -> frozenset[Action]:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
 
+from portal import clock
+
 if TYPE_CHECKING:
     from networks.models import Network
 
@@ -68,17 +70,35 @@ def scopes_disabled() -> Iterator[None]:
 
 @contextmanager
 def request_scope() -> Iterator[None]:
-    """Start a request with nothing entered, and forget whatever it entered at the end."""
+    """Start a request with nothing entered (no network, and UTC on the clock), and forget
+    whatever it entered at the end."""
     token = _entered.set(None)
     try:
-        yield
+        with clock.request_clock():
+            yield
     finally:
         _entered.reset(token)
 
 
-def enter_network_for_request(network: Network) -> None:
-    """Enter a network until the end of the current `request_scope` (used by views)."""
+def enter_network_for_request(network: Network, *, reader_zone: str = "") -> None:
+    """Enter a network, its rows and its clock, until the end of the current
+    `request_scope` (used by views). `reader_zone`: the person's own time zone, shown beside
+    the network's on pages (portal.clock)."""
     _entered.set(network.pk)
+    clock.enter_for_request(network, reader_zone=reader_zone)
+
+
+@contextmanager
+def network_entered(network: Network | int) -> Iterator[None]:
+    """Enter a network's rows and its clock for the block: how a task or a command works in
+    one network, so that what it writes, mails and renders reads in the network's time."""
+    if isinstance(network, int):
+        # networks.models imports this module: the model is found when a task runs.
+        from networks import models as network_models
+
+        network = network_models.Network.objects.get(pk=network)
+    with network_scope(network), clock.network_time(network):
+        yield
 
 
 _M = TypeVar("_M", bound=models.Model, covariant=True)

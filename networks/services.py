@@ -1,7 +1,16 @@
 """Writes on networks, participations, memberships and invitations.
 
 Each service is keyword-only, runs in one transaction, and says who may call it; the view
-that calls it has already checked the action in networks.roles.
+that calls it has already checked the action in networks.roles. The separation of duties
+(docs/roles.md) lives here, so pages, API, admin and commands all obey it: nobody gives
+themselves a role; only a serving co-chair grants or ends the co-chair role (the platform
+operator, while the network has none); one person is never both secretariat and co-chair of
+a network; the last secretariat and the last co-chair cannot be ended.
+
+A refusal is a ValidationError and changes nothing; its code says why for the API:
+NOT_ALLOWED when the person's role cannot grant or end that role (a 403), CONFLICT when the
+membership's or the network's state does not allow ending it (a 409: already ended, the last
+secretariat or co-chair), anything else is bad input (a 400).
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User, hash_token
+from networks.access import access_for
 from networks.models import (
     Invitation,
     Membership,
@@ -28,11 +38,22 @@ from networks.models import (
     Region,
     UNSDCFOutcome,
 )
-from networks.roles import Role
+from networks.roles import (
+    ALWAYS_HELD_ROLES,
+    EXCLUSIVE_ROLES,
+    OPERATOR_GRANTED_ROLES,
+    Role,
+)
 from networks.scoping import network_scope
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from circulation.models import Circulation
+
+# Codes of the refusals whose cause is the person's standing or the state (see above).
+NOT_ALLOWED = "not_allowed"
+CONFLICT = "conflict"
 
 
 @transaction.atomic
@@ -44,6 +65,7 @@ def network_create(
     country: str,
     time_zone: str,
     languages: list[str],
+    time_zone_name: str = "",
     region: Region | None = None,
     meeting_cadence: str = Network.Cadence.QUARTERLY,
     minutes_approval_rule: str = Network.ApprovalRule.ALL_CO_CHAIRS,
@@ -64,6 +86,7 @@ def network_create(
         code=code.strip().upper(),
         country=country.strip(),
         time_zone=time_zone,
+        time_zone_name=time_zone_name.strip(),
         languages=languages,
         region=region,
         meeting_cadence=meeting_cadence,
@@ -118,10 +141,17 @@ def membership_start(
     role: Role | str,
     started_by: User | None = None,
 ) -> Membership:
-    """Secretariat (and invitation acceptance). The organisation must take part in the
-    network; a person acts for one organisation per network; a role already held is a
-    ValidationError."""
+    """Code, not a page: invitation acceptance (which has checked who granted the role), and
+    the system paths that build networks — the demo loader, tests — with `started_by=None`.
+    People get a role only through an invitation.
+
+    Whoever calls it, it guarantees: the organisation takes part in the network; a person
+    acts for one organisation per network; a role already held is refused; nobody starts a
+    role of their own (`started_by` is not `user`); one person never holds the secretariat
+    and the co-chair role together in a network. Each refusal is a ValidationError."""
     with network_scope(network), transaction.atomic():
+        if started_by is not None and started_by.pk == user.pk:
+            raise ValidationError(_("Nobody gives themselves a role: someone else grants it."))
         if not Participation.objects.active().filter(organisation=organisation).exists():
             raise ValidationError(
                 _("%(organisation)s does not take part in this network.")
@@ -141,6 +171,7 @@ def membership_start(
             )
         if Membership.objects.active().filter(user=user, role=role).exists():
             raise ValidationError(_("This person already holds that role in this network."))
+        _check_exclusive(Membership.objects.active().filter(user=user), role=role, person=user)
         try:
             with transaction.atomic():
                 return Membership.objects.create(
@@ -156,18 +187,143 @@ def membership_start(
             ) from exc
 
 
-def membership_end(*, membership: Membership, ended_by: User, reason: str = "") -> Membership:
-    """Secretariat. Dates the end and keeps the row; the person loses the role on their
-    next request. Ending an ended membership is a ValidationError."""
+def _check_exclusive(held: QuerySet[Membership], *, role: Role | str, person: object) -> None:
+    """Refuse `role` to someone whose active memberships `held` include the role it excludes
+    (the secretariat drafts what the co-chairs sign off)."""
+    if role not in EXCLUSIVE_ROLES:
+        return
+    clash = held.filter(role__in=EXCLUSIVE_ROLES - {Role(role)}).first()
+    if clash is not None:
+        raise ValidationError(
+            _(
+                "One person cannot be both the secretariat and a co-chair of a network: "
+                "%(person)s already holds the role %(role)s here."
+            )
+            % {"person": person, "role": clash.get_role_display()}
+        )
+
+
+def _holders(role: Role | str) -> QuerySet[Membership]:
+    """The active memberships of `role` in the entered network whose person can still sign
+    in: who serves in that role now."""
+    return Membership.objects.active().filter(role=role, user__is_active=True)
+
+
+def _check_may_grant(
+    *, network: Network, by: User | None, role: Role | str, as_operator: bool
+) -> None:
+    """Refuse unless `by` may grant (and end) `role` in `network`: their roles there allow
+    it (networks.roles.ROLE_MANAGED_BY), or they act as the platform operator and the
+    network has nobody in a role only the operator can then give."""
+    if as_operator:
+        if role not in OPERATOR_GRANTED_ROLES:
+            raise ValidationError(
+                _("The platform operator grants only the secretariat and co-chair roles."),
+                code=NOT_ALLOWED,
+            )
+        if _holders(role).exists():
+            message = (
+                _("This network has a serving co-chair: a co-chair invites the next one.")
+                if role == Role.CO_CHAIR
+                else _("This network has a secretariat: the secretariat invites the next one.")
+            )
+            raise ValidationError(message, code=NOT_ALLOWED)
+        return
+    access = access_for(by, network) if by is not None else None
+    if access is None or not access.may_manage_role(role):
+        if role == Role.CO_CHAIR:
+            raise ValidationError(
+                _("Only a serving co-chair may grant the co-chair role: ask a co-chair."),
+                code=NOT_ALLOWED,
+            )
+        raise ValidationError(_("Your role in this network does not allow this."), code=NOT_ALLOWED)
+
+
+def membership_end(
+    *, membership: Membership, ended_by: User | None, reason: str = ""
+) -> Membership:
+    """The secretariat ends any role but the co-chair's; a serving co-chair ends a co-chair's
+    (their own too: stepping down). `ended_by=None` is the system path (tests, commands).
+    Dates the end and keeps the row; the person loses the role on their next request.
+
+    Refused, changing nothing: ending an ended membership; a person whose roles do not allow
+    ending that role; the network's last secretariat or last co-chair, whoever asks (their
+    successor is invited first)."""
     with network_scope(membership.network_id), transaction.atomic():
-        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.role in ALWAYS_HELD_ROLES:
+            # Every holder of the role locked first, in one order: two people ending the last
+            # two at once wait for each other instead of both passing the count below.
+            list(
+                Membership.objects.active()
+                .filter(role=membership.role)
+                .select_for_update(of=("self",))
+                .order_by("pk")
+            )
+        locked = (
+            Membership.objects.select_for_update(of=("self",))
+            .select_related("network", "user")
+            .get(pk=membership.pk)
+        )
+        access = access_for(ended_by, locked.network) if ended_by is not None else None
+        if ended_by is not None and (access is None or not access.may_manage_role(locked.role)):
+            if locked.role == Role.CO_CHAIR:
+                raise ValidationError(
+                    _("Only a serving co-chair may end a co-chair's membership."),
+                    code=NOT_ALLOWED,
+                )
+            raise ValidationError(
+                _("Your role in this network does not allow this."), code=NOT_ALLOWED
+            )
         if locked.ended_at is not None:
-            raise ValidationError(_("This membership has already ended."))
+            raise ValidationError(_("This membership has already ended."), code=CONFLICT)
+        if locked.role in ALWAYS_HELD_ROLES:
+            if not _holders(locked.role).exclude(pk=locked.pk).exists():
+                message = (
+                    _(
+                        "%(person)s is the last co-chair of this network: a co-chair invites "
+                        "the next one before this membership can end."
+                    )
+                    if locked.role == Role.CO_CHAIR
+                    else _(
+                        "%(person)s is the last secretariat officer of this network: invite "
+                        "the next one before this membership can end."
+                    )
+                )
+                raise ValidationError(message % {"person": locked.user}, code=CONFLICT)
         locked.ended_at = timezone.now()
         locked.ended_by = ended_by
         locked.end_reason = reason.strip()
         locked.save(update_fields=["ended_at", "ended_by", "end_reason"])
         return locked
+
+
+def first_holder_invite(
+    *,
+    network: Network,
+    email: str,
+    organisation: Organisation,
+    role: Role,
+    operator: User | None,
+    full_name: str = "",
+) -> tuple[Invitation, str]:
+    """The platform operator invites the first holder of the secretariat or the co-chair
+    role (the operators' admin passes the operator, `manage.py create_network` None). The
+    organisation is made a member of the network first when it is not taking part yet; the
+    rest is `invitation_create`'s, as the operator, with its refusals."""
+    with network_scope(network), transaction.atomic():
+        if not Participation.objects.active().filter(organisation=organisation).exists():
+            participation_add(
+                network=network, organisation=organisation, type=Participation.Type.MEMBER
+            )
+        return invitation_create(
+            network=network,
+            email=email,
+            organisation=organisation,
+            role=role,
+            invited_by=operator,
+            full_name=full_name,
+            as_operator=True,
+        )
 
 
 def invitation_create(
@@ -178,12 +334,26 @@ def invitation_create(
     role: Role | str,
     invited_by: User | None,
     full_name: str = "",
+    as_operator: bool = False,
 ) -> tuple[Invitation, str]:
-    """Secretariat. Returns the invitation and the raw token for the link (only its hash is
-    stored; `invitation_link_token` rebuilds the token from the row). Sending the email is
-    the caller's, after commit."""
+    """People (pages, API) pass the inviting person as `invited_by`: the secretariat invites
+    into every role but the co-chair's, a serving co-chair into the co-chair role. The
+    platform operator's paths (the operators' admin, `manage.py create_network`) pass
+    `as_operator=True`, with the operator or None from the command line: they grant the
+    secretariat or the co-chair role while the network has nobody in it.
+
+    Refused, storing nothing: inviting oneself; a role the inviter may not grant; someone who
+    holds the role already, or holds (or is invited to) the role it excludes (secretariat and
+    co-chair). Returns the invitation and the raw token for the link (only its hash is stored;
+    `invitation_link_token` rebuilds the token from the row). Sending the email is the
+    caller's, after commit."""
+    if invited_by is None and not as_operator:
+        raise ValueError("invitation_create needs the inviting person, or as_operator=True.")
     email = email.strip().lower()
     with network_scope(network), transaction.atomic():
+        if invited_by is not None and invited_by.email.lower() == email:
+            raise ValidationError(_("You cannot invite yourself: nobody gives themselves a role."))
+        _check_may_grant(network=network, by=invited_by, role=role, as_operator=as_operator)
         if not Participation.objects.active().filter(organisation=organisation).exists():
             raise ValidationError(
                 _("%(organisation)s does not take part in this network.")
@@ -191,6 +361,25 @@ def invitation_create(
             )
         if Membership.objects.active().filter(user__email__iexact=email, role=role).exists():
             raise ValidationError(_("This person already holds that role in this network."))
+        _check_exclusive(
+            Membership.objects.active().filter(user__email__iexact=email),
+            role=role,
+            person=email,
+        )
+        if role in EXCLUSIVE_ROLES:
+            invited = (
+                _open_invitations()
+                .filter(email=email, role__in=EXCLUSIVE_ROLES - {Role(role)})
+                .first()
+            )
+            if invited is not None:
+                raise ValidationError(
+                    _(
+                        "One person cannot be both the secretariat and a co-chair of a "
+                        "network: %(person)s is already invited as %(role)s here."
+                    )
+                    % {"person": email, "role": invited.get_role_display()}
+                )
         invitation = Invitation.objects.create(
             network=network,
             email=email,
@@ -206,6 +395,12 @@ def invitation_create(
         invitation.token_hash = hash_token(raw)
         invitation.save(update_fields=["token_hash"])
         return invitation, raw
+
+
+def _open_invitations() -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
 
 
 def _invitation_token(invitation: Invitation, *, secret: str | bytes) -> str:
@@ -284,7 +479,11 @@ def invitation_accept(
 ) -> User:
     """The invitee, through the emailed link. Works once, even when clicked twice at the
     same moment (the invitation row is locked). Creates the account when `user` is None,
-    then starts the membership. Returns the person."""
+    then starts the membership (membership_start's rules: nobody accepts an invitation they
+    made themselves, nor one that would make the secretariat a co-chair or a co-chair the
+    secretariat). The co-chair role is granted only on the invitation of a co-chair still
+    serving, or of the platform operator. Returns the person; a refusal changes nothing and
+    leaves the invitation open."""
     invitation = invitation_for_token(token)
     if invitation is None:
         raise ValidationError(_("This invitation does not exist."))
@@ -293,6 +492,24 @@ def invitation_accept(
         problem = invitation_problem(locked)
         if problem:
             raise ValidationError(problem)
+        inviter = locked.invited_by
+        # The grant takes effect now: a co-chair invitation from someone who no longer
+        # serves as co-chair (or was made before the rule) no longer grants anything. The
+        # operator's (staff, or the command line's None) stands: it was made while the
+        # network had no co-chair.
+        if (
+            locked.role == Role.CO_CHAIR
+            and inviter is not None
+            and not inviter.is_staff
+            and not _holders(Role.CO_CHAIR).filter(user=inviter).exists()
+        ):
+            raise ValidationError(
+                _(
+                    "This invitation to the co-chair role was not made by a serving co-chair, "
+                    "so it cannot be accepted: ask a co-chair to invite you."
+                ),
+                code=NOT_ALLOWED,
+            )
         if user is None:
             if User.objects.filter(email__iexact=locked.email).exists():
                 raise ValidationError(_("An account with this email exists: sign in first."))
@@ -314,10 +531,15 @@ def invitation_accept(
         return user
 
 
-def invitation_revoke(*, invitation: Invitation) -> Invitation:
-    """Secretariat. A used invitation cannot be withdrawn."""
+def invitation_revoke(*, invitation: Invitation, by: User | None = None) -> Invitation:
+    """Whoever may grant the invitation's role (the secretariat; a co-chair for the co-chair
+    role), or the system (`by=None`). A used invitation cannot be withdrawn."""
     with network_scope(invitation.network_id), transaction.atomic():
-        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        locked = (
+            Invitation.objects.select_for_update().select_related("network").get(pk=invitation.pk)
+        )
+        if by is not None:
+            _check_may_grant(network=locked.network, by=by, role=locked.role, as_operator=False)
         if locked.accepted_at is not None:
             raise ValidationError(_("This invitation has already been accepted."))
         if locked.revoked_at is None:

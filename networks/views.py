@@ -22,7 +22,11 @@ from networks.access import my_networks, not_found
 from networks.forms import InvitationForm, MembershipEndForm, SignoffRulesForm
 from networks.mixins import NetworkPageMixin
 from networks.models import Invitation, Membership, Region, RegionalViewer
-from networks.roles import Action
+from networks.roles import Action, grantable_roles
+
+# Who grants and ends roles: the secretariat most of them, a serving co-chair the co-chair
+# role (networks.roles.ROLE_MANAGED_BY); the services check which one.
+MANAGING_ROLES = (Action.MEMBERS_MANAGE, Action.CO_CHAIRS_MANAGE)
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 
@@ -70,7 +74,10 @@ class NetworkHomeView(NetworkPageMixin, TemplateView):
             )
         if self.network_access.can(Action.MEMBERS_VIEW):
             context["members"] = selectors.member_list(network=self.network)
-            if self.network_access.can(Action.MEMBERS_MANAGE):
+            grantable = grantable_roles(self.network_access.roles)
+            # The member list offers "End membership" on the roles this person may end.
+            context["roles_i_manage"] = {value for value, _label in grantable}
+            if grantable:
                 context["invite_url"] = reverse(
                     "networks:invite", kwargs={"network": self.network.slug}
                 )
@@ -92,7 +99,10 @@ class MemberListPDFView(NetworkPageMixin, View):
 
 
 class MembershipEndView(NetworkPageMixin, FormView):
-    required_action = Action.MEMBERS_MANAGE
+    """The secretariat ends any role but a co-chair's; a serving co-chair ends a co-chair's.
+    The service refuses the rest (and the last secretariat or co-chair) as a form error."""
+
+    required_action = MANAGING_ROLES
     template_name = "networks/membership_end.html"
     form_class = MembershipEndForm
 
@@ -159,16 +169,25 @@ class WorkingGroupDetailView(NetworkPageMixin, TemplateView):
 
 
 class InvitationView(NetworkPageMixin, FormView):
-    """The secretariat invites a person into a role and organisation; the email goes out
-    after the invitation is committed."""
+    """The secretariat invites a person into any role but co-chair; a serving co-chair
+    invites co-chairs. Each is offered the roles they may grant, and sees the pending
+    invitations of those roles. The email goes out after the invitation is committed."""
 
-    required_action = Action.MEMBERS_MANAGE
+    required_action = MANAGING_ROLES
     template_name = "networks/invite.html"
     form_class = InvitationForm
 
+    def roles(self) -> list:
+        return grantable_roles(self.network_access.roles)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "roles": self.roles()}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["pending"] = selectors.invitations_pending()
+        context["pending"] = selectors.invitations_pending().filter(
+            role__in=[value for value, _label in self.roles()]
+        )
         context["invitation_days"] = settings.PORTAL_INVITATION_DAYS
         return context
 
@@ -199,14 +218,14 @@ class InvitationView(NetworkPageMixin, FormView):
 
 
 class InvitationRevokeView(NetworkPageMixin, View):
-    required_action = Action.MEMBERS_MANAGE
+    required_action = MANAGING_ROLES
 
     def post(self, request, network, invitation_id):
         invitation = Invitation.objects.filter(pk=invitation_id).first()
         if invitation is None:
             raise not_found()
         try:
-            services.invitation_revoke(invitation=invitation)
+            services.invitation_revoke(invitation=invitation, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

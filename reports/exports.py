@@ -73,7 +73,8 @@ def report_pdf(version: ReportVersion, context: dict, *, request=None) -> HttpRe
     network = version.report.network
     pdf = render_pdf(
         "reports/report_pdf.html",
-        {**context, "generated": timezone.localtime(timezone=network.zone)},
+        {**context, "generated": timezone.now()},
+        network=network,
         request=request,
     )
     response = HttpResponse(pdf, content_type="application/pdf")

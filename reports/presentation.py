@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from meetings.models import Meeting
+from portal import clock
 from reference.models import GCMObjective
 from workplans.models import Activity
 
-INT, MONEY, TEXT, BOOL, DATE = "int", "money", "text", "bool", "date"
+INT, MONEY, TEXT, BOOL, DATE, MOMENT = "int", "money", "text", "bool", "date", "moment"
 
 
 @dataclass(frozen=True)
@@ -26,12 +27,29 @@ class Cell:
 
     @property
     def text(self) -> str:
-        """The value as the CSV and the comparison tests spell it."""
+        """The value as the CSV and the comparison tests spell it (a moment: ISO 8601 with
+        the network's offset, "2026-07-14T10:00:00+06:00")."""
         if self.kind == BOOL:
             return {True: _("yes"), False: _("no"), None: "—"}[self.value]
         if self.value is None:
             return ""
         return str(self.value)
+
+    @property
+    def shown(self) -> str:
+        """The value as the page and the PDF show it: a moment in the network's time with its
+        label, "2026-07-14 10:00 (Bishkek time, UTC+6)"; anything else as `text`."""
+        if self.kind == MOMENT and self.value:
+            return clock.when(str(self.value), "short")
+        return self.text
+
+
+def _when(key: str, item: dict) -> Cell:
+    """When a meeting was (or is planned): its time with the offset where figures computed
+    since the clock have one, the day alone in versions frozen before."""
+    if item.get("starts_at"):
+        return Cell(key, item["starts_at"], MOMENT)
+    return Cell(key, item["date"], DATE)
 
 
 @dataclass
@@ -134,12 +152,12 @@ def tables(figures: dict, objectives: dict[int, str] | None = None) -> list[Tabl
         "meetings",
         _("Meetings held"),
         _("Meeting"),
-        [_("Date"), _("Type"), _("Organisations present"), _("Every member represented")],
+        [_("When"), _("Type"), _("Organisations present"), _("Every member represented")],
         [
             Row(
                 m["title"],
                 [
-                    cell(f"meetings.{n}.date", m["date"], DATE),
+                    _when(f"meetings.{n}.date", m),
                     cell(f"meetings.{n}.kind", _kind_label(m["kind"]), TEXT),
                     cell(f"meetings.{n}.organisations_present", m["organisations_present"]),
                     cell(f"meetings.{n}.represented", m["represented"], BOOL),
@@ -245,12 +263,12 @@ def tables(figures: dict, objectives: dict[int, str] | None = None) -> list[Tabl
         pgettext("report", "Meetings planned for %(quarter)s")
         % {"quarter": figures["next_quarter"]["label"]},
         _("Meeting"),
-        [_("Date"), _("Type")],
+        [_("When"), _("Type")],
         [
             Row(
                 m["title"],
                 [
-                    cell(f"next_quarter.{n}.date", m["date"], DATE),
+                    _when(f"next_quarter.{n}.date", m),
                     cell(f"next_quarter.{n}.kind", _kind_label(m["kind"]), TEXT),
                 ],
             )

@@ -39,6 +39,7 @@ from django.utils import timezone
 from networks.access import NetworkAccess
 from networks.models import Network, Organisation, Participation
 from networks.roles import Role
+from portal import clock
 from reports.models import QuarterlyReport, ReportVersion, quarter_label
 from workplans.selectors import last_ended
 
@@ -163,7 +164,9 @@ def quarter_figures(
             represented = expected <= present.get(meeting.pk, set())
         meeting_rows.append(
             {
-                "date": timezone.localtime(meeting.starts_at, network.zone).date().isoformat(),
+                "date": clock.network_local(meeting.starts_at, network).date().isoformat(),
+                # With the network's offset: the time the meeting was held, where it was.
+                "starts_at": clock.network_local(meeting.starts_at, network).isoformat(),
                 "title": meeting.title,
                 "kind": meeting.kind,
                 "organisations_present": len(present.get(meeting.pk, set())),
@@ -291,9 +294,11 @@ def quarter_figures(
                 {
                     "number": d["number"],
                     "title": d["title"],
-                    "date": timezone.localtime(d["adopted_at"], network.zone).date().isoformat(),
+                    "date": clock.network_local(adopted_at, network).date().isoformat(),
                 }
                 for d in adopted
+                # Filtered on adoption in the quarter: every one has its moment.
+                if (adopted_at := d["adopted_at"]) is not None
             ],
         },
         "action_points": {
@@ -318,7 +323,8 @@ def quarter_figures(
             "meetings_planned": len(planned),
             "items": [
                 {
-                    "date": timezone.localtime(m["starts_at"], network.zone).date().isoformat(),
+                    "date": clock.network_local(m["starts_at"], network).date().isoformat(),
+                    "starts_at": clock.network_local(m["starts_at"], network).isoformat(),
                     "title": m["title"],
                     "kind": m["kind"],
                 }

@@ -19,6 +19,7 @@ from networks import signoff
 from networks.access import access_for
 from networks.models import Membership, Network
 from networks.roles import Role
+from portal import clock
 from reports import flows, selectors
 from reports.models import QuarterlyReport, ReportSignature, ReportVersion
 from workflow import Refusal, Signoff, check_signature, content_hash
@@ -121,7 +122,8 @@ def report_submit(
     and the page names who is awaited. A signature on figures that have changed since is
     withdrawn (that co-chair signs again). With `content_sha256`, a signer who saw other
     figures is refused. The first submission needs no reason; a resubmission does, and
-    every earlier version is kept unchanged."""
+    every earlier version is kept unchanged. Not the person who drafted the report
+    (separation of duties)."""
     reason = (reason or "").strip()
     if len(reason) > MAX_REASON:
         raise ValidationError({"reason": _("The reason is too long.")})
@@ -129,6 +131,8 @@ def report_submit(
     with transaction.atomic():
         locked = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
         locked.network = network
+        if locked.drafted_by_id == by.pk:
+            raise ValidationError(_("You drafted this report: another co-chair submits it."))
         if not selectors.has_ended(network, locked.year, locked.quarter):
             raise ValidationError(_("A quarter is submitted once it has ended."))
         actor = access_for(by, network)
@@ -216,8 +220,8 @@ def approval_record(version: ReportVersion) -> list[dict[str, str]]:
             "role": str(Role.CO_CHAIR.label),
             "organisation": organisations.get(s.co_chair_id, ""),
             "utc": s.signed_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
-            "local": timezone.localtime(s.signed_at, network.zone).strftime("%Y-%m-%d %H:%M"),
-            "time_zone": network.time_zone,
+            "local": clock.network_local(s.signed_at, network).strftime("%Y-%m-%d %H:%M"),
+            "time_zone": clock.zone_label(network, at=s.signed_at),
             "content_sha256": s.content_sha256,
         }
         for s in signatures

@@ -6,7 +6,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from networks.models import Network
-from networks.scoping import network_scope
+from networks.scoping import network_entered
 from reports import selectors, services
 
 
@@ -14,7 +14,7 @@ from reports import selectors, services
 def draft_ended_quarter(network_id: int) -> bool:
     """Draft the report of the network's last ended quarter and tell the secretariat and the
     co-chairs, once. Returns whether a draft was made by this run."""
-    with network_scope(network_id):
+    with network_entered(network_id):
         network = Network.objects.get(pk=network_id)
         period = selectors.last_ended_quarter(network)
         if network.created_at >= period.end:

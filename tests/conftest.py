@@ -56,8 +56,9 @@ def pytest_unconfigure(config):
 @pytest.hookimpl(trylast=True)  # after -m has deselected what this run leaves out
 def pytest_collection_modifyitems(config, items):
     """On SQLite the test database lives in memory, unless this run holds a test marked
-    `realworker`: its Celery worker runs in another process, which must see the same data, so
-    the database is then a file (tests/circulation/realworker.py)."""
+    `realworker`: its Celery worker runs in another process, which must see the same data (or
+    it opens a second connection at once, which in memory meets "table is locked"), so the
+    database is then a file (tests/circulation/realworker.py)."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]

@@ -93,6 +93,7 @@ def build_network(
     code: str | None = None,
     region_obj: Region | None = None,
     time_zone: str = "Asia/Bishkek",
+    time_zone_name: str = "",
 ) -> TestNetwork:
     network = services.network_create(
         name=name or f"UN Network on Migration — {slug.title()}",
@@ -100,6 +101,7 @@ def build_network(
         code=code or slug[:3].upper(),
         country=slug.title(),
         time_zone=time_zone,
+        time_zone_name=time_zone_name,
         languages=["en", "ru"],
         region=region_obj,
     )

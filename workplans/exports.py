@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
@@ -17,6 +16,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from networks.exports import _private_download, _spreadsheet_safe
+from portal import clock
 from workplans import columns, selectors
 from workplans.columns import ACTIVITY_COLUMNS, INDICATOR_COLUMNS, PLAN_ROWS, SEPARATOR
 from workplans.models import Workplan
@@ -122,7 +122,7 @@ def _xlsx_response(book: Workbook, name: str) -> HttpResponse:
 
 
 def _filename(workplan: Workplan, extension: str) -> str:
-    today = timezone.localdate(timezone=workplan.network.zone).isoformat()
+    today = clock.network_today(workplan.network).isoformat()
     return f"workplan-{workplan.network.slug}-{workplan.pk}-{today}.{extension}"
 
 

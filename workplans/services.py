@@ -127,11 +127,14 @@ def _snapshot(workplan: Workplan) -> dict[str, Any]:
 
 
 def workplan_endorse(*, workplan: Workplan, by: User) -> Workplan:
-    """Co-chair: endorse a draft plan; what it holds now is kept as its baseline."""
+    """Co-chair: endorse a draft plan; what it holds now is kept as its baseline. Not the
+    person who drafted it (separation of duties)."""
     with transaction.atomic():
         locked = Workplan.objects.select_for_update().get(pk=workplan.pk)
         if locked.status != Workplan.Status.DRAFT:
             raise ValidationError(_("Only a draft workplan can be endorsed."))
+        if locked.created_by_id == by.pk:
+            raise ValidationError(_("You drafted this workplan: another co-chair endorses it."))
         if not Activity.objects.filter(workplan=locked).exists():
             raise ValidationError(_("A workplan needs at least one activity to be endorsed."))
         now = timezone.now()

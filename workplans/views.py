@@ -19,6 +19,7 @@ from networks.formtools import add_service_errors, form_errors
 from networks.mixins import NetworkPageMixin
 from networks.models import Network
 from networks.roles import Action
+from portal import clock
 from workplans import exports, imports, selectors, services
 from workplans.forms import (
     ActivityForm,
@@ -81,7 +82,7 @@ class WorkplanCreateView(WorkplanMixin, FormView):
     form_class = WorkplanForm
 
     def get_initial(self):
-        return {"start_year": timezone.localdate(timezone=self.network.zone).year + 1, "years": 1}
+        return {"start_year": clock.network_today(self.network).year + 1, "years": 1}
 
     def form_valid(self, form):
         data = form.cleaned_data

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.response import Response
@@ -230,15 +229,14 @@ class PositionRecordView(ProcedureStepMixin, generics.GenericAPIView):
     def post(self, request, *args, **kwargs):
         procedure = self.get_procedure()
         data = self.validated(request)
-        with timezone.override(self.network.zone):
-            position = run_service(
-                services.position_record,
-                procedure=procedure,
-                by=request.user,
-                organisation=data["organisation"],
-                stance=data["stance"],
-                reason=data["reason"],
-            )
+        position = run_service(
+            services.position_record,
+            procedure=procedure,
+            by=request.user,
+            organisation=data["organisation"],
+            stance=data["stance"],
+            reason=data["reason"],
+        )
         return self.answer(position, PositionSerializer)
 
 
@@ -253,14 +251,13 @@ class DeadlineExtendView(ProcedureStepMixin, generics.GenericAPIView):
     def post(self, request, *args, **kwargs):
         procedure = self.get_procedure()
         data = self.validated(request)
-        with timezone.override(self.network.zone):
-            run_service(
-                services.deadline_extend,
-                procedure=procedure,
-                by=request.user,
-                deadline=data["deadline"],
-                reason=data["reason"],
-            )
+        run_service(
+            services.deadline_extend,
+            procedure=procedure,
+            by=request.user,
+            deadline=data["deadline"],
+            reason=data["reason"],
+        )
         return self.procedure_answer(procedure)
 
 
@@ -453,8 +450,7 @@ class StatementStepView(StatementAPIMixin, WriteMixin, generics.GenericAPIView):
     def post(self, request, *args, **kwargs):
         statement = self.get_statement()
         data = self.validated(request)
-        with timezone.override(self.network.zone):
-            run_service(self.step, statement=statement, data=data)
+        run_service(self.step, statement=statement, data=data)
         return Response(
             StatementDetailSerializer(
                 self.detailed(self.get_statement()), context=self.get_serializer_context()
@@ -541,14 +537,13 @@ class StatementSilenceView(StatementAPIMixin, WriteMixin, generics.GenericAPIVie
     def post(self, request, *args, **kwargs):
         statement = self.get_statement()
         data = self.validated(request)
-        with timezone.override(self.network.zone):
-            procedure = run_service(
-                services.procedure_open,
-                statement=statement,
-                by=request.user,
-                kind=Procedure.Kind.SILENCE,
-                deadline=data["deadline"],
-            )
+        procedure = run_service(
+            services.procedure_open,
+            statement=statement,
+            by=request.user,
+            kind=Procedure.Kind.SILENCE,
+            deadline=data["deadline"],
+        )
         return self.answer(
             procedures_prefetched().get(pk=procedure.pk),
             ProcedureSerializer,

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('meetings', '0002_minutes'),
-        ('networks', '0002_signoff_rules'),
+        ('networks', '0003_signoff_rules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

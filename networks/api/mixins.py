@@ -22,7 +22,8 @@ class NetworkAPIMixin:
     `network_queryset()`, which runs with the network entered."""
 
     # Not called `action`: DRF and drf-spectacular give that name a meaning of their own.
-    required_action: Action | None = None
+    # A tuple of actions: any one of them lets the caller in (networks.mixins).
+    required_action: Action | tuple[Action, ...] | None = None
     # Per method, e.g. {"GET": Action.MEMBERS_VIEW, "POST": Action.MEMBERS_MANAGE}.
     required_actions: dict[str, Action] | None = None
     # The network and the action come after authentication, in initial(); the token's
@@ -43,7 +44,7 @@ class NetworkAPIMixin:
     def network_queryset(self):
         raise ImproperlyConfigured(f"{type(self).__name__} must define network_queryset().")
 
-    def action_for(self, request) -> Action | None:
+    def action_for(self, request) -> Action | tuple[Action, ...] | None:
         if self.required_actions:
             return self.required_actions.get(request.method, self.required_action)
         return self.required_action

@@ -18,7 +18,7 @@ class NetworkActionPermission(BasePermission):
         action = view.action_for(request)
         if action is None:
             raise ImproperlyConfigured(f"{type(view).__name__} must declare its required_action.")
-        return view.network_access.can(action)
+        return view.network_access.can_any(action)
 
 
 class TokenScopeAllowsMethod(BasePermission):

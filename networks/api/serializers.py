@@ -11,11 +11,15 @@ from networks.models import (
     WorkingGroupMember,
 )
 from networks.roles import MEMBERSHIP_ROLES, Role
+from portal import clock
 
 
 class NetworkSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     languages = serializers.ListField(child=serializers.CharField(), read_only=True)
+    time_zone_name = serializers.SerializerMethodField(
+        help_text=_("How the network's people name their local time, e.g. “Pristina time”.")
+    )
 
     class Meta:
         model = Network
@@ -26,6 +30,7 @@ class NetworkSerializer(serializers.ModelSerializer):
             "country",
             "region",
             "time_zone",
+            "time_zone_name",
             "languages",
             "meeting_cadence",
             "minutes_approval_rule",
@@ -34,6 +39,9 @@ class NetworkSerializer(serializers.ModelSerializer):
             "un_team_name",
             "coordinator_title",
         ]
+
+    def get_time_zone_name(self, network: Network) -> str:
+        return clock.clock_of(network).name
 
 
 class OrganisationSerializer(serializers.ModelSerializer):

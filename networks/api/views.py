@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import exceptions, generics, status
 from rest_framework.response import Response
 
 from networks import selectors, services
@@ -39,6 +39,15 @@ from networks.models import (
     WorkingGroupMember,
 )
 from networks.roles import Action
+
+# Who grants and ends roles: the secretariat most of them, a serving co-chair the co-chair
+# role (networks.roles.ROLE_MANAGED_BY). Either lets the caller in; the service decides.
+MANAGING_ROLES = (Action.MEMBERS_MANAGE, Action.CO_CHAIRS_MANAGE)
+
+
+def _not_allowed(error: ValidationError) -> bool:
+    """The service refused because the caller's role cannot grant or end that role."""
+    return any(e.code == services.NOT_ALLOWED for e in getattr(error, "error_list", []))
 
 
 class MeView(generics.GenericAPIView):
@@ -159,10 +168,12 @@ class WorkingGroupDetailView(NetworkAPIMixin, generics.RetrieveAPIView):
 
 
 class MembershipEndView(NetworkAPIMixin, generics.GenericAPIView):
-    """End a membership (secretariat). The row is kept with its end date and reason; the
-    person loses the role on their next request. Ending an ended membership is a 409."""
+    """End a membership: the secretariat any role but a co-chair's, a serving co-chair a
+    co-chair's (403 otherwise). The row is kept with its end date and reason; the person
+    loses the role on their next request. Ending an ended membership, or the network's last
+    secretariat or last co-chair, is a 409."""
 
-    required_action = Action.MEMBERS_MANAGE
+    required_action = MANAGING_ROLES
     serializer_class = MembershipEndSerializer
     schema_model = Membership
     extra_error_statuses = (status.HTTP_409_CONFLICT,)
@@ -182,6 +193,8 @@ class MembershipEndView(NetworkAPIMixin, generics.GenericAPIView):
                 reason=serializer.validated_data["reason"],
             )
         except ValidationError as error:
+            if _not_allowed(error):
+                raise exceptions.PermissionDenied(" ".join(error.messages)) from error
             # The service checks under a row lock, so two secretaries ending the same
             # membership at once get one 200 and one 409.
             raise Conflict(" ".join(error.messages)) from error
@@ -190,11 +203,13 @@ class MembershipEndView(NetworkAPIMixin, generics.GenericAPIView):
 
 
 class InvitationCreateView(NetworkAPIMixin, generics.GenericAPIView):
-    """Invite a person by email into a role and organisation of the network (secretariat).
-    The link expires after seven days and works once; it goes out by email after the
-    invitation is stored and is never part of the response."""
+    """Invite a person by email into a role and organisation of the network: the secretariat
+    into any role but co-chair, a serving co-chair into the co-chair role (403 otherwise).
+    Nobody invites themselves, and nobody is both secretariat and co-chair (400). The link
+    expires after seven days and works once; it goes out by email after the invitation is
+    stored and is never part of the response."""
 
-    required_action = Action.MEMBERS_MANAGE
+    required_action = MANAGING_ROLES
     serializer_class = InvitationCreateSerializer
     schema_model = Invitation
 
@@ -203,18 +218,23 @@ class InvitationCreateView(NetworkAPIMixin, generics.GenericAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        with transaction.atomic():
-            invitation, _token = services.invitation_create(
-                network=self.network,
-                email=data["email"],
-                full_name=data.get("full_name", ""),
-                organisation=data["organisation"],
-                role=data["role"],
-                invited_by=request.user,
-            )
-            services.invitation_email(
-                invitation=invitation,
-                sender=request.user,
-                language=get_language() or settings.LANGUAGE_CODE,
-            )
+        try:
+            with transaction.atomic():
+                invitation, _token = services.invitation_create(
+                    network=self.network,
+                    email=data["email"],
+                    full_name=data.get("full_name", ""),
+                    organisation=data["organisation"],
+                    role=data["role"],
+                    invited_by=request.user,
+                )
+                services.invitation_email(
+                    invitation=invitation,
+                    sender=request.user,
+                    language=get_language() or settings.LANGUAGE_CODE,
+                )
+        except ValidationError as error:
+            if _not_allowed(error):
+                raise exceptions.PermissionDenied(" ".join(error.messages)) from error
+            raise
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)

@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.middleware.UserSessionActivityMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "networks.middleware.NetworkScopeMiddleware",
 ]
@@ -102,6 +102,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "networks.context_processors.portal",
             ],
+            # {% load clock %}: every time a person reads, labelled (portal/clock.py).
+            "libraries": {"clock": "portal.clock"},
         },
     }
 ]

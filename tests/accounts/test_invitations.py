@@ -299,6 +299,10 @@ class TestAccepting:
         assert User.objects.get(email=NEW).check_password("a-Long-enough-passphrase-42")
         assert len(memberships_of(kyrgyzstan, NEW)) == 1
 
+    # Two connections at once: on SQLite that needs the database in a file (in memory, the
+    # second one meets "table is locked" instead of waiting its turn), as the realworker
+    # group has it.
+    @pytest.mark.realworker
     @pytest.mark.django_db(transaction=True)
     def test_two_clicks_at_the_same_moment_accept_once(self, kyrgyzstan):
         _invitation, token = invite(kyrgyzstan)

@@ -43,3 +43,12 @@ def test_bad_input_is_refused_and_changes_nothing(kyrgyzstan, login, data, field
 
 def test_the_profile_needs_sign_in(client, db):
     assert client.get(reverse("account-profile")).status_code == 302
+
+
+def test_a_person_chooses_their_own_zone_from_a_list_or_none(kyrgyzstan, login):
+    page = login(kyrgyzstan.member).get(reverse("account-profile")).content.decode()
+    assert '<select name="time_zone"' in page
+    assert '<option value="" selected>None: the network&#x27;s time only</option>' in page
+    assert '<option value="Europe/London">Europe/London</option>' in page
+    # Aliases and the database's technical entries are not offered.
+    assert 'value="US/Eastern"' not in page and 'value="posixrules"' not in page

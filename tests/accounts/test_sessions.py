@@ -46,3 +46,30 @@ def test_ending_a_membership_takes_effect_on_the_next_request(kyrgyzstan, login)
     network_services.membership_end(membership=membership, ended_by=kyrgyzstan.secretariat)
     assert client.get(HOME).status_code == 404
     assert kyrgyzstan.network.name not in client.get("/").content.decode()
+
+
+def test_a_session_is_seen_at_once_when_its_address_changes_and_otherwise_once_a_minute(
+    kyrgyzstan, monkeypatch
+):
+    from allauth.usersessions.models import UserSession
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts import middleware
+
+    laptop = sign_in(Client(REMOTE_ADDR="10.0.0.1"), kyrgyzstan.member)
+    laptop.get(HOME)
+    first = UserSession.objects.get(user=kyrgyzstan.member)
+    with CaptureQueriesContext(connection) as again:
+        laptop.get(HOME)
+    assert not [q for q in again.captured_queries if "usersession" in q["sql"]]
+    assert UserSession.objects.get(pk=first.pk).last_seen_at == first.last_seen_at
+
+    laptop.get(HOME, REMOTE_ADDR="10.0.0.2")  # another address: written at once
+    assert UserSession.objects.get(pk=first.pk).ip == "10.0.0.2"
+
+    seen = UserSession.objects.get(pk=first.pk).last_seen_at
+    later = middleware._now() + middleware.ACTIVITY_INTERVAL_SECONDS + 1
+    monkeypatch.setattr(middleware, "_now", lambda: later)
+    laptop.get(HOME, REMOTE_ADDR="10.0.0.2")  # a minute later: written again
+    assert UserSession.objects.get(pk=first.pk).last_seen_at > seen

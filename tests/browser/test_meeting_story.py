@@ -98,8 +98,13 @@ def test_from_scheduling_to_minutes_a_member_opens(
     officer.goto(meeting_path)
     officer.get_by_role("button", name="Circulate the agenda").click()
     officer.get_by_text("The agenda is on its way to every participant").wait_for()
-    assert sorted(m["To"] for m in smtp.messages) == sorted(participants)
-    for message in smtp.messages:
+    # The other co-chair was told of the approval at once (issue #14); then the agenda went
+    # to every participant with its calendar invitation.
+    told = [m for m in smtp.messages if "meeting.ics" not in attachments(m)]
+    assert people["co_chair2"].email in {m["To"] for m in told}
+    agendas = [m for m in smtp.messages if "meeting.ics" in attachments(m)]
+    assert sorted(m["To"] for m in agendas) == sorted(participants)
+    for message in agendas:
         files = attachments(message)
         calendar = icalendar.Calendar.from_ical(files["meeting.ics"])
         assert calendar["METHOD"] == "REQUEST"

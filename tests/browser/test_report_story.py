@@ -53,17 +53,26 @@ def test_a_kosovo_co_chair_submits_q3_and_the_rco_downloads_the_pdf(
             revision=report.revision,
         )
 
+    # Every co-chair in office signs (issue #14): the first signature waits for the other.
     co_chair = as_person(kosovo.co_chair, "/n/kosovo/")
-    co_chair.get_by_role("link", name="Reports").click()
+    co_chair.get_by_role("link", name="Reports", exact=True).click()
     co_chair.get_by_role("link", name="2026-Q3").click()
     co_chair.get_by_text("A draft: the figures are computed").wait_for()
     co_chair.get_by_role("button", name="Submit to the UN Kosovo Team").click()
     co_chair.get_by_text(
+        "Your signature is recorded; the report goes to the UN Kosovo Team once the other "
+        "co-chairs have signed it too."
+    ).wait_for()
+    other = as_person(kosovo.co_chair2, "/n/kosovo/")
+    other.get_by_role("link", name="Reports", exact=True).click()
+    other.get_by_role("link", name="2026-Q3").click()
+    other.get_by_role("button", name="Submit to the UN Kosovo Team").click()
+    other.get_by_text(
         "The report for 2026-Q3 is submitted to the UN Kosovo Team (version 1)."
     ).wait_for()
 
     rco = as_person(kosovo.rco, "/n/kosovo/")
-    rco.get_by_role("link", name="Reports").click()
+    rco.get_by_role("link", name="Reports", exact=True).click()
     rco.get_by_role("link", name="2026-Q3").click()
     download = rco.get_by_role("link", name="Download PDF")
     response = rco.request.get(download.get_attribute("href"))

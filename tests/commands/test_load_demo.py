@@ -244,6 +244,8 @@ def test_network_settings_follow_the_seeds(demo_mode):
         "Development Coordinator",
     )
     assert (kos.code, kos.time_zone) == ("KOS", "Europe/Belgrade")
+    # Its people read "Pristina time", never the zone's identifier.
+    assert kos.time_zone_name == "Pristina time"
 
 
 def test_the_regional_viewer_sees_the_europe_and_central_asia_networks(demo_mode):

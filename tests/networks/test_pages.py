@@ -237,15 +237,25 @@ def test_external_partner_sees_no_member_list(kyrgyzstan, login):
     assert kyrgyzstan.member.email not in page
 
 
-def test_only_the_secretariat_sees_invitations_and_ending_memberships(kyrgyzstan, login):
+def test_the_secretariat_invites_and_ends_memberships_a_co_chair_only_the_co_chairs(
+    kyrgyzstan, login
+):
+    # Separation of duties (tests/networks/test_duties.py): the co-chair role is the serving
+    # co-chairs' to grant and end; every other role the secretariat's.
     with network_scope(kyrgyzstan.network):
         membership = Membership.objects.get(user=kyrgyzstan.member)
+        co_chair2 = Membership.objects.get(user=kyrgyzstan.co_chair2)
     end = url("membership-end", membership_id=membership.pk)
+    end_co_chair = url("membership-end", membership_id=co_chair2.pk)
     secretariat = login(kyrgyzstan.secretariat).get(HOME).content.decode()
     assert f'href="{end}"' in secretariat and f'href="{url("invite")}"' in secretariat
+    assert f'href="{end_co_chair}"' not in secretariat
     co_chair = login(kyrgyzstan.co_chair).get(HOME).content.decode()
-    assert "End membership" not in co_chair and url("invite") not in co_chair
+    assert f'href="{end}"' not in co_chair and f'href="{end_co_chair}"' in co_chair
+    assert f'href="{url("invite")}"' in co_chair
     assert "Export as CSV" in co_chair
+    member = login(kyrgyzstan.member).get(HOME).content.decode()
+    assert "End membership" not in member and url("invite") not in member
 
 
 def test_member_of_mongolia_gets_404_on_kyrgyzstans_home(kyrgyzstan, mongolia, login):

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from portal.clock import network_time
 from reports import presentation
 from tests.api.helpers import bearer
 from tests.reports.conftest import submit
@@ -27,9 +28,11 @@ def _number(text: str):
 
 
 def from_html(html: str) -> dict:
-    return {
-        key: _number(value) for key, value in re.findall(r'data-figure="([^"]+)">([^<]*)<', html)
-    }
+    """key → value of each cell; a moment's value is its machine form, <time datetime>."""
+    cells = re.findall(
+        r'data-figure="([^"]+)">(?:<time datetime="([^"]+)">[^<]*</time>|([^<]*))<', html
+    )
+    return {key: _number(moment or value) for key, moment, value in cells}
 
 
 def labelled(version, tables) -> dict:
@@ -118,11 +121,13 @@ def test_page_pdf_xlsx_csv_and_json_carry_identical_figures(q3, kyrgyzstan, clie
     pdf = client.get(f"{BASE}/{report.pk}/v1/report.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     text = pdf_text(pdf.content)
-    for table in tables:
-        for row in table.rows:
-            shown = [
-                f"{cell.value:,.2f}" if cell.kind == presentation.MONEY else cell.text
-                for cell in row.cells
-            ]
-            assert " ".join([row.item, *shown]) in text, (table.title, row.item, shown)
+    # The PDF shows a moment as the network reads it, and the files carry its ISO 8601.
+    with network_time(kyrgyzstan.network):
+        for table in tables:
+            for row in table.rows:
+                shown = [
+                    f"{cell.value:,.2f}" if cell.kind == presentation.MONEY else cell.shown
+                    for cell in row.cells
+                ]
+                assert " ".join([row.item, *shown]) in text, (table.title, row.item, shown)
     assert "Two meetings, one joint statement." in text

@@ -1,5 +1,7 @@
 """manage.py create_network — a platform operator creates a network and invites its first
-secretariat officer. Everything happens in one transaction: bad input creates nothing."""
+secretariat officer and its first co-chair (as the operator: networks.services allows it only
+while the network has nobody in the role; then the secretariat and a serving co-chair invite
+the next ones). Everything happens in one transaction: bad input creates nothing."""
 
 from __future__ import annotations
 
@@ -11,9 +13,8 @@ from django.db import transaction
 
 from networks import services
 from networks.demo import UN_SYSTEM, organisation_get_or_create
-from networks.models import LANGUAGE_CHOICES, Network, Organisation, Participation, Region
+from networks.models import LANGUAGE_CHOICES, Network, Organisation, Region
 from networks.roles import Role
-from networks.scoping import network_scope
 
 
 def _choices(choices) -> str:
@@ -22,8 +23,9 @@ def _choices(choices) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Create a network (a tenant) and, with --secretariat-email, invite its first "
-        "secretariat officer. Prints the one-time invitation link."
+        "Create a network (a tenant) and, with --secretariat-email and --co-chair-email, invite "
+        "its first secretariat officer and its first co-chair. Prints the one-time invitation "
+        "links."
     )
 
     def add_arguments(self, parser):
@@ -34,6 +36,12 @@ class Command(BaseCommand):
         parser.add_argument("--code", required=True, help="decision register prefix, e.g. GEO")
         parser.add_argument("--country", required=True, help="country or territory")
         parser.add_argument("--time-zone", required=True, help="e.g. Asia/Tbilisi")
+        parser.add_argument(
+            "--time-zone-name",
+            default="",
+            help="how its people name their time, e.g. “Pristina time” (Kosovo's zone is "
+            "Europe/Belgrade); default: the zone's city, e.g. “Tbilisi time”",
+        )
         parser.add_argument(
             "--languages",
             required=True,
@@ -63,24 +71,33 @@ class Command(BaseCommand):
             default="",
             help="acronym or name of their organisation (default IOM)",
         )
+        parser.add_argument(
+            "--co-chair-email",
+            help="invite this person as the first co-chair (they invite the second one)",
+        )
+        parser.add_argument("--co-chair-name", default="", help="their full name")
+        parser.add_argument(
+            "--co-chair-organisation",
+            default="",
+            help="acronym or name of their organisation (needed with --co-chair-email)",
+        )
 
     def handle(self, *args, **options):
         languages = self._languages(options["languages"])
         self._check_choice("cadence", options["cadence"], Network.Cadence.choices)
         self._check_choice("approval", options["approval"], Network.ApprovalRule.choices)
-        email = (options["secretariat_email"] or "").strip().lower()
-        if not email and (options["secretariat_organisation"] or options["secretariat_name"]):
+        email = self._email(options, "secretariat")
+        co_chair_email = self._email(options, "co_chair")
+        if co_chair_email and not options["co_chair_organisation"]:
             raise CommandError(
-                "--secretariat-name and --secretariat-organisation need --secretariat-email. "
+                "--co-chair-email needs --co-chair-organisation (e.g. the Resident "
+                "Coordinator's Office). Nothing was created."
+            )
+        if email and email == co_chair_email:
+            raise CommandError(
+                "One person cannot be both the secretariat and a co-chair of a network. "
                 "Nothing was created."
             )
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError as exc:
-                raise CommandError(
-                    f"“{email}” is not a valid email address. Nothing was created."
-                ) from exc
 
         slug, code = options["slug"].strip().lower(), options["code"].strip().upper()
         for label, taken in (
@@ -101,6 +118,7 @@ class Command(BaseCommand):
                     f"There is no region “{options['region']}” (known: {known}). Nothing was created."
                 )
 
+        links: list[str] = []
         try:
             with transaction.atomic():
                 network = services.network_create(
@@ -109,6 +127,7 @@ class Command(BaseCommand):
                     code=options["code"],
                     country=options["country"],
                     time_zone=options["time_zone"],
+                    time_zone_name=options["time_zone_name"],
                     languages=languages,
                     region=region,
                     meeting_cadence=options["cadence"],
@@ -118,28 +137,25 @@ class Command(BaseCommand):
                     un_team_name=options["un_team_name"],
                     coordinator_title=options["coordinator_title"],
                 )
-                token = None
                 if email:
-                    organisation = self._organisation(options["secretariat_organisation"] or "IOM")
-                    with network_scope(network):
-                        taking_part = (
-                            Participation.objects.active()
-                            .filter(organisation=organisation)
-                            .exists()
+                    links.append(
+                        self._invite(
+                            network,
+                            email,
+                            Role.SECRETARIAT,
+                            options["secretariat_organisation"] or "IOM",
+                            options["secretariat_name"],
                         )
-                    if not taking_part:
-                        services.participation_add(
-                            network=network,
-                            organisation=organisation,
-                            type=Participation.Type.MEMBER,
+                    )
+                if co_chair_email:
+                    links.append(
+                        self._invite(
+                            network,
+                            co_chair_email,
+                            Role.CO_CHAIR,
+                            options["co_chair_organisation"],
+                            options["co_chair_name"],
                         )
-                    _invitation, token = services.invitation_create(
-                        network=network,
-                        email=email,
-                        organisation=organisation,
-                        role=Role.SECRETARIAT,
-                        invited_by=None,
-                        full_name=options["secretariat_name"],
                     )
         except ValidationError as exc:
             raise CommandError(f"{_describe(exc)} Nothing was created.") from exc
@@ -147,16 +163,49 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Created {network.name} ({network.code}) at /n/{network.slug}/.")
         )
-        if token:
+        for line in links:
+            self.stdout.write(line)
+        if links:
             self.stdout.write(
-                f"Invitation for {email} as secretariat of {organisation}: "
-                f"/accounts/invitations/{token}/"
-            )
-            self.stdout.write(
-                "Send them this link (prefix the portal's address); it works once and "
+                "Send each person their link (prefix the portal's address); it works once and "
                 f"expires in {settings.PORTAL_INVITATION_DAYS} days. Accepting it sets their "
                 "password."
             )
+
+    def _email(self, options, who: str) -> str:
+        flag = "--" + who.replace("_", "-")
+        email = (options[f"{who}_email"] or "").strip().lower()
+        if not email and (options[f"{who}_organisation"] or options[f"{who}_name"]):
+            raise CommandError(
+                f"{flag}-name and {flag}-organisation need {flag}-email. Nothing was created."
+            )
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError as exc:
+                raise CommandError(
+                    f"“{email}” is not a valid email address. Nothing was created."
+                ) from exc
+        return email
+
+    def _invite(
+        self, network: Network, email: str, role: Role, organisation_name: str, full_name: str
+    ) -> str:
+        """Invite `email` into `role` as the platform operator (from the command line, so
+        nobody is recorded as the inviter); returns the line that shows the link."""
+        organisation = self._organisation(organisation_name)
+        _invitation, token = services.first_holder_invite(
+            network=network,
+            email=email,
+            organisation=organisation,
+            role=role,
+            operator=None,
+            full_name=full_name,
+        )
+        label = "secretariat" if role == Role.SECRETARIAT else "co-chair"
+        return (
+            f"Invitation for {email} as {label} of {organisation}: /accounts/invitations/{token}/"
+        )
 
     def _languages(self, value: str) -> list[str]:
         codes = [code.strip().lower() for code in value.split(",") if code.strip()]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('networks', '0001_initial'),
+        ('networks', '0002_time_zone_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
