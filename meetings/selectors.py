@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from documents.models import Document
     from meetings.models import Minutes, MinutesApproval, MinutesComment, MinutesVersion
     from networks.access import NetworkAccess
-    from workflow import Signoff
 
 CADENCE_DAYS: dict[str, int] = {
     Network.Cadence.MONTHLY: 31,
@@ -258,29 +257,3 @@ def minutes_page(*, access: NetworkAccess, meeting: Meeting, can_read_drafts: bo
         minutes.meeting = meeting
         draft = minutes_content(minutes)
     return MinutesPage(minutes, approved, pending, versions, approvals, comments, draft, attendee)
-
-
-@dataclass
-class SignoffPeople:
-    """A pending sign-off as a page names it: who has signed, who is still awaited."""
-
-    rule: str
-    complete: bool
-    signed: list[str]
-    awaited: list[str]
-
-
-def signoff_people(signoff: Signoff) -> SignoffPeople:
-    """The names behind a sign-off's user ids, in one query."""
-    from accounts.models import User
-
-    ids = {*signoff.signed, *signoff.awaited}
-    names = {
-        user.pk: user.get_full_name() or user.email for user in User.objects.filter(pk__in=ids)
-    }
-    return SignoffPeople(
-        rule=signoff.rule.value,
-        complete=signoff.complete,
-        signed=[names[pk] for pk in signoff.signed if pk in names],
-        awaited=sorted(names[pk] for pk in signoff.awaited if pk in names),
-    )

@@ -46,6 +46,7 @@ from meetings.models import (
     MinutesItem,
     MinutesVersion,
 )
+from networks import signoff
 from networks.access import not_found
 from networks.formtools import add_service_errors, form_errors
 from networks.mixins import NetworkPageMixin
@@ -160,7 +161,7 @@ class MeetingDetailView(MeetingPageMixin, TemplateView):
             meeting=page.meeting,
             can_manage=can_manage,
             agenda_steps=agenda_steps,
-            agenda_signoff=selectors.signoff_people(services.agenda_signoff(page.meeting))
+            agenda_signoff=signoff.signoff_people(services.agenda_signoff(page.meeting))
             if page.meeting.agenda_status == Meeting.AgendaStatus.SUBMITTED
             else None,
             can_invite=access.can(Action.MEETINGS_INVITE),
@@ -565,7 +566,7 @@ class MinutesView(MinutesMixin, TemplateView):
             page=page,
             minutes=minutes,
             minutes_steps=flows.MINUTES.steps_for(minutes, access) if minutes else [],
-            pending_signoff=selectors.signoff_people(services.minutes_signoff(page.pending))
+            pending_signoff=signoff.signoff_people(services.minutes_signoff(page.pending))
             if page.pending
             else None,
             can_edit=access.can(Action.MINUTES_EDIT),

@@ -8,6 +8,7 @@ reads it, and it holds only the rule rows (no membership rule lives here).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from networks.models import Membership, Network, SignoffRule
 from networks.roles import Role
 from workflow import Signoff, evaluate
@@ -99,3 +101,27 @@ def rules_set(*, network: Network, by: User | None, rules: Mapping[str, str]) ->
                 network=network, kind=kind, defaults={"rule": rule, "changed_by": by}
             )
     return rules_of(network)
+
+
+@dataclass
+class SignoffPeople:
+    """A pending sign-off as a page names it: who has signed, who is still awaited."""
+
+    rule: str
+    complete: bool
+    signed: list[str]
+    awaited: list[str]
+
+
+def signoff_people(signoff: Signoff) -> SignoffPeople:
+    """The names behind a sign-off's user ids, in one query."""
+    ids = {*signoff.signed, *signoff.awaited}
+    names = {
+        user.pk: user.get_full_name() or user.email for user in User.objects.filter(pk__in=ids)
+    }
+    return SignoffPeople(
+        rule=signoff.rule.value,
+        complete=signoff.complete,
+        signed=[names[pk] for pk in signoff.signed if pk in names],
+        awaited=sorted(names[pk] for pk in signoff.awaited if pk in names),
+    )

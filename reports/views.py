@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from meetings.selectors import signoff_people
 from networks.access import not_found, region_or_404
 from networks.formtools import add_service_errors, form_errors
 from networks.mixins import NetworkPageMixin
 from networks.models import Network
 from networks.roles import Action
 from networks.scoping import scopes_disabled
+from networks.signoff import signoff_people
 from reports import exports, flows, presentation, selectors, services
 from reports.forms import NarrativeForm, OpenForm, SubmitForm
 from reports.models import QuarterlyReport, ReportVersion, quarter_label

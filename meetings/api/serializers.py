@@ -1,8 +1,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from meetings import flows, selectors, services
+from meetings import flows, services
 from meetings.models import AgendaItem, Meeting, Minutes, MinutesVersion, Participant
+from networks import signoff
 
 
 class OrganisationRefSerializer(serializers.Serializer):
@@ -108,7 +109,7 @@ class MeetingDetailSerializer(MeetingSerializer):
     def get_agenda_signoff(self, meeting: Meeting):
         if meeting.agenda_status != Meeting.AgendaStatus.SUBMITTED:
             return None
-        return vars(selectors.signoff_people(services.agenda_signoff(meeting)))
+        return vars(signoff.signoff_people(services.agenda_signoff(meeting)))
 
     @extend_schema_field(STEPS)
     def get_minutes_steps(self, meeting: Meeting) -> list[str]:
