@@ -64,7 +64,7 @@ def awaiting_my_position(*, access: NetworkAccess, limit: int = 10) -> list[Proc
 
 def sees_drafts(access: NetworkAccess) -> bool:
     """The secretariat and the co-chairs read statements before the co-chairs clear them."""
-    return access.can(Action.STATEMENTS_DRAFT) or access.can(Action.STATEMENTS_CLEAR)
+    return access.can(Action.STATEMENTS_DRAFT_VIEW)
 
 
 def statements_visible(*, access: NetworkAccess) -> QuerySet[JointStatement]:

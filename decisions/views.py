@@ -41,7 +41,7 @@ from networks.access import not_found
 from networks.formtools import add_service_errors, form_errors
 from networks.mixins import NetworkPageMixin
 from networks.models import Membership, Participation
-from networks.roles import Action, Role
+from networks.roles import Action
 from portal import clock
 from reference.models import GCMObjective
 
@@ -53,7 +53,7 @@ class DecisionMixin(NetworkPageMixin):
         """External partners see the decisions that concern the state, on which the
         national authority is consulted; everyone else the whole register."""
         decisions = Decision.objects.all()
-        if self.network_access.roles <= {Role.EXTERNAL_PARTNER, Role.REGIONAL_VIEWER}:
+        if not self.network_access.can(Action.DECISIONS_VIEW_ALL):
             decisions = decisions.filter(concerns_state=True)
         return decisions
 

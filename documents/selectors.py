@@ -11,7 +11,7 @@ from django.db.models import OuterRef, Q, Subquery
 
 from documents.models import Document, DocumentAccess, DocumentRead, DocumentVersion
 from networks.models import Membership, Participation
-from networks.roles import Role
+from networks.roles import Action, allowed_actions
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -22,40 +22,96 @@ if TYPE_CHECKING:
     from networks.models import Organisation
 
 C = Document.Confidentiality
-# Roles that see every document of the network, restricted ones included.
-SEE_ALL = {Role.SECRETARIAT}
-INSIDERS = {Role.SECRETARIAT, Role.CO_CHAIR, Role.MEMBER, Role.RCO_REPORTER}
+
+# The one rule of who opens what: a document of each confidentiality opens for those whose
+# roles hold the action (networks.roles); a public one for everyone who sees the library; a
+# restricted one also for the people and organisations named on it. The library, search,
+# downloads, dossiers, a meeting's documents and the mailing all come through here.
+READABLE_WITH: dict[str, Action | None] = {
+    C.PUBLIC: None,
+    C.PARTNERS: Action.DOCUMENTS_OPEN_PARTNERS,
+    C.INTERNAL: Action.DOCUMENTS_OPEN_INTERNAL,
+    C.RESTRICTED: Action.DOCUMENTS_OPEN_RESTRICTED,
+}
+
+
+def readable_levels(actions: Iterable[str]) -> list[str]:
+    """The confidentiality levels a person holding `actions` opens whatever the document."""
+    held = set(actions)
+    return [level for level, action in READABLE_WITH.items() if action is None or action in held]
 
 
 def visibility_filter(
-    *, user_id: int, roles: Iterable[Role | str], organisation_ids: Iterable[int]
+    *, user_id: int, actions: Iterable[str], organisation_ids: Iterable[int]
 ) -> Q:
-    """The documents a person holding `roles` for `organisation_ids` may open."""
-    roles = set(roles)
-    if roles & SEE_ALL:
-        return Q()
+    """The documents a person holding `actions` for `organisation_ids` may open."""
     named = DocumentAccess.objects.filter(
         Q(user_id=user_id) | Q(organisation_id__in=list(organisation_ids))
     ).values("document_id")
-    allowed = Q(confidentiality=C.PUBLIC) | Q(confidentiality=C.RESTRICTED, pk__in=named)
-    if roles & INSIDERS:
-        allowed |= Q(confidentiality__in=[C.INTERNAL, C.PARTNERS])
-    elif Role.EXTERNAL_PARTNER in roles:
-        allowed |= Q(confidentiality=C.PARTNERS)
-    return allowed
-
-
-def _organisations(access: NetworkAccess) -> list[int]:
-    return list(
-        Membership.objects.active()
-        .filter(user_id=access.user_id)
-        .values_list("organisation_id", flat=True)
+    return Q(confidentiality__in=readable_levels(actions)) | Q(
+        confidentiality=C.RESTRICTED, pk__in=named
     )
+
+
+def may_open(
+    document: Document,
+    *,
+    user_id: int,
+    actions: Iterable[str],
+    organisation_ids: Iterable[int],
+    named: Iterable[DocumentAccess],
+) -> bool:
+    """`visibility_filter` for one document already in hand (its `named` entries loaded):
+    the mailing and the readers' list ask it for many people without a query each."""
+    if document.confidentiality in readable_levels(actions):
+        return True
+    organisations = set(organisation_ids)
+    return document.confidentiality == C.RESTRICTED and any(
+        entry.user_id == user_id or entry.organisation_id in organisations for entry in named
+    )
+
+
+@dataclass
+class Opener:
+    """A person of the network as the document rule sees them."""
+
+    user: User
+    actions: frozenset[str]
+    organisation_ids: frozenset[int]
+
+
+def openers(document: Document, memberships: Iterable[Membership] | None = None) -> list[Opener]:
+    """Everyone active in the network who may open `document` (2 queries, or 1 with the
+    active `memberships` already loaded with their users)."""
+    if memberships is None:
+        memberships = Membership.objects.active().select_related("user")
+    named = list(DocumentAccess.objects.filter(document=document))
+    people: dict[int, tuple[User, set[str], set[int]]] = {}
+    for membership in memberships:
+        if not membership.user.is_active:
+            continue
+        user, roles, organisations = people.setdefault(
+            membership.user_id, (membership.user, set(), set())
+        )
+        roles.add(membership.role)
+        organisations.add(membership.organisation_id)
+    result = []
+    for user, roles, organisations in people.values():
+        actions = allowed_actions(roles)
+        if may_open(
+            document,
+            user_id=user.pk,
+            actions=actions,
+            organisation_ids=organisations,
+            named=named,
+        ):
+            result.append(Opener(user, actions, frozenset(organisations)))
+    return result
 
 
 def documents_visible(*, access: NetworkAccess) -> QuerySet[Document]:
     rule = visibility_filter(
-        user_id=access.user_id, roles=access.roles, organisation_ids=_organisations(access)
+        user_id=access.user_id, actions=access.actions, organisation_ids=access.organisation_ids
     )
     latest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
     return Document.objects.filter(rule).annotate(
@@ -85,7 +141,7 @@ class ReaderRow:
 
 def readers(*, document: Document) -> list[ReaderRow]:
     """Per organisation taking part: who has opened any version of the document, and who
-    (of those who may open it) has not. 3 queries."""
+    (of those who may open it) has not. 4 queries."""
     reads = {
         read.user_id: read
         for read in DocumentRead.objects.filter(version__document=document)
@@ -100,42 +156,20 @@ def readers(*, document: Document) -> list[ReaderRow]:
     )
     for participation in participations:
         rows[participation.organisation_id] = ReaderRow(participation.organisation, [], [])
-    restricted_to = None
-    if document.confidentiality == C.RESTRICTED:
-        restricted_to = list(DocumentAccess.objects.filter(document=document))
-    for membership in (
+    memberships = list(
         Membership.objects.active().select_related("user").order_by("user__full_name")
-    ):
+    )
+    may = {opener.user.pk for opener in openers(document, memberships)}
+    for membership in memberships:
         row = rows.get(membership.organisation_id)
         if row is None:
             continue
-        roles = {membership.role}
-        may = _may_open(document, membership, roles, restricted_to)
         if membership.user_id in reads:
             if membership.user not in row.readers:
                 row.readers.append(membership.user)
-        elif may and membership.user not in row.not_read:
+        elif membership.user_id in may and membership.user not in row.not_read:
             row.not_read.append(membership.user)
     return [row for row in rows.values() if row.readers or row.not_read]
-
-
-def _may_open(
-    document: Document,
-    membership: Membership,
-    roles: set[str],
-    restricted_to: list[DocumentAccess] | None,
-) -> bool:
-    if roles & SEE_ALL or document.confidentiality == C.PUBLIC:
-        return True
-    if document.confidentiality == C.RESTRICTED:
-        return any(
-            entry.user_id == membership.user_id
-            or entry.organisation_id == membership.organisation_id
-            for entry in restricted_to or []
-        )
-    if roles & INSIDERS:
-        return True
-    return document.confidentiality == C.PARTNERS and Role.EXTERNAL_PARTNER in roles
 
 
 SNIPPET_CHARS = 240
@@ -232,7 +266,7 @@ def dossier_page(
 
     visible = Document.objects.filter(
         visibility_filter(
-            user_id=access.user_id, roles=access.roles, organisation_ids=_organisations(access)
+            user_id=access.user_id, actions=access.actions, organisation_ids=access.organisation_ids
         )
     ).values("pk")
     entries = list(

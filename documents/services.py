@@ -34,9 +34,9 @@ from documents.models import (
     Dossier,
     DossierDocument,
 )
-from documents.selectors import _may_open
+from documents.selectors import openers
 from documents.storage import STORAGE_ERRORS
-from networks.models import Membership, Network
+from networks.models import Network
 from networks.scoping import scopes_disabled
 
 if TYPE_CHECKING:
@@ -256,13 +256,7 @@ def confidentiality_set(
 def document_circulate(*, document: Document, by: User, message: str = "") -> Circulation:
     """Secretariat: a link to the document (never the file) to everyone in the network who
     may open it; each opening is recorded per version."""
-    restricted_to = list(DocumentAccess.objects.filter(document=document))
-    people: dict[int, User] = {}
-    for membership in Membership.objects.active().select_related("user"):
-        if membership.user.is_active and _may_open(
-            document, membership, {membership.role}, restricted_to
-        ):
-            people.setdefault(membership.user_id, membership.user)
+    people = {opener.user.pk: opener.user for opener in openers(document)}
     if not people:
         raise ValidationError(_("Nobody in the network may open this document yet."))
     network = document.network

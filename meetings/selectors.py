@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from meetings.models import AgendaItem, CalendarFeed, Meeting, Participant
 from networks.models import Network
-from networks.roles import Action, Role
+from networks.roles import Action
 from networks.scoping import scopes_disabled
 
 if TYPE_CHECKING:
@@ -32,9 +32,9 @@ CADENCE_DAYS: dict[str, int] = {
 
 
 def _only_invited(access: NetworkAccess) -> bool:
-    """External partners (and regional viewers without a role) see the meetings they are
-    invited to, not the network's internal ones."""
-    return access.roles <= {Role.EXTERNAL_PARTNER, Role.REGIONAL_VIEWER}
+    """Without `meetings.view_all` (external partners), one sees the meetings one is invited
+    to, not the network's internal ones."""
+    return not access.can(Action.MEETINGS_VIEW_ALL)
 
 
 def meetings_visible(*, access: NetworkAccess) -> QuerySet[Meeting]:

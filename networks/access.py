@@ -29,6 +29,8 @@ class NetworkAccess:
     roles: frozenset[Role]
     organisation: Organisation | None
     actions: frozenset[Action] = field(default=frozenset())
+    # Every organisation the person acts for here (one per membership; usually one).
+    organisation_ids: frozenset[int] = field(default=frozenset())
 
     def can(self, action: Action) -> bool:
         return can(self.roles, action)
@@ -74,6 +76,7 @@ def access_for(user: User | AnonymousUser, network: Network) -> NetworkAccess | 
         roles=frozenset(roles),
         organisation=organisation,
         actions=allowed_actions(roles),
+        organisation_ids=frozenset(m.organisation_id for m in memberships),
     )
 
 

@@ -40,6 +40,10 @@ class Action(models.TextChoices):
         _("Invite co-chairs and end a co-chair's membership"),
     )
     WORKING_GROUPS_VIEW = "working_groups.view", _("See working groups")
+    WORKING_GROUPS_VIEW_ALL = (
+        "working_groups.view_all",
+        _("See every working group (others: the groups they belong to)"),
+    )
     CIRCULATIONS_VIEW = (
         "circulations.view",
         _("See every mailing of the network and its deliveries"),
@@ -47,6 +51,10 @@ class Action(models.TextChoices):
     CIRCULATIONS_RESEND = "circulations.resend", _("Send a failed delivery again")
     MY_MAIL_VIEW = "my_mail.view", _("See the mail the portal sent me")
     MEETINGS_VIEW = "meetings.view", _("See meetings and their agendas")
+    MEETINGS_VIEW_ALL = (
+        "meetings.view_all",
+        _("See every meeting of the network (others: the meetings they are invited to)"),
+    )
     MEETINGS_MANAGE = (
         "meetings.manage",
         _("Schedule, change and cancel meetings; write, submit and circulate agendas"),
@@ -63,8 +71,21 @@ class Action(models.TextChoices):
     MINUTES_APPROVE = "minutes.approve", _("Approve minutes or return them with comments")
     MINUTES_COMMENT = "minutes.comment", _("Comment on submitted minutes (attendees)")
     DOCUMENTS_VIEW = "documents.view", _("Open the documents one may (by confidentiality)")
+    DOCUMENTS_OPEN_PARTNERS = (
+        "documents.open_partners",
+        _("Open documents shared with partners"),
+    )
+    DOCUMENTS_OPEN_INTERNAL = "documents.open_internal", _("Open internal documents")
+    DOCUMENTS_OPEN_RESTRICTED = (
+        "documents.open_restricted",
+        _("Open every restricted document (others: those they or their organisation are named on)"),
+    )
     DOSSIERS_VIEW = "dossiers.view", _("See the dossiers of calls for proposals")
     DECISIONS_VIEW = "decisions.view", _("See the decision register and written procedures")
+    DECISIONS_VIEW_ALL = (
+        "decisions.view_all",
+        _("See the whole register (others: the decisions that concern the state)"),
+    )
     DECISIONS_PROPOSE = (
         "decisions.propose",
         _("Draft decisions and put them to a consultation or silence procedure"),
@@ -80,7 +101,12 @@ class Action(models.TextChoices):
         "actions.update",
         _("Update one's own organisation's action points (the secretariat: any)"),
     )
+    ACTIONS_UPDATE_ANY = "actions.update_any", _("Update any organisation's action points")
     STATEMENTS_VIEW = "statements.view", _("Read One-Voice joint statements")
+    STATEMENTS_DRAFT_VIEW = (
+        "statements.draft_view",
+        _("Read joint statements before the co-chairs clear them"),
+    )
     STATEMENTS_DRAFT = (
         "statements.draft",
         _("Draft and submit joint statements, issue cleared ones, start a correction"),
@@ -112,6 +138,7 @@ class Action(models.TextChoices):
         "workplans.manage",
         _("Draft workplans, add outcomes, outputs and activities, import, start and close"),
     )
+    WORKPLAN_DRAFTS_VIEW = "workplans.draft_view", _("See draft workplans")
     WORKPLAN_ENDORSE = "workplans.endorse", _("Endorse a draft workplan")
     SIGNOFF_RULES_MANAGE = (
         "signoff.rules",
@@ -124,6 +151,10 @@ class Action(models.TextChoices):
             "organisation leads)"
         ),
     )
+    ACTIVITY_CHANGE_ANY = (
+        "workplans.activity_any",
+        _("Change any activity, and hand an activity to another lead organisation"),
+    )
     WORKPLAN_UPDATES_CHASE = (
         "workplans.chase",
         _("See which quarterly updates are missing and chase them"),
@@ -135,6 +166,7 @@ class Action(models.TextChoices):
             "and the co-chairs)"
         ),
     )
+    REPORT_DRAFTS_VIEW = "reports.draft_view", _("See quarterly reports before they are submitted")
     REPORTS_WRITE = (
         "reports.write",
         _("Open a quarter's report and write its narrative"),
@@ -166,11 +198,13 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # Only a serving co-chair grants or ends the co-chair role (see ROLE_MANAGED_BY).
     Action.CO_CHAIRS_MANAGE: frozenset({C}),
     Action.WORKING_GROUPS_VIEW: frozenset({S, C, M, R, P}),
+    Action.WORKING_GROUPS_VIEW_ALL: frozenset({S, C, M, R}),
     Action.CIRCULATIONS_VIEW: frozenset({S}),
     Action.CIRCULATIONS_RESEND: frozenset({S}),
     Action.MY_MAIL_VIEW: frozenset({S, C, M, P, R}),
-    # External partners see only the meetings they are invited to (meetings.selectors).
     Action.MEETINGS_VIEW: frozenset({S, C, M, P, R}),
+    # External partners see only the meetings they are invited to.
+    Action.MEETINGS_VIEW_ALL: frozenset({S, C, M, R}),
     Action.MEETINGS_MANAGE: frozenset({S}),
     Action.MEETINGS_INVITE: frozenset({S, C}),
     Action.AGENDA_APPROVE: frozenset({C}),
@@ -180,35 +214,44 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MINUTES_EDIT: frozenset({S}),
     Action.MINUTES_APPROVE: frozenset({C}),
     Action.MINUTES_COMMENT: frozenset({S, C, M, P}),
-    # Which documents each may open is decided by their confidentiality (documents.selectors).
+    # Which documents each may open: public ones for all, the others by these three actions
+    # (documents.selectors.READABLE_WITH); restricted ones also for the people named on them.
     Action.DOCUMENTS_VIEW: frozenset({S, C, M, P, R, G}),
+    Action.DOCUMENTS_OPEN_PARTNERS: frozenset({S, C, M, P, R}),
+    Action.DOCUMENTS_OPEN_INTERNAL: frozenset({S, C, M, R}),
+    Action.DOCUMENTS_OPEN_RESTRICTED: frozenset({S}),
     Action.DOSSIERS_VIEW: frozenset({S, C, M, R}),
     Action.DECISIONS_VIEW: frozenset({S, C, M, P, R}),
+    # External partners see the decisions that concern the state.
+    Action.DECISIONS_VIEW_ALL: frozenset({S, C, M, R}),
     Action.DECISIONS_PROPOSE: frozenset({S, C}),
     # Which organisation one speaks for is checked against one's memberships (services).
     Action.POSITION_STATE: frozenset({S, C, M, P}),
     Action.OUTCOME_RECORD: frozenset({C}),
     Action.ACTIONS_VIEW: frozenset({S, C, M, R}),
     Action.ACTIONS_ADD: frozenset({S, C}),
-    # Which action points one may update is checked against one's organisation (services).
+    # Without ACTIONS_UPDATE_ANY, only one's own organisation's action points (services).
     Action.ACTIONS_UPDATE: frozenset({S, C, M}),
+    Action.ACTIONS_UPDATE_ANY: frozenset({S}),
     Action.STATEMENTS_VIEW: frozenset({S, C, M, R}),
+    Action.STATEMENTS_DRAFT_VIEW: frozenset({S, C}),
     Action.STATEMENTS_DRAFT: frozenset({S}),
     Action.STATEMENTS_CLEAR: frozenset({C}),
     Action.STATEMENTS_SILENCE: frozenset({S, C}),
     Action.STATEMENTS_PUBLISH: frozenset({S, C}),
     Action.DOCUMENTS_MANAGE: frozenset({S}),
-    # Drafts are shown to S, C and M only (workplans.selectors.visible_workplans).
     Action.WORKPLANS_VIEW: frozenset({S, C, M, R, G}),
+    Action.WORKPLAN_DRAFTS_VIEW: frozenset({S, C, M}),
     Action.WORKPLANS_MANAGE: frozenset({S}),
     Action.WORKPLAN_ENDORSE: frozenset({C}),
     # The platform operator sets the same rules in the operators' admin.
     Action.SIGNOFF_RULES_MANAGE: frozenset({C}),
-    # Which activities a member may change is checked against their organisation (services).
+    # Without ACTIVITY_CHANGE_ANY, only the activities one's organisation leads (services).
     Action.ACTIVITY_CHANGE: frozenset({S, C, M}),
+    Action.ACTIVITY_CHANGE_ANY: frozenset({S, C}),
     Action.WORKPLAN_UPDATES_CHASE: frozenset({S}),
-    # Drafts are shown to S and C only (reports.selectors.visible_reports).
     Action.REPORTS_VIEW: frozenset({S, C, R, G}),
+    Action.REPORT_DRAFTS_VIEW: frozenset({S, C}),
     Action.REPORTS_WRITE: frozenset({S}),
     Action.REPORTS_SUBMIT: frozenset({C}),
     Action.REPORTS_WORKING_COPY: frozenset({S, C}),

@@ -70,12 +70,12 @@ def working_groups_visible(*, access: NetworkAccess) -> QuerySet[WorkingGroup]:
     from django.db.models import Count, Q
 
     from networks.models import WorkingGroup, WorkingGroupMember
-    from networks.roles import Role
+    from networks.roles import Action
 
     groups = WorkingGroup.objects.select_related("lead_organisation").annotate(
         member_count=Count("members", filter=Q(members__ended_at__isnull=True))
     )
-    if access.roles <= {Role.EXTERNAL_PARTNER, Role.REGIONAL_VIEWER}:
+    if not access.can(Action.WORKING_GROUPS_VIEW_ALL):
         mine = WorkingGroupMember.objects.filter(user=access.user_id, ended_at__isnull=True)
         groups = groups.filter(pk__in=mine.values("working_group_id"))
     return groups.order_by("name")

@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from networks.access import NetworkAccess
 from networks.models import Network, Organisation, Participation
-from networks.roles import Role
+from networks.roles import Action
 from portal import clock
 from reports.models import QuarterlyReport, ReportVersion, quarter_label
 from workplans.selectors import last_ended
@@ -46,7 +46,6 @@ from workplans.selectors import last_ended
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
-DRAFT_READERS = frozenset({Role.SECRETARIAT, Role.CO_CHAIR})
 PLAN_STATUSES = ("endorsed", "active", "closed")
 
 
@@ -94,7 +93,7 @@ def visible_reports(access: NetworkAccess) -> QuerySet[QuarterlyReport]:
     """Drafts are for the secretariat and the co-chairs; the RCO and regional viewers see the
     reports that have been submitted."""
     reports = QuarterlyReport.objects.all()
-    if not access.roles & DRAFT_READERS:
+    if not access.can(Action.REPORT_DRAFTS_VIEW):
         reports = reports.filter(status=QuarterlyReport.Status.SUBMITTED)
     return reports
 

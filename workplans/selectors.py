@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from networks.access import NetworkAccess
 from networks.models import Network
-from networks.roles import Role
+from networks.roles import Action
 from reference.models import GCMObjective
 from workplans.models import (
     Activity,
@@ -40,14 +40,13 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 ZERO = Decimal("0")
-DRAFT_READERS = frozenset({Role.SECRETARIAT, Role.CO_CHAIR, Role.MEMBER})
 
 
 def visible_workplans(access: NetworkAccess) -> QuerySet[Workplan]:
     """Drafts are for those who write the plan; the RCO and regional viewers see endorsed,
     active and closed plans."""
     plans = Workplan.objects.all()
-    if not access.roles & DRAFT_READERS:
+    if not access.can(Action.WORKPLAN_DRAFTS_VIEW):
         plans = plans.exclude(status=Workplan.Status.DRAFT)
     return plans
 

@@ -53,7 +53,7 @@ from decisions.models import (
 from networks.access import not_found
 from networks.api.errors import Conflict
 from networks.api.mixins import NetworkAPIMixin
-from networks.roles import Action, Role
+from networks.roles import Action
 
 CONFLICT_STATUSES = (status.HTTP_409_CONFLICT,)
 
@@ -79,7 +79,7 @@ def run_service(service, **kwargs):
 
 def visible_decisions(access):
     decisions = Decision.objects.all()
-    if access.roles <= {Role.EXTERNAL_PARTNER, Role.REGIONAL_VIEWER}:
+    if not access.can(Action.DECISIONS_VIEW_ALL):
         decisions = decisions.filter(concerns_state=True)
     return decisions
 
