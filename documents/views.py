@@ -25,7 +25,7 @@ from documents.forms import (
 )
 from documents.models import Document, DocumentVersion, Dossier
 from networks.access import not_found
-from networks.formtools import add_service_errors, form_errors
+from networks.formtools import form_errors, refused
 from networks.mixins import NetworkPageMixin
 from networks.models import Membership
 from networks.roles import Action
@@ -169,8 +169,7 @@ class UploadView(DocumentMixin, FormView):
                 gcm_objectives=list(data["gcm_objectives"]),
             )
         except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+            return refused(self, form, error)
         messages.success(self.request, _("The document is in the library."))
         return redirect(self.document_url(document))
 
@@ -397,8 +396,7 @@ class DossierCreateView(DocumentMixin, FormView):
                 required_items=data["required_items"].splitlines(),
             )
         except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+            return refused(self, form, error)
         messages.success(self.request, _("The dossier is created; add its documents."))
         return redirect(f"/n/{self.network.slug}/documents/dossiers/{dossier.pk}/")
 

@@ -48,11 +48,12 @@ from meetings.models import (
 )
 from networks import signoff
 from networks.access import not_found
-from networks.formtools import add_service_errors, form_errors
+from networks.formtools import add_service_errors, form_errors, refused
 from networks.mixins import NetworkPageMixin
 from networks.models import WorkingGroup
 from networks.roles import Action
 from portal import clock
+from workflow import status_of
 
 PAGE_SIZE = 25
 
@@ -136,8 +137,7 @@ class MeetingCreateView(MeetingPageMixin, FormView):
                 working_group=data["working_group"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+            return refused(self, form, error)
         messages.success(self.request, _("The meeting is scheduled. Now write its agenda."))
         return redirect(self.meeting_url(meeting))
 
@@ -231,8 +231,7 @@ class MeetingEditView(MeetingPageMixin, FormView):
                 online_url=data["online_url"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+            return refused(self, form, error)
         messages.success(self.request, _("The meeting is saved."))
         return redirect(self.meeting_url(self.meeting))
 
@@ -255,8 +254,7 @@ class MeetingCancelView(MeetingPageMixin, FormView):
                 meeting=self.meeting, by=self.request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+            return refused(self, form, error)
         messages.success(self.request, _("The meeting is cancelled."))
         return redirect(self.meeting_url(self.meeting))
 
@@ -295,8 +293,7 @@ class AgendaItemFormView(MeetingPageMixin, FormView):
                 meeting=self.meeting, by=self.request.user, item=self.item, **form.cleaned_data
             )
         except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+            return refused(self, form, error)
         messages.success(self.request, _("The agenda item is saved."))
         return redirect(self.meeting_url(self.meeting) + "#agenda")
 
@@ -707,8 +704,7 @@ class AttendanceView(MinutesMixin, FormView):
                 statuses=form.statuses(),
             )
         except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+            return refused(self, form, error)
         messages.success(self.request, _("The attendance is saved."))
         return redirect(self.minutes_url(self.meeting))
 
@@ -749,6 +745,7 @@ class MinutesItemView(MinutesMixin, TemplateView):
         self.load()
         form = MinutesItemForm(request.POST)
         points = ActionPointFormSet(request.POST)
+        status = 200
         if form.is_valid() and points.is_valid():
             try:
                 services.minutes_item_save(
@@ -763,10 +760,13 @@ class MinutesItemView(MinutesMixin, TemplateView):
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
+                status = status_of(error)
             else:
                 messages.success(request, _("The item is saved."))
                 return redirect(self.minutes_url(self.meeting) + f"#item-{self.item.pk}")
-        return self.render_to_response(self.get_context_data(form=form, points=points), status=200)
+        return self.render_to_response(
+            self.get_context_data(form=form, points=points), status=status
+        )
 
     def get_context_data(self, **kwargs):
         return {

@@ -32,6 +32,14 @@ class NetworkPageMixin(LoginRequiredMixin):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def form_invalid(self, form):
+        """A form that did not pass comes back with what was typed and its messages, as a 400:
+        bad input, the status the API answers (a service's refusal may say 403 or 409,
+        networks.formtools.refused)."""
+        response = super().form_invalid(form)  # type: ignore[misc]
+        response.status_code = 400
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["network"] = self.network

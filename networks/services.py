@@ -7,7 +7,7 @@ themselves a role; only a serving co-chair grants or ends the co-chair role (the
 operator, while the network has none); one person is never both secretariat and co-chair of
 a network; the last secretariat and the last co-chair cannot be ended.
 
-A refusal is a ValidationError and changes nothing; its code says why for the API:
+A refusal is a ValidationError and changes nothing; its code says why (workflow.status_of):
 NOT_ALLOWED when the person's role cannot grant or end that role (a 403), CONFLICT when the
 membership's or the network's state does not allow ending it (a 409: already ended, the last
 secretariat or co-chair), anything else is bad input (a 400).
@@ -45,15 +45,17 @@ from networks.roles import (
     Role,
 )
 from networks.scoping import network_scope
+from workflow import Refusal
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from circulation.models import Circulation
 
-# Codes of the refusals whose cause is the person's standing or the state (see above).
-NOT_ALLOWED = "not_allowed"
-CONFLICT = "conflict"
+# The refusals whose cause is the person's standing or the state (see above): the shared
+# workflow's codes, so that workflow.status_of answers them on pages and in the API alike.
+NOT_ALLOWED = Refusal.NOT_ALLOWED
+CONFLICT = Refusal.WRONG_STATE
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from django.views.generic import FormView, TemplateView
 from networks import exports, selectors, services, signoff
 from networks.access import my_networks, not_found
 from networks.forms import InvitationForm, MembershipEndForm, SignoffRulesForm
+from networks.formtools import refused
 from networks.mixins import NetworkPageMixin
 from networks.models import Invitation, Membership, Region, RegionalViewer
 from networks.roles import Action, grantable_roles
@@ -130,8 +131,7 @@ class MembershipEndView(NetworkPageMixin, FormView):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
+            return refused(self, form, error)
         messages.success(
             self.request,
             _("%(person)s no longer holds the role %(role)s.")
@@ -208,8 +208,7 @@ class InvitationView(NetworkPageMixin, FormView):
                     language=get_language() or settings.LANGUAGE_CODE,
                 )
         except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
+            return refused(self, form, error)
         messages.success(
             self.request,
             _("An invitation is on its way to %(email)s.") % {"email": invitation.email},
@@ -252,7 +251,6 @@ class SignoffRulesView(NetworkPageMixin, FormView):
         try:
             signoff.rules_set(network=self.network, by=self.request.user, rules=form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
+            return refused(self, form, error)
         messages.success(self.request, _("The sign-off rules are saved."))
         return redirect("networks:signoff-rules", network=self.network.slug)

@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from networks.access import not_found, region_or_404
-from networks.formtools import add_service_errors, form_errors
+from networks.formtools import form_errors, refused
 from networks.mixins import NetworkPageMixin
 from networks.models import Network
 from networks.roles import Action
@@ -93,8 +93,7 @@ class ReportOpenView(ReportMixin, FormView):
                 network=self.network, by=self.request.user, year=year, quarter=quarter
             )
         except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+            return refused(self, form, error)
         return redirect(self.report_url(report))
 
 

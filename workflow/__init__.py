@@ -14,6 +14,7 @@ from workflow.core import (
     Transition,
     Workflow,
     require,
+    status_of,
     steps_for,
 )
 from workflow.frozen import FrozenError, FrozenQuerySet, FrozenVersion
@@ -33,5 +34,6 @@ __all__ = [
     "content_hash",
     "evaluate",
     "require",
+    "status_of",
     "steps_for",
 ]

@@ -52,6 +52,22 @@ class Refusal(ValidationError):
         return self.STATUS[str(self.code)]
 
 
+def status_of(error: ValidationError) -> int:
+    """The one mapping from a service's refusal to an HTTP status, for pages and the API:
+    403 when any of its messages is not_allowed, 409 when one says the record is in the
+    wrong state, stale or already signed, else 400 (bad input). A plain ValidationError
+    with one of a Refusal's codes counts the same."""
+    if hasattr(error, "error_dict"):
+        items = [item for listed in error.error_dict.values() for item in listed]
+    else:
+        items = error.error_list
+    statuses = {Refusal.STATUS.get(str(item.code), 400) for item in items}
+    for status in (403, 409):
+        if status in statuses:
+            return status
+    return 400
+
+
 # A guard looks at the record and the person and returns the refusal that stops the step,
 # or None. It runs under the caller's row lock, so what it reads stays true until commit.
 Guard = Callable[[Any, Actor], Refusal | None]

@@ -18,6 +18,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
+from workflow import status_of
+
 NOT_FOUND_MESSAGE = gettext_lazy("Not found.")
 
 
@@ -78,9 +80,16 @@ def api_not_found(request, *args, **kwargs) -> HttpResponse:
 
 def portal_exception_handler(exc, context):
     if isinstance(exc, ValidationError):
-        exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
-        )
+        # A service's refusal: the status its code maps to, as on the pages.
+        status_code = status_of(exc)
+        if status_code == status.HTTP_403_FORBIDDEN:
+            exc = exceptions.PermissionDenied(" ".join(exc.messages))
+        elif status_code == status.HTTP_409_CONFLICT:
+            exc = Conflict(" ".join(exc.messages))
+        else:
+            exc = exceptions.ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+            )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(NOT_FOUND_MESSAGE)
     elif isinstance(exc, PermissionDenied):

@@ -7,17 +7,15 @@ Views stay thin: reads are querysets of the entered network, writes call network
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, generics, status
+from rest_framework import generics, status
 from rest_framework.response import Response
 
 from networks import selectors, services
 from networks.access import networks_of
-from networks.api.errors import Conflict
 from networks.api.filters import MemberFilter, ParticipationFilter
 from networks.api.mixins import NetworkAPIMixin
 from networks.api.serializers import (
@@ -43,11 +41,6 @@ from networks.roles import Action
 # Who grants and ends roles: the secretariat most of them, a serving co-chair the co-chair
 # role (networks.roles.ROLE_MANAGED_BY). Either lets the caller in; the service decides.
 MANAGING_ROLES = (Action.MEMBERS_MANAGE, Action.CO_CHAIRS_MANAGE)
-
-
-def _not_allowed(error: ValidationError) -> bool:
-    """The service refused because the caller's role cannot grant or end that role."""
-    return any(e.code == services.NOT_ALLOWED for e in getattr(error, "error_list", []))
 
 
 class MeView(generics.GenericAPIView):
@@ -186,18 +179,13 @@ class MembershipEndView(NetworkAPIMixin, generics.GenericAPIView):
         membership = self.get_object()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            ended = services.membership_end(
-                membership=membership,
-                ended_by=request.user,
-                reason=serializer.validated_data["reason"],
-            )
-        except ValidationError as error:
-            if _not_allowed(error):
-                raise exceptions.PermissionDenied(" ".join(error.messages)) from error
-            # The service checks under a row lock, so two secretaries ending the same
-            # membership at once get one 200 and one 409.
-            raise Conflict(" ".join(error.messages)) from error
+        # The service checks under a row lock, so two secretaries ending the same membership
+        # at once get one 200 and one 409 (workflow.status_of, in the error handler).
+        ended = services.membership_end(
+            membership=membership,
+            ended_by=request.user,
+            reason=serializer.validated_data["reason"],
+        )
         ended.user, ended.organisation = membership.user, membership.organisation
         return Response(MemberSerializer(ended).data)
 
@@ -218,23 +206,18 @@ class InvitationCreateView(NetworkAPIMixin, generics.GenericAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            with transaction.atomic():
-                invitation, _token = services.invitation_create(
-                    network=self.network,
-                    email=data["email"],
-                    full_name=data.get("full_name", ""),
-                    organisation=data["organisation"],
-                    role=data["role"],
-                    invited_by=request.user,
-                )
-                services.invitation_email(
-                    invitation=invitation,
-                    sender=request.user,
-                    language=get_language() or settings.LANGUAGE_CODE,
-                )
-        except ValidationError as error:
-            if _not_allowed(error):
-                raise exceptions.PermissionDenied(" ".join(error.messages)) from error
-            raise
+        with transaction.atomic():
+            invitation, _token = services.invitation_create(
+                network=self.network,
+                email=data["email"],
+                full_name=data.get("full_name", ""),
+                organisation=data["organisation"],
+                role=data["role"],
+                invited_by=request.user,
+            )
+            services.invitation_email(
+                invitation=invitation,
+                sender=request.user,
+                language=get_language() or settings.LANGUAGE_CODE,
+            )
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)

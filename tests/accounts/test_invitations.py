@@ -218,7 +218,7 @@ class TestInviting:
         response = self.post_invitation(
             login(kyrgyzstan.secretariat), kyrgyzstan, organisation=outsider.pk
         )
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "organisation" in response.context["form"].errors
         assert invitation_count() == 0
 
@@ -226,7 +226,7 @@ class TestInviting:
         response = self.post_invitation(
             login(kyrgyzstan.secretariat), kyrgyzstan, email=kyrgyzstan.member.email.upper()
         )
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "already holds that role" in str(response.context["form"].non_field_errors())
         assert invitation_count() == 0
         assert mail.outbox == []
@@ -234,7 +234,7 @@ class TestInviting:
     @pytest.mark.parametrize("email", ["", "not-an-email", "a@b@c.test"])
     def test_a_bad_email_is_a_form_error(self, kyrgyzstan, login, email):
         response = self.post_invitation(login(kyrgyzstan.secretariat), kyrgyzstan, email=email)
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert response.context["form"].errors["email"]
         assert invitation_count() == 0
 

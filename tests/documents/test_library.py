@@ -97,7 +97,7 @@ def test_a_hostile_or_empty_upload_is_refused_and_nothing_is_stored(
     name, data = HOSTILE[case]
     before = stored_files(settings)
     response = login(kyrgyzstan.secretariat).post(UPLOAD, {**form(), "file": upload(name, data)})
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form again, with the API's status
     page = response.content.decode()
     assert 'class="error"' in page
     with network_scope(kyrgyzstan.network):
@@ -112,7 +112,7 @@ def test_a_file_over_the_limit_is_refused_while_streaming(kyrgyzstan, login, set
     response = login(kyrgyzstan.secretariat).post(
         UPLOAD, {**form(), "file": upload("big.pdf", big)}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert (
         "larger than 0 MB" in response.content.decode()
         or "larger than" in response.content.decode()

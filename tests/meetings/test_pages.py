@@ -84,7 +84,7 @@ def test_bad_input_is_a_clear_message_and_nothing_is_stored(
     kyrgyzstan, login, changes, field_message
 ):
     response = login(kyrgyzstan.secretariat).post(NEW, form(**changes))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_message in response.content.decode()
     assert meetings(kyrgyzstan) == []
 
@@ -159,7 +159,7 @@ def test_a_save_over_a_newer_version_is_refused_and_keeps_what_was_typed(kyrgyzs
     typed = form(title="My careful new title", version=stale_version)
     response = client.post(url(meeting, "edit"), typed)
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 409  # stale: a conflict, as the API says
     assert "Someone else changed this meeting" in page
     assert "My careful new title" in page
     with network_scope(kyrgyzstan.network):

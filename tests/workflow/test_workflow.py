@@ -4,6 +4,7 @@ decide who may take them, the rule decides when a sign-off is complete."""
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from workflow import (
     Refusal,
@@ -14,6 +15,7 @@ from workflow import (
     content_hash,
     evaluate,
     require,
+    status_of,
     steps_for,
 )
 
@@ -154,3 +156,19 @@ def test_a_closed_state_refuses_every_step_with_its_own_message_and_a_message_ma
         flow.require(Record("cancelled"), "submit", WRITER)
     with pytest.raises(Refusal, match="The thing is submitted."):
         flow.require(Record("submitted"), "submit", WRITER)
+
+
+def test_one_mapping_from_a_refusal_to_a_status():
+    """Pages and the API answer a service's refusal with the same status: the person's
+    standing (403) wins over the record's state (409), which wins over bad input (400)."""
+    not_allowed = Refusal("no", code=Refusal.NOT_ALLOWED)
+    stale = Refusal("changed", code=Refusal.STALE)
+    assert status_of(not_allowed) == 403
+    assert status_of(stale) == 409
+    assert status_of(Refusal("signed", code=Refusal.ALREADY_SIGNED)) == 409
+    assert status_of(Refusal("state", code=Refusal.WRONG_STATE)) == 409
+    assert status_of(Refusal("bad", code=Refusal.INVALID)) == 400
+    assert status_of(ValidationError("Give a title.")) == 400
+    assert status_of(ValidationError([stale, ValidationError("bad")])) == 409
+    assert status_of(ValidationError([stale, not_allowed])) == 403
+    assert status_of(ValidationError({"title": [stale], "text": ["Too long."]})) == 409
