@@ -5,7 +5,8 @@ those who may read them, drafts for the secretariat and the co-chairs.
 
 A service's refusal keeps its message: when the object's state does not allow the step it is
 a 409, when the person may not act for that organisation a 403, any other a 400 naming the
-field."""
+field. A workflow refusal (a statement's step) answers the status of its code: not allowed a
+403; wrong state, stale or already signed a 409."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.response import Response
 
-from decisions import selectors, services
+from decisions import flows, selectors, services
 from decisions.api.filters import ActionPointFilter
 from decisions.api.serializers import (
     ActionNoteCreateSerializer,
@@ -54,6 +55,8 @@ from networks.access import not_found
 from networks.api.errors import Conflict
 from networks.api.mixins import NetworkAPIMixin
 from networks.roles import Action, Role
+from networks.signoff import signoff_people
+from workflow import Refusal
 
 CONFLICT_STATUSES = (status.HTTP_409_CONFLICT,)
 
@@ -68,6 +71,12 @@ def run_service(service, **kwargs):
     """Call a service; its refusal becomes the answer its cause deserves (see above)."""
     try:
         return service(**kwargs)
+    except Refusal as refusal:
+        if refusal.http_status == status.HTTP_409_CONFLICT:
+            raise Conflict(" ".join(refusal.messages)) from refusal
+        if refusal.http_status == status.HTTP_403_FORBIDDEN:
+            raise exceptions.PermissionDenied(" ".join(refusal.messages)) from refusal
+        raise
     except ValidationError as error:
         codes = _codes(error)
         if services.CONFLICT in codes:
@@ -381,6 +390,13 @@ class StatementAPIMixin(NetworkAPIMixin):
         statement.procedures_list = list(
             procedures_prefetched().filter(joint_statement=statement).order_by("-opened_at", "-pk")
         )
+        statement.steps = flows.STATEMENT.steps_for(statement, self.network_access)
+        pending = (
+            flows.pending_version(statement) if selectors.sees_drafts(self.network_access) else None
+        )
+        statement.clearance = (
+            vars(signoff_people(services.statement_signoff(pending))) if pending else None
+        )
         return statement
 
 
@@ -470,8 +486,10 @@ class StatementSubmitView(StatementStepView):
 
 class StatementClearView(StatementStepView):
     """Clear the submitted version whose SHA-256 you read (co-chair). Under the network's
-    rule for minutes the last clearance freezes the version and tells the secretariat. A
-    statement not awaiting clearance, a version changed since, or clearing twice is a 409."""
+    rule for statements (every co-chair in office by default) the clearance that completes it
+    freezes the version and tells the secretariat. A statement not awaiting clearance, a
+    version changed since, or clearing twice is a 409; the person who drafted or submitted
+    it is a 403."""
 
     required_action = Action.STATEMENTS_CLEAR
     serializer_class = ClearSerializer
