@@ -288,9 +288,7 @@ def test_the_cleared_statement_pdf_prints_who_cleared_it_when_and_the_sha256(kyr
         assert version.content_sha256 in text.replace(" ", "")
 
 
-def test_a_version_not_cleared_has_no_pdf_and_another_network_never_sees_one(
-    kyrgyzstan, mongolia
-):
+def test_a_version_not_cleared_has_no_pdf_and_another_network_never_sees_one(kyrgyzstan, mongolia):
     version = submitted(kyrgyzstan)
     pdf_url = reverse(
         "decisions:statement-pdf",
