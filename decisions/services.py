@@ -1,9 +1,10 @@
 """Writes on the decision register, written procedures, action points and One-Voice joint
 statements. Keyword-only, one transaction each, on locked rows; the view has checked the
 action in networks.roles. Anything that does not apply is a ValidationError and changes
-nothing; its code says why for the API: CONFLICT when the object's state does not allow it
-(a 409), NOT_YOURS when the person may not act for that organisation (a 403), anything else
-is bad input (a 400)."""
+nothing; its code says why (workflow.status_of, for pages and API): CONFLICT when the
+object's state does not allow it (a 409), NOT_YOURS when the person may not act for that
+organisation (a 403), anything else is bad input (a 400). A joint statement's steps run on
+the shared workflow (decisions/flows.py)."""
 
 from __future__ import annotations
 
@@ -11,17 +12,19 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from circulation.models import Circulation
-from circulation.services import Recipient, circulation_create
+from circulation.services import File, Recipient, circulation_create
+from decisions import flows
 from decisions.models import (
     ActionNote,
     ActionPoint,
@@ -36,10 +39,14 @@ from decisions.models import (
     StatementPublication,
     StatementVersion,
 )
-from networks.models import Membership, Network, Organisation, Participation
+from networks import signoff
+from networks.access import NetworkAccess, access_for
+from networks.models import Membership, Network, Organisation, Participation, SignoffRule
+from networks.pdf import render_pdf
 from networks.roles import PERMISSIONS, SPEAKING_ROLES, Action, Role
 from networks.selectors import people_speaking_for
 from portal import clock
+from workflow import Refusal, Signoff, check_signature
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -50,8 +57,10 @@ if TYPE_CHECKING:
 # nullable joins, which PostgreSQL refuses to lock.
 
 # Codes of the ValidationErrors whose cause is the object's state, or the person's standing.
-CONFLICT = "conflict"
-NOT_YOURS = "not_yours"
+# The shared workflow's codes, so that workflow.status_of answers them on pages and in the
+# API alike: the state does not allow it (409), not yours to do for that organisation (403).
+CONFLICT = Refusal.WRONG_STATE
+NOT_YOURS = Refusal.NOT_ALLOWED
 
 
 def decision_draft(
@@ -124,6 +133,7 @@ def _notify(
     template: str,
     context: dict[str, Any],
     kind: str = Circulation.Kind.CONSULTATION,
+    attachments: Sequence[File] = (),
 ) -> None:
     """Mail `people` about a decision or a joint statement (the templates call either
     `decision`; `statement` is set for a statement)."""
@@ -140,6 +150,7 @@ def _notify(
         context={"decision": subject, "statement": statement, **context},
         about=subject,
         link=subject_link(subject),
+        attachments=attachments,
     )
 
 
@@ -168,11 +179,7 @@ def procedure_open(
                 .select_related("network")
                 .get(pk=statement.pk)
             )
-            if locked.status != JointStatement.Status.CLEARED:
-                raise ValidationError(
-                    _("Only a statement the co-chairs cleared can be put to a silence procedure."),
-                    code=CONFLICT,
-                )
+            _require(locked, "silence", by)
             procedure = Procedure.objects.create(
                 network=locked.network,
                 joint_statement=locked,
@@ -683,9 +690,19 @@ def _statement_set_status(statement_id: int, status: str) -> None:
     locked.save(update_fields=["status", "updated_at"])
 
 
-def _require_status(statement: JointStatement, *allowed: str, message: str) -> None:
-    if statement.status not in allowed:
-        raise ValidationError(message, code=CONFLICT)
+def actor_of(by: User, network: Network) -> NetworkAccess:
+    """The person's roles in the network now, as the statement's workflow reads them; nobody
+    there is refused like someone without the step's action."""
+    access = access_for(by, network)
+    if access is None:
+        raise Refusal(_("You may not take this step."), code=Refusal.NOT_ALLOWED)
+    return access
+
+
+def _require(statement: JointStatement, step: str, by: User) -> None:
+    """The step from the statement's state now, for this person, or its Refusal. Call it on
+    the locked row."""
+    flows.STATEMENT.require(statement, step, actor_of(by, statement.network))
 
 
 def _check_words(title: str, text: str) -> None:
@@ -724,9 +741,7 @@ def statement_edit(*, statement: JointStatement, by: User, title: str, text: str
     _check_words(title, text)
     with transaction.atomic():
         locked = _locked_statement(statement)
-        _require_status(
-            locked, S.DRAFT, message=_("Only a draft statement can be edited; revise it first.")
-        )
+        _require(locked, "edit", by)
         locked.title, locked.text = title.strip()[:300], text.strip()
         locked.save(update_fields=["title", "text", "updated_at"])
     return locked
@@ -738,7 +753,7 @@ def statement_submit(*, statement: JointStatement, by: User) -> StatementVersion
     its reason."""
     with transaction.atomic():
         locked = _locked_statement(statement)
-        _require_status(locked, S.DRAFT, message=_("Only a draft statement can be submitted."))
+        _require(locked, "submit", by)
         previous = StatementVersion.objects.filter(statement=locked).order_by("-number").first()
         if (
             previous is not None
@@ -771,49 +786,50 @@ def statement_submit(*, statement: JointStatement, by: User) -> StatementVersion
 
 
 def _pending_version(statement: JointStatement) -> StatementVersion:
+    """The version awaiting clearance, locked; require() has checked the statement awaits."""
     version = (
         StatementVersion.objects.select_for_update()
         .filter(statement=statement, cleared_at__isnull=True, returned_at__isnull=True)
         .order_by("-number")
         .first()
     )
-    if statement.status != S.SUBMITTED or version is None:
-        raise ValidationError(
-            _("Only a submitted statement can be cleared or returned."), code=CONFLICT
-        )
+    assert version is not None, "a submitted statement has its pending version"
     return version
+
+
+def statement_signoff(version: StatementVersion) -> Signoff:
+    """Where the clearance of a version stands under the network's rule for statements
+    (until the network sets one, its rule for minutes): who cleared it, who is awaited."""
+    cleared_by = StatementClearance.objects.filter(version=version).values_list(
+        "co_chair_id", flat=True
+    )
+    return signoff.signoff_of(version.network, SignoffRule.Kind.STATEMENT, cleared_by)
 
 
 def statement_clear(
     *, statement: JointStatement, by: User, content_sha256: str
 ) -> StatementVersion:
-    """A co-chair clears the submitted version whose hash they saw. Under the network's rule
-    for minutes (every co-chair, or any one) the last clearance freezes the version and
-    tells the secretariat. Not the person who drafted or submitted it (separation of
-    duties)."""
-    from meetings.services import co_chairs_rule_met
-
+    """A co-chair clears the submitted version whose hash they saw, once. Under the
+    network's rule for statements (every co-chair in office by default, or any one) the
+    clearance that completes it freezes the version and tells the secretariat. A stale hash
+    or a second clearance is refused and records nothing. Not the person who drafted or
+    submitted it (separation of duties)."""
     with transaction.atomic():
         locked = _locked_statement(statement)
+        _require(locked, "clear", by)
         pending = _pending_version(locked)
-        if by.pk in (locked.created_by_id, pending.submitted_by_id):
-            raise ValidationError(
-                _(
-                    "You drafted this statement: another co-chair clears it, or returns it "
-                    "for the secretariat to submit again."
-                ),
-                code=CONFLICT,
-            )
-        if content_sha256 != pending.content_sha256:
-            raise ValidationError(
-                _(
-                    "This statement changed since you opened it: read the current version "
-                    "and clear it again."
-                ),
-                code=CONFLICT,
-            )
-        if StatementClearance.objects.filter(version=pending, co_chair=by).exists():
-            raise ValidationError(_("You have already cleared this version."), code=CONFLICT)
+        check_signature(
+            current_sha256=pending.content_sha256,
+            seen_sha256=content_sha256,
+            signer_id=by.pk,
+            signed=StatementClearance.objects.filter(version=pending).values_list(
+                "co_chair_id", flat=True
+            ),
+            stale_message=_(
+                "This statement changed since you opened it: read the current version "
+                "and clear it again."
+            ),
+        )
         now = timezone.now()
         StatementClearance.objects.create(
             network=locked.network,
@@ -822,10 +838,7 @@ def statement_clear(
             cleared_at=now,
             content_sha256=pending.content_sha256,
         )
-        cleared_by = set(
-            StatementClearance.objects.filter(version=pending).values_list("co_chair_id", flat=True)
-        )
-        if co_chairs_rule_met(network=locked.network, approved_by=cleared_by, kind="statement"):
+        if statement_signoff(pending).complete:
             pending.cleared_at = now
             pending.save(update_fields=["cleared_at"])
             locked.status = S.CLEARED
@@ -848,6 +861,7 @@ def statement_return(*, statement: JointStatement, by: User, note: str) -> Joint
         raise ValidationError({"note": _("Say what should change.")})
     with transaction.atomic():
         locked = _locked_statement(statement)
+        _require(locked, "return", by)
         pending = _pending_version(locked)
         pending.returned_at = timezone.now()
         pending.returned_by = by
@@ -859,25 +873,71 @@ def statement_return(*, statement: JointStatement, by: User, note: str) -> Joint
     return locked
 
 
+def statement_approval_record(version: StatementVersion) -> list[dict[str, str]]:
+    """Each co-chair who cleared the version, as its PDF prints them: name, role,
+    organisation, UTC and the network's local time, and the hash they cleared."""
+    network = version.network
+    clearances = list(StatementClearance.objects.filter(version=version).select_related("co_chair"))
+    organisations = {
+        m.user_id: m.organisation.display_name
+        for m in Membership.objects.filter(
+            user_id__in=[c.co_chair_id for c in clearances], role=Role.CO_CHAIR
+        )
+        .select_related("organisation")
+        .order_by("started_at", "pk")
+    }
+    return [
+        {
+            "name": c.co_chair.get_full_name() or c.co_chair.email,
+            "role": str(Role.CO_CHAIR.label),
+            "organisation": organisations.get(c.co_chair_id, ""),
+            # Formatted here: a template's date filter would move both back to its own zone.
+            "utc": c.cleared_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+            "local": clock.network_local(c.cleared_at, network).strftime("%Y-%m-%d %H:%M"),
+            "time_zone": clock.zone_label(network, at=c.cleared_at),
+            "content_sha256": c.content_sha256,
+        }
+        for c in clearances
+    ]
+
+
+def statement_pdf(version: StatementVersion) -> bytes:
+    """A cleared version as PDF, in the network's first working language: its words, the
+    approval record (who cleared it, as what, for which organisation, when in UTC and in the
+    network's time) and the version's SHA-256. Drawn from the frozen version and its
+    clearances, so every download of it is the same record."""
+    if version.cleared_at is None:
+        raise ValidationError(_("Only a cleared version has a PDF."), code=CONFLICT)
+    network = version.network
+    language = (network.languages or [settings.LANGUAGE_CODE])[0]
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        return render_pdf(
+            "decisions/statement_pdf.html",
+            {
+                "version": version,
+                "public": StatementPublication.objects.filter(version=version).exists(),
+                "approval_record": statement_approval_record(version),
+            },
+            network=network,
+        )
+
+
 def statement_issue(*, statement: JointStatement, by: User) -> JointStatement:
     """Secretariat: issue the cleared version (after its silence procedure, if it had one);
-    everyone in the network who reads statements gets it."""
+    everyone in the network who reads statements gets it, with its PDF and approval
+    record."""
     with transaction.atomic():
         locked = _locked_statement(statement)
-        _require_status(
-            locked,
-            S.CLEARED,
-            S.AGREED,
-            message=_(
-                "Only a statement the co-chairs cleared (and the network agreed, if it was put "
-                "to a silence procedure) can be issued."
-            ),
-        )
+        _require(locked, "issue", by)
         version = (
             StatementVersion.objects.filter(statement=locked, cleared_at__isnull=False)
+            .select_related("network")
             .order_by("-number")
             .first()
         )
+        assert version is not None, "a cleared or agreed statement has its cleared version"
         locked.status = S.ISSUED
         locked.issued_version = version
         locked.issued_at = timezone.now()
@@ -892,6 +952,13 @@ def statement_issue(*, statement: JointStatement, by: User) -> JointStatement:
             template="statement",
             context={"step": "issued", "version": version},
             kind=Circulation.Kind.DOCUMENT,
+            attachments=[
+                File(
+                    f"statement-{locked.pk}-v{version.number}.pdf",
+                    "application/pdf",
+                    statement_pdf(version),
+                )
+            ],
         )
     return locked
 
@@ -914,10 +981,8 @@ def statement_publish(
         )
     with transaction.atomic():
         locked = _locked_statement(statement)
-        _require_status(locked, S.ISSUED, message=_("Only an issued statement can be made public."))
+        _require(locked, "publish", by)
         assert locked.issued_version_id is not None, "an issued statement has its version"
-        if StatementPublication.objects.filter(version_id=locked.issued_version_id).exists():
-            raise ValidationError(_("This statement is already public."), code=CONFLICT)
         return StatementPublication.objects.create(
             network=locked.network,
             version_id=locked.issued_version_id,
@@ -936,14 +1001,7 @@ def statement_revise(*, statement: JointStatement, by: User, reason: str) -> Joi
         raise ValidationError({"reason": _("Give the reason for the correction.")})
     with transaction.atomic():
         locked = _locked_statement(statement)
-        _require_status(
-            locked,
-            S.CLEARED,
-            S.AGREED,
-            S.NOT_AGREED,
-            S.ISSUED,
-            message=_("Only a cleared, agreed, not agreed or issued statement is revised."),
-        )
+        _require(locked, "revise", by)
         locked.status = S.DRAFT
         locked.correction_reason = reason[:500]
         locked.save(update_fields=["status", "correction_reason", "updated_at"])

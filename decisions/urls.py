@@ -12,6 +12,11 @@ urlpatterns = [
     path("statements/", views.StatementListView.as_view(), name="statements"),
     path("statements/new/", views.StatementCreateView.as_view(), name="statement-create"),
     path("statements/<id:statement_id>/", views.StatementDetailView.as_view(), name="statement"),
+    path(
+        "statements/<id:statement_id>/v<id:number>.pdf",
+        views.StatementPdfView.as_view(),
+        name="statement-pdf",
+    ),
     path("<id:decision_id>/", views.DecisionDetailView.as_view(), name="detail"),
     path("<id:decision_id>/procedure/", views.ProcedureOpenView.as_view(), name="procedure"),
     path("<id:decision_id>/position/", views.PositionView.as_view(), name="position"),

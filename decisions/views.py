@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from decisions import selectors, services
+from decisions import flows, selectors, services
 from decisions.forms import (
     ActionPointForm,
     ActionUpdateForm,
@@ -38,10 +39,11 @@ from decisions.models import (
 )
 from documents.selectors import documents_visible
 from networks.access import not_found
-from networks.formtools import add_service_errors, form_errors
+from networks.formtools import form_errors, refused
 from networks.mixins import NetworkPageMixin
 from networks.models import Membership, Participation
 from networks.roles import Action
+from networks.signoff import signoff_people
 from portal import clock
 from reference.models import GCMObjective
 
@@ -134,8 +136,7 @@ class DecisionCreateView(DecisionMixin, FormView):
                 gcm_objectives=list(data["gcm_objectives"]),
             )
         except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+            return refused(self, form, error)
         messages.success(self.request, _("The draft decision is in the register."))
         return redirect(self.decision_url(decision))
 
@@ -506,8 +507,7 @@ class StatementCreateView(StatementMixin, FormView):
                 network=self.network, by=self.request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+            return refused(self, form, error)
         messages.success(self.request, _("The draft statement is saved."))
         return redirect(self.statement_url(statement))
 
@@ -529,8 +529,7 @@ class StatementEditView(StatementMixin, FormView):
         try:
             services.statement_edit(statement=statement, by=self.request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+            return refused(self, form, error)
         messages.success(self.request, _("The draft statement is saved."))
         return redirect(self.statement_url(statement))
 
@@ -568,8 +567,7 @@ class StatementDetailView(StatementMixin, TemplateView):
             if versions and statement.status == JointStatement.Status.SUBMITTED
             else None
         )
-        S = JointStatement.Status
-        drafts = access.can(Action.STATEMENTS_DRAFT)
+        steps = flows.STATEMENT.steps_for(statement, access)
         # Those who do not read drafts read the latest cleared version's words.
         shown = statement if selectors.sees_drafts(access) else versions[0]
         context.update(
@@ -578,29 +576,41 @@ class StatementDetailView(StatementMixin, TemplateView):
             shown=shown,
             versions=versions,
             pending=pending,
-            can_edit=drafts and statement.status == S.DRAFT,
-            can_submit=drafts and statement.status == S.DRAFT,
-            can_issue=drafts and statement.status in (S.CLEARED, S.AGREED),
-            revise_form=ReviseForm()
-            if drafts and statement.status in (S.CLEARED, S.AGREED, S.NOT_AGREED, S.ISSUED)
-            else None,
-            can_clear=pending is not None
-            and access.can(Action.STATEMENTS_CLEAR)
-            and self.request.user.pk not in {c.co_chair_id for c in pending.clearance_list},
-            return_form=ReturnForm()
-            if pending is not None and access.can(Action.STATEMENTS_CLEAR)
-            else None,
-            silence_form=SilenceForm()
-            if statement.status == S.CLEARED and access.can(Action.STATEMENTS_SILENCE)
-            else None,
-            publish_form=PublishForm()
-            if statement.status == S.ISSUED
-            and statement.issued_version_id not in publications
-            and access.can(Action.STATEMENTS_PUBLISH)
-            else None,
+            clearance=signoff_people(services.statement_signoff(pending)) if pending else None,
+            cleared_by_me=pending is not None
+            and access.user_id in {c.co_chair_id for c in pending.clearance_list},
+            steps=steps,
+            revise_form=ReviseForm() if "revise" in steps else None,
+            return_form=ReturnForm() if "return" in steps else None,
+            silence_form=SilenceForm() if "silence" in steps else None,
+            publish_form=PublishForm() if "publish" in steps else None,
             issued_public=publications.get(statement.issued_version_id),
         )
         return context
+
+
+class StatementPdfView(StatementMixin, View):
+    """A cleared version's PDF, with its approval record, for everyone who may read the
+    statement; a version not cleared has none (404)."""
+
+    required_action = Action.STATEMENTS_VIEW
+
+    def get(self, request, *args, **kwargs):
+        statement = self.get_statement()
+        version = (
+            selectors.versions_visible(access=self.network_access, statement=statement)
+            .filter(number=kwargs["number"], cleared_at__isnull=False)
+            .select_related("network")
+            .first()
+        )
+        if version is None:
+            raise not_found()
+        response = HttpResponse(services.statement_pdf(version), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'inline; filename="statement-{statement.pk}-v{version.number}.pdf"'
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class StatementActionView(StatementMixin, SubjectActionView):

@@ -13,7 +13,7 @@ from decisions.models import (
     StatementPublication,
     StatementVersion,
 )
-from meetings.api.serializers import OrganisationRefSerializer
+from meetings.api.serializers import OrganisationRefSerializer, SignoffSerializer
 from networks.api.serializers import NetworkOrganisationField
 from networks.models import Membership, Organisation
 from reference.models import GCMObjective
@@ -185,11 +185,17 @@ class StatementSerializer(serializers.ModelSerializer):
 
 
 class StatementDetailSerializer(StatementSerializer):
+    """`steps` are the steps the caller may take now (the shared workflow's answer, the
+    buttons the page shows); `clearance` says, while a version awaits the co-chairs, who has
+    cleared it and who is awaited under the network's rule for statements."""
+
     versions = StatementVersionSerializer(many=True, read_only=True, source="visible_versions")
     procedures = ProcedureSerializer(many=True, read_only=True, source="procedures_list")
+    steps = serializers.ListField(child=serializers.CharField(), read_only=True)
+    clearance = SignoffSerializer(read_only=True, allow_null=True)
 
     class Meta(StatementSerializer.Meta):
-        fields = [*StatementSerializer.Meta.fields, "versions", "procedures"]
+        fields = [*StatementSerializer.Meta.fields, "versions", "procedures", "steps", "clearance"]
 
 
 # Writes --------------------------------------------------------------------------------------

@@ -5,17 +5,17 @@ those who may read them, drafts for the secretariat and the co-chairs.
 
 A service's refusal keeps its message: when the object's state does not allow the step it is
 a 409, when the person may not act for that organisation a 403, any other a 400 naming the
-field."""
+field. A workflow refusal (a statement's step) answers the status of its code: not allowed a
+403; wrong state, stale or already signed a 409."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, generics, status
+from rest_framework import generics, status
 from rest_framework.response import Response
 
-from decisions import selectors, services
+from decisions import flows, selectors, services
 from decisions.api.filters import ActionPointFilter
 from decisions.api.serializers import (
     ActionNoteCreateSerializer,
@@ -51,30 +51,12 @@ from decisions.models import (
     StatementClearance,
 )
 from networks.access import not_found
-from networks.api.errors import Conflict
 from networks.api.mixins import NetworkAPIMixin
 from networks.roles import Action
+from networks.signoff import signoff_people
 
+# Steps that the record's state may refuse (409, the schema documents it).
 CONFLICT_STATUSES = (status.HTTP_409_CONFLICT,)
-
-
-def _codes(error: ValidationError) -> set:
-    if hasattr(error, "error_dict"):
-        return {e.code for errors in error.error_dict.values() for e in errors}
-    return {e.code for e in error.error_list}
-
-
-def run_service(service, **kwargs):
-    """Call a service; its refusal becomes the answer its cause deserves (see above)."""
-    try:
-        return service(**kwargs)
-    except ValidationError as error:
-        codes = _codes(error)
-        if services.CONFLICT in codes:
-            raise Conflict(" ".join(error.messages)) from error
-        if services.NOT_YOURS in codes:
-            raise exceptions.PermissionDenied(" ".join(error.messages)) from error
-        raise
 
 
 def visible_decisions(access):
@@ -174,8 +156,7 @@ class ProcedureOpenView(DecisionAPIMixin, WriteMixin, generics.GenericAPIView):
     def post(self, request, *args, **kwargs):
         decision = self.get_decision(kwargs["decision_id"])
         data = self.validated(request)
-        procedure = run_service(
-            services.procedure_open,
+        procedure = services.procedure_open(
             decision=decision,
             by=request.user,
             kind=data["kind"],
@@ -229,8 +210,7 @@ class PositionRecordView(ProcedureStepMixin, generics.GenericAPIView):
     def post(self, request, *args, **kwargs):
         procedure = self.get_procedure()
         data = self.validated(request)
-        position = run_service(
-            services.position_record,
+        position = services.position_record(
             procedure=procedure,
             by=request.user,
             organisation=data["organisation"],
@@ -251,8 +231,7 @@ class DeadlineExtendView(ProcedureStepMixin, generics.GenericAPIView):
     def post(self, request, *args, **kwargs):
         procedure = self.get_procedure()
         data = self.validated(request)
-        run_service(
-            services.deadline_extend,
+        services.deadline_extend(
             procedure=procedure,
             by=request.user,
             deadline=data["deadline"],
@@ -273,8 +252,7 @@ class OutcomeRecordView(ProcedureStepMixin, generics.GenericAPIView):
     def post(self, request, *args, **kwargs):
         procedure = self.get_procedure()
         data = self.validated(request)
-        run_service(
-            services.outcome_record,
+        services.outcome_record(
             procedure=procedure,
             by=request.user,
             outcome=data["outcome"],
@@ -341,7 +319,7 @@ class ActionNoteCreateView(NetworkAPIMixin, WriteMixin, generics.GenericAPIView)
         if point is None:
             raise not_found()
         data = self.validated(request)
-        run_service(services.action_point_update, action_point=point, by=request.user, **data)
+        services.action_point_update(action_point=point, by=request.user, **data)
         fresh = ActionPointDetailView.network_queryset(self).get(pk=point.pk)
         return self.answer(fresh, ActionPointDetailSerializer, status.HTTP_201_CREATED)
 
@@ -380,6 +358,13 @@ class StatementAPIMixin(NetworkAPIMixin):
             statement.shown = versions[0] if versions else None
         statement.procedures_list = list(
             procedures_prefetched().filter(joint_statement=statement).order_by("-opened_at", "-pk")
+        )
+        statement.steps = flows.STATEMENT.steps_for(statement, self.network_access)
+        pending = (
+            flows.pending_version(statement) if selectors.sees_drafts(self.network_access) else None
+        )
+        statement.clearance = (
+            vars(signoff_people(services.statement_signoff(pending))) if pending else None
         )
         return statement
 
@@ -435,7 +420,7 @@ class StatementDetailView(StatementAPIMixin, WriteMixin, generics.GenericAPIView
     def put(self, request, *args, **kwargs):
         statement = self.get_statement()
         data = self.validated(request)
-        run_service(services.statement_edit, statement=statement, by=request.user, **data)
+        services.statement_edit(statement=statement, by=request.user, **data)
         return self.detail_response(self.get_statement())
 
 
@@ -450,7 +435,7 @@ class StatementStepView(StatementAPIMixin, WriteMixin, generics.GenericAPIView):
     def post(self, request, *args, **kwargs):
         statement = self.get_statement()
         data = self.validated(request)
-        run_service(self.step, statement=statement, data=data)
+        self.step(statement=statement, data=data)
         return Response(
             StatementDetailSerializer(
                 self.detailed(self.get_statement()), context=self.get_serializer_context()
@@ -470,8 +455,10 @@ class StatementSubmitView(StatementStepView):
 
 class StatementClearView(StatementStepView):
     """Clear the submitted version whose SHA-256 you read (co-chair). Under the network's
-    rule for minutes the last clearance freezes the version and tells the secretariat. A
-    statement not awaiting clearance, a version changed since, or clearing twice is a 409."""
+    rule for statements (every co-chair in office by default) the clearance that completes it
+    freezes the version and tells the secretariat. A statement not awaiting clearance, a
+    version changed since, or clearing twice is a 409; the person who drafted or submitted
+    it is a 403."""
 
     required_action = Action.STATEMENTS_CLEAR
     serializer_class = ClearSerializer
@@ -537,8 +524,7 @@ class StatementSilenceView(StatementAPIMixin, WriteMixin, generics.GenericAPIVie
     def post(self, request, *args, **kwargs):
         statement = self.get_statement()
         data = self.validated(request)
-        procedure = run_service(
-            services.procedure_open,
+        procedure = services.procedure_open(
             statement=statement,
             by=request.user,
             kind=Procedure.Kind.SILENCE,
