@@ -316,7 +316,7 @@ def _procedure(victim: TestNetwork) -> int:
 
 
 def _statement(victim: TestNetwork) -> int:
-    """One joint statement per victim (built once, found again), submitted for clearance."""
+    """One joint statement per victim (built once, found again), submitted and cleared."""
     from decisions import services
     from decisions.models import JointStatement
 
@@ -329,7 +329,16 @@ def _statement(victim: TestNetwork) -> int:
                 title="Joint statement on International Migrants Day",
                 text="The network stands with every migrant.",
             )
-            services.statement_submit(statement=statement, by=victim.people["secretariat"])
+            version = services.statement_submit(
+                statement=statement, by=victim.people["secretariat"]
+            )
+            # Cleared by both co-chairs (every co-chair by default): version 1 has its PDF.
+            for key in ("co_chair", "co_chair2"):
+                services.statement_clear(
+                    statement=statement,
+                    by=victim.people[key],
+                    content_sha256=version.content_sha256,
+                )
     return statement.pk
 
 
@@ -389,6 +398,7 @@ BY_ROUTE_NAME = {
     "api:decision-detail": {"pk": _decision},
     "api:action-point-detail": {"pk": _action_point},
     # Version 1 of the report (the meeting's minutes version shares the name `number`).
+    "decisions:statement-pdf": {"number": lambda victim: _statement(victim) and 1},
     "reports:version": {"number": lambda victim: _report(victim) and 1},
     "reports:pdf": {"number": lambda victim: _report(victim) and 1},
     "reports:xlsx": {"number": lambda victim: _report(victim) and 1},

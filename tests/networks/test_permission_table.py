@@ -16,13 +16,11 @@ from tests.test_isolation import ROUTES, Route, urls_for
 
 # The walker's objects in the victim network (tests/test_isolation.py) and the action that
 # shows each to someone it is not addressed to: the meeting invites the default participants
-# only, the working group has no members, the document is internal, the statement waits for
-# clearance. A route naming the object is hidden (404) from a role without that action.
+# only, the working group has no members, the document is internal. A route naming the object is hidden (404) from a role without that action.
 HIDDEN_WITHOUT: dict[str, Action] = {
     "meeting_id": Action.MEETINGS_VIEW_ALL,
     "working_group_id": Action.WORKING_GROUPS_VIEW_ALL,
     "document_id": Action.DOCUMENTS_OPEN_INTERNAL,
-    "statement_id": Action.STATEMENTS_DRAFT_VIEW,
 }
 # Routes whose object is a `pk` of one of those kinds.
 PK_KIND = {
