@@ -83,6 +83,23 @@ class MeetingForm(forms.Form):
         return data
 
 
+class MeetingSettingsForm(forms.Form):
+    secretariat_email = forms.EmailField(
+        label=_("Secretariat's address"),
+        required=False,
+        help_text=_(
+            "The organiser of every invitation: the calendars' answers go here, so it should "
+            "reach the mailbox the portal reads (IMAP_URL). Empty: the portal's own address."
+        ),
+    )
+    reminder_minutes = forms.CharField(
+        label=_("Reminders (minutes before the start)"),
+        required=False,
+        max_length=60,
+        help_text=_("Comma-separated, e.g. “1440, 15” for a day and a quarter of an hour."),
+    )
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 3})

@@ -72,6 +72,9 @@ class Meeting(NetworkOwned):
     # every circulated change, so calendars replace the event rather than add one.
     uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    # The time, place and link the last invitation carried (meetings.ics.material_fingerprint):
+    # SEQUENCE rises only when a circulation changes them. Empty until first circulated.
+    calendar_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     # Bumped by every saved change; a form based on an older value is refused (two editors).
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -176,6 +179,8 @@ class AgendaItem(NetworkOwned):
         related_name="+",
     )
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=15)
+    # A break (coffee, lunch) takes its time in the timetable and is not numbered.
+    is_break = models.BooleanField(_("break"), default=False)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -206,6 +211,65 @@ class AgendaApproval(NetworkOwned):
                 name="one_standing_agenda_approval_per_co_chair",
             )
         ]
+
+
+def parse_reminders(value: str) -> tuple[int, ...]:
+    """ "1440, 15" → (1440, 15): minutes before the start, each from 0 to four weeks."""
+    minutes: list[int] = []
+    for part in str(value).replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or len(part) > 6 or int(part) > 4 * 7 * 24 * 60:
+            raise ValidationError(
+                _("Give the reminders as minutes before the start, e.g. “1440, 15”.")
+            )
+        if int(part) not in minutes:
+            minutes.append(int(part))
+    if len(minutes) > 5:
+        raise ValidationError(_("Give at most five reminders."))
+    return tuple(sorted(minutes, reverse=True))
+
+
+class MeetingSettings(NetworkOwned):
+    """How a network's invitations read: the secretariat's address (the organiser calendars
+    answer to) and the reminders a calendar shows before each meeting."""
+
+    secretariat_email = models.EmailField(
+        _("secretariat's address"),
+        blank=True,
+        help_text=_(
+            "The organiser of every invitation; the calendars' answers go here. Empty: the "
+            "portal's own address."
+        ),
+    )
+    reminder_minutes = models.CharField(
+        _("reminders (minutes before the start)"),
+        max_length=60,
+        default="1440, 15",
+        blank=True,
+        help_text=_("Comma-separated, e.g. “1440, 15” for a day and a quarter of an hour."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("meeting settings")
+        verbose_name_plural = _("meeting settings")
+        constraints = [
+            models.UniqueConstraint(fields=["network"], name="one_meeting_settings_per_network")
+        ]
+
+    def __str__(self) -> str:
+        return self.secretariat_email or "—"
+
+    def clean(self) -> None:
+        parse_reminders(self.reminder_minutes)
+
+    def reminders(self) -> tuple[int, ...]:
+        try:
+            return parse_reminders(self.reminder_minutes)
+        except ValidationError:
+            return (24 * 60, 15)
 
 
 class CalendarFeed(models.Model):

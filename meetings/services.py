@@ -30,6 +30,7 @@ from meetings.models import (
     Attendance,
     CalendarFeed,
     Meeting,
+    MeetingSettings,
     Minutes,
     MinutesActionPoint,
     MinutesApproval,
@@ -37,7 +38,9 @@ from meetings.models import (
     MinutesItem,
     MinutesVersion,
     Participant,
+    parse_reminders,
 )
+from meetings.timetable import timetable
 from networks import signoff
 from networks.access import NetworkAccess, access_for
 from networks.models import (
@@ -182,8 +185,11 @@ def meeting_update(*, meeting: Meeting, by: User, version: int, **changes: Any) 
         locked.version += 1
         locked.save()
         if calendar_changed and locked.agenda_status == Meeting.AgendaStatus.CIRCULATED:
-            locked.sequence += 1
-            locked.save(update_fields=["sequence"])
+            # A new title alone is an update with the same SEQUENCE: calendars replace the
+            # event without asking for a new answer; a new time, place or link asks again.
+            if ics.material_fingerprint(locked) != locked.calendar_fingerprint:
+                locked.sequence += 1
+                locked.save(update_fields=["sequence"])
             _circulate(locked, by=by, update=True)
     return locked
 
@@ -230,6 +236,10 @@ def participant_invite(*, meeting: Meeting, by: User, user: User) -> Participant
         )
         if not created:
             raise ValidationError({"user": _("This person is already a participant.")})
+        if locked.agenda_circulated_at is not None:
+            # Invited after the agenda went out: the invitation now, so that the updates and
+            # the cancellation to come replace an event their calendar holds.
+            _circulate(locked, by=by, update=False, only=[participant])
     return participant
 
 
@@ -484,7 +494,7 @@ def agenda_circulate(*, meeting: Meeting, by: User) -> Circulation:
         locked = _locked(meeting)
         flows.AGENDA.require(locked, "circulate", actor_of(by, locked.network))
         update = locked.agenda_circulated_at is not None
-        if update:
+        if update and ics.material_fingerprint(locked) != locked.calendar_fingerprint:
             locked.sequence += 1
         locked.agenda_status = Meeting.AgendaStatus.CIRCULATED
         locked.agenda_circulated_at = timezone.now()
@@ -514,20 +524,70 @@ def _items(meeting: Meeting) -> QuerySet[AgendaItem]:
     )
 
 
-def _circulate(meeting: Meeting, *, by: User, update: bool) -> Circulation:
+def meeting_settings_of(network: Network) -> MeetingSettings | None:
+    return MeetingSettings.objects.filter(network=network).first()
+
+
+def meeting_settings_save(
+    *, network: Network, by: User, secretariat_email: str, reminder_minutes: str
+) -> MeetingSettings:
+    """Secretariat: the organiser address and the reminders of the network's invitations."""
+    from django.core.validators import validate_email
+
+    secretariat_email = secretariat_email.strip()
+    if secretariat_email:
+        try:
+            validate_email(secretariat_email)
+        except ValidationError as error:
+            raise ValidationError({"secretariat_email": _("Enter a valid email address.")}) from (
+                error
+            )
+    try:
+        reminders = parse_reminders(reminder_minutes)
+    except ValidationError as error:
+        raise ValidationError({"reminder_minutes": error.messages}) from error
+    with network_scope(network), transaction.atomic():
+        row, _created = MeetingSettings.objects.select_for_update().get_or_create(network=network)
+        row.secretariat_email = secretariat_email
+        row.reminder_minutes = ", ".join(str(minutes) for minutes in reminders)
+        row.save()
+    return row
+
+
+def _circulate(
+    meeting: Meeting, *, by: User, update: bool, only: list[Participant] | None = None
+) -> Circulation:
+    """The agenda mail with the calendar invitation to every participant (or to `only`
+    these, invited after it went out). Cancelled: the calendar's cancellation to everyone
+    invited, whenever they were added."""
     network = meeting.network
     items = list(_items(meeting))
-    participants = list(
-        Participant.objects.filter(meeting=meeting).select_related("user").order_by("pk")
+    participants = (
+        only
+        if only is not None
+        else list(Participant.objects.filter(meeting=meeting).select_related("user").order_by("pk"))
     )
     if not participants:
         raise ValidationError(_("The meeting has no participants to send the agenda to."))
+    chairs = (
+        Membership.objects.active().filter(role=Role.CO_CHAIR).values_list("user_id", flat=True)
+    )
+    if only is None:
+        meeting.calendar_fingerprint = ics.material_fingerprint(meeting)
+        meeting.save(update_fields=["calendar_fingerprint"])
     attachments = [
         File(
             "meeting.ics",
             "text/calendar; method=%s; charset=utf-8"
             % ("CANCEL" if meeting.is_cancelled else "REQUEST"),
-            ics.invitation(meeting, network, items, participants),
+            ics.invitation(
+                meeting,
+                network,
+                timetable(meeting, items),
+                participants,
+                meeting_settings=meeting_settings_of(network),
+                chairs=set(chairs),
+            ),
         )
     ]
     if not meeting.is_cancelled:

@@ -28,6 +28,7 @@ from meetings.forms import (
     CancelForm,
     InviteForm,
     MeetingForm,
+    MeetingSettingsForm,
     MinutesApproveForm,
     MinutesCommentForm,
     MinutesCorrectForm,
@@ -235,6 +236,40 @@ class MeetingEditView(MeetingPageMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("The meeting is saved."))
         return redirect(self.meeting_url(self.meeting))
+
+
+class MeetingSettingsView(MeetingPageMixin, FormView):
+    """The secretariat's settings of the network's invitations: organiser and reminders."""
+
+    required_action = Action.MEETINGS_MANAGE
+    template_name = "meetings/settings.html"
+    form_class = MeetingSettingsForm
+
+    def get_initial(self):
+        row = services.meeting_settings_of(self.network)
+        if row is None:
+            return {"secretariat_email": "", "reminder_minutes": "1440, 15"}
+        return {
+            "secretariat_email": row.secretariat_email,
+            "reminder_minutes": row.reminder_minutes,
+        }
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "portal_sender": ics.portal_sender()}
+
+    def form_valid(self, form):
+        try:
+            services.meeting_settings_save(
+                network=self.network,
+                by=self.request.user,
+                secretariat_email=form.cleaned_data["secretariat_email"],
+                reminder_minutes=form.cleaned_data["reminder_minutes"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The invitations' settings are saved."))
+        return redirect(reverse("meetings:settings", kwargs={"network": self.network.slug}))
 
 
 class MeetingCancelView(MeetingPageMixin, FormView):
