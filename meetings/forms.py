@@ -62,6 +62,10 @@ class MeetingForm(forms.Form):
         max_length=500,
         required=False,
         assume_scheme="https",
+        help_text=_(
+            "https only. A Microsoft Teams, Zoom, Webex or Google Meet link is taken as it is; "
+            "any other address is accepted with a warning."
+        ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from circulation.models import Circulation
 from circulation.services import File, Recipient, circulation_create
-from meetings import flows, ics
+from meetings import flows, ics, links
 from meetings.models import (
     AgendaApproval,
     AgendaItem,
@@ -134,6 +134,7 @@ def meeting_schedule(
     starts_at, ends_at = _check_times(starts_at, ends_at)
     if not title.strip():
         raise ValidationError({"title": _("Give the meeting a title.")})
+    online_url = links.check_online_url(online_url)
     with network_scope(network), transaction.atomic():
         meeting = Meeting.objects.create(
             network=network,
@@ -142,7 +143,7 @@ def meeting_schedule(
             starts_at=starts_at,
             ends_at=ends_at,
             location=location.strip(),
-            online_url=online_url.strip(),
+            online_url=online_url,
             working_group=working_group if kind == Meeting.Kind.WORKING_GROUP else None,
             created_by=by,
         )
@@ -177,6 +178,7 @@ def meeting_update(*, meeting: Meeting, by: User, version: int, **changes: Any) 
         _check_times(merged["starts_at"], merged["ends_at"])
         if not str(merged["title"]).strip():
             raise ValidationError({"title": _("Give the meeting a title.")})
+        merged["online_url"] = links.check_online_url(merged["online_url"])
         calendar_changed = any(merged[field] != getattr(locked, field) for field in CALENDAR_FIELDS)
         for field, value in merged.items():
             setattr(locked, field, value)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from meetings import flows, ics, selectors, services
+from meetings import flows, ics, links, selectors, services
 from meetings.forms import (
     ActionPointFormSet,
     AgendaItemForm,
@@ -140,7 +140,14 @@ class MeetingCreateView(MeetingPageMixin, FormView):
             add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The meeting is scheduled. Now write its agenda."))
+        _warn_about_link(self.request, meeting)
         return redirect(self.meeting_url(meeting))
+
+
+def _warn_about_link(request, meeting: Meeting) -> None:
+    warning = links.link_warning(meeting.online_url)
+    if warning:
+        messages.warning(request, warning)
 
 
 class MeetingDetailView(MeetingPageMixin, TemplateView):
@@ -181,6 +188,11 @@ class MeetingDetailView(MeetingPageMixin, TemplateView):
             can_view_minutes=access.can(Action.MINUTES_VIEW),
             can_add_documents=access.can(Action.DOCUMENTS_MANAGE),
             minutes_status=page.minutes_status,
+            link_service=links.service_of(page.meeting.online_url),
+            link_warning=links.link_warning(page.meeting.online_url) if can_manage else "",
+            join_open=bool(page.meeting.online_url)
+            and not page.meeting.is_cancelled
+            and links.join_open(page.meeting.starts_at, page.meeting.ends_at, timezone.now()),
         )
         return context
 
@@ -235,6 +247,8 @@ class MeetingEditView(MeetingPageMixin, FormView):
             add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The meeting is saved."))
+        self.meeting.refresh_from_db(fields=["online_url"])
+        _warn_about_link(self.request, self.meeting)
         return redirect(self.meeting_url(self.meeting))
 
 
