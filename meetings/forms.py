@@ -124,6 +124,11 @@ class AgendaItemForm(forms.Form):
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=1, max_value=600, initial=15
     )
+    is_break = forms.BooleanField(
+        label=_("A break"),
+        required=False,
+        help_text=_("Takes its time in the timetable; not numbered, no presenter."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

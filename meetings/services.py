@@ -341,6 +341,10 @@ def agenda_item_save(
         item.presenter_organisation = fields.get("presenter_organisation")
         item.presenter = fields.get("presenter")
         item.duration_minutes = int(fields["duration_minutes"])
+        item.is_break = bool(fields.get("is_break"))
+        if item.is_break:
+            item.presenter_organisation = None
+            item.presenter = None
         item.save()
         locked.version += 1
         locked.save(update_fields=["version", "updated_at"])
@@ -515,9 +519,19 @@ def agenda_pdf(meeting: Meeting, items: Iterable[AgendaItem] | None = None) -> b
     with translation.override(language):
         return render_pdf(
             "meetings/agenda_pdf.html",
-            {"meeting": meeting, "items": items, "generated": timezone.now()},
+            {
+                "meeting": meeting,
+                "items": items,
+                "timetable": timetable(meeting, items),
+                "generated": timezone.now(),
+            },
             network=network,
         )
+
+
+def agenda_items(meeting: Meeting) -> list[AgendaItem]:
+    """The agenda's items in order, with their presenters (one query)."""
+    return list(_items(meeting))
 
 
 def _items(meeting: Meeting) -> QuerySet[AgendaItem]:
@@ -603,6 +617,7 @@ def _circulate(
         context={
             "meeting": meeting,
             "items": items,
+            "timetable": timetable(meeting, items),
             "update": update,
             "cancelled": meeting.is_cancelled,
         },

@@ -13,7 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.utils.translation import ngettext
+
 from meetings.models import AgendaItem, Meeting
+from portal import clock
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,11 @@ class Slot:
     @property
     def is_break(self) -> bool:
         return self.item.is_break
+
+    @property
+    def times(self) -> str:
+        """ "10:00–10:10" on the active clock (a page's, a PDF's or a mail's: the network's)."""
+        return f"{clock.local(self.starts_at):%H:%M}–{clock.local(self.ends_at):%H:%M}"
 
 
 def timetable(meeting: Meeting, items: Iterable[AgendaItem]) -> list[Slot]:
@@ -55,3 +63,18 @@ def overrun(meeting: Meeting, slots: list[Slot]) -> timedelta:
     if not slots:
         return timedelta(0)
     return max(slots[-1].ends_at - meeting.ends_at, timedelta(0))
+
+
+def overrun_warning(meeting: Meeting, slots: list[Slot]) -> str:
+    """What the secretariat is told while the agenda runs past the meeting's end."""
+    late = overrun(meeting, slots)
+    if not late:
+        return ""
+    minutes = int(late.total_seconds() // 60)
+    return ngettext(
+        "The agenda runs %(minutes)d minute past the meeting's end (%(end)s): shorten items "
+        "or change the meeting's end before submitting it.",
+        "The agenda runs %(minutes)d minutes past the meeting's end (%(end)s): shorten items "
+        "or change the meeting's end before submitting it.",
+        minutes,
+    ) % {"minutes": minutes, "end": f"{clock.local(meeting.ends_at):%H:%M}"}

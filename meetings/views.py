@@ -47,6 +47,7 @@ from meetings.models import (
     MinutesItem,
     MinutesVersion,
 )
+from meetings.timetable import overrun_warning, timetable
 from networks import signoff
 from networks.access import not_found
 from networks.formtools import add_service_errors, form_errors
@@ -188,6 +189,7 @@ class MeetingDetailView(MeetingPageMixin, TemplateView):
             can_view_minutes=access.can(Action.MINUTES_VIEW),
             can_add_documents=access.can(Action.DOCUMENTS_MANAGE),
             minutes_status=page.minutes_status,
+            overrun_warning=overrun_warning(page.meeting, page.timetable) if can_manage else "",
             link_service=links.service_of(page.meeting.online_url),
             link_warning=links.link_warning(page.meeting.online_url) if can_manage else "",
             join_open=bool(page.meeting.online_url)
@@ -332,6 +334,7 @@ class AgendaItemFormView(MeetingPageMixin, FormView):
                 "presenter_organisation": self.item.presenter_organisation_id,
                 "presenter": self.item.presenter_id,
                 "duration_minutes": self.item.duration_minutes,
+                "is_break": self.item.is_break,
             }
         return kwargs
 
@@ -400,6 +403,13 @@ class AgendaTransitionView(MeetingPageMixin, View):
 class AgendaSubmitView(AgendaTransitionView):
     required_action = Action.MEETINGS_MANAGE
     service = staticmethod(services.agenda_submit)
+
+    def run(self, meeting):
+        submitted = services.agenda_submit(meeting=meeting, by=self.request.user)
+        slots = timetable(submitted, services.agenda_items(submitted))
+        warning = overrun_warning(submitted, slots)
+        if warning:
+            messages.warning(self.request, warning)
 
     def success_message(self):
         return _("The agenda is submitted to the co-chairs.")
