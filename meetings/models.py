@@ -145,6 +145,8 @@ class Participant(NetworkOwned):
         related_name="+",
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    # What the person wrote with an answer from their calendar (Outlook, Gmail, Apple).
+    answer_comment = models.CharField(_("comment"), max_length=1000, blank=True)
 
     class Meta:
         ordering = ["user__full_name", "user__email"]
@@ -270,6 +272,58 @@ class MeetingSettings(NetworkOwned):
             return parse_reminders(self.reminder_minutes)
         except ValidationError:
             return (24 * 60, 15)
+
+
+class CalendarReply(NetworkOwned):
+    """One calendar answer (METHOD:REPLY) read from the portal's mailbox, and what came of
+    it: applied to the person's answer, or ignored with the reason. Recorded once per
+    message (its Message-ID), so reading the mailbox twice changes nothing. A reply naming
+    no meeting of the portal has no network: it is kept for the operators and shown to
+    no network."""
+
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        IGNORED = "ignored", _("Ignored")
+
+    class Reason(models.TextChoices):
+        NONE = "", _("—")
+        MALFORMED = "malformed", _("The calendar part could not be read")
+        NOT_A_REPLY = "not_a_reply", _("Not a calendar answer")
+        UNKNOWN_MEETING = "unknown_meeting", _("No such meeting")
+        CANCELLED = "cancelled", _("The meeting is cancelled")
+        NOT_INVITED = "not_invited", _("The address is not invited to this meeting")
+        UNKNOWN_ANSWER = "unknown_answer", _("An answer the portal does not take")
+        OLDER = "older", _("Older than the person's latest answer")
+
+    # Null for a reply that names no meeting of the portal (kept, shown to no network).
+    network = models.ForeignKey(
+        "networks.Network", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    message_id = models.CharField(max_length=300, unique=True)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sender = models.CharField(_("from"), max_length=320, blank=True)
+    attendee = models.CharField(_("attendee"), max_length=320, blank=True)
+    client = models.CharField(_("calendar"), max_length=200, blank=True)
+    partstat = models.CharField(_("answer given"), max_length=40, blank=True)
+    comment = models.CharField(_("comment"), max_length=1000, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)
+    reason = models.CharField(
+        _("reason"), max_length=20, choices=Reason.choices, blank=True, default=""
+    )
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("calendar reply")
+        indexes = [models.Index(fields=["network", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.attendee or self.sender} — {self.get_outcome_display()}"
 
 
 class CalendarFeed(models.Model):

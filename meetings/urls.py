@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.MeetingListView.as_view(), name="list"),
     path("new/", views.MeetingCreateView.as_view(), name="create"),
     path("settings/", views.MeetingSettingsView.as_view(), name="settings"),
+    path("replies/", views.CalendarRepliesView.as_view(), name="replies"),
     path("<id:meeting_id>/", views.MeetingDetailView.as_view(), name="detail"),
     path("<id:meeting_id>/edit/", views.MeetingEditView.as_view(), name="edit"),
     path("<id:meeting_id>/cancel/", views.MeetingCancelView.as_view(), name="cancel"),

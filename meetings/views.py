@@ -42,6 +42,7 @@ from meetings.models import (
     AgendaItem,
     Attendance,
     CalendarFeed,
+    CalendarReply,
     Meeting,
     Minutes,
     MinutesItem,
@@ -286,6 +287,20 @@ class MeetingSettingsView(MeetingPageMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("The invitations' settings are saved."))
         return redirect(reverse("meetings:settings", kwargs={"network": self.network.slug}))
+
+
+class CalendarRepliesView(MeetingPageMixin, TemplateView):
+    """The secretariat's view of the calendars' answers read from the mailbox: applied, or
+    ignored with the reason."""
+
+    required_action = Action.MEETINGS_MANAGE
+    template_name = "meetings/replies.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        replies = CalendarReply.objects.select_related("meeting").order_by("-received_at", "-pk")
+        context["page"] = Paginator(replies, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return context
 
 
 class MeetingCancelView(MeetingPageMixin, FormView):
