@@ -68,8 +68,40 @@ def build_message(delivery: Delivery) -> EmailMultiAlternatives:
     )
     message.attach_alternative(fill(content["html"]), "text/html")
     for attachment in circulation.attachments.all():
-        message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
+        data = bytes(attachment.content)
+        if attachment.content_type.startswith("text/calendar"):
+            # The invitation as calendars read it: one per recipient, as the message's
+            # calendar alternative (Outlook) and as the attached file (Gmail, Apple Mail).
+            data = personal_calendar(data, delivery.address)
+            message.attach_alternative(data.decode(), attachment.content_type)
+        message.attach(attachment.filename, data, attachment.content_type)
     return message
+
+
+def personal_calendar(data: bytes, address: str) -> bytes:
+    """The stored invitation (every participant an ATTENDEE) as one recipient gets it: their
+    own ATTENDEE line only, so nobody reads the others' addresses and each calendar answers
+    for its own person. A file without attendees (or not a calendar) is sent as it is."""
+    from icalendar import Calendar
+
+    try:
+        calendar = Calendar.from_ical(data)
+    except ValueError:
+        return data
+    changed = False
+    wanted = f"mailto:{address}".lower()
+    for event in calendar.walk("VEVENT"):
+        attendees = event.get("ATTENDEE")
+        if attendees is None:
+            continue
+        if not isinstance(attendees, list):
+            attendees = [attendees]
+        mine = [a for a in attendees if str(a).lower() == wanted]
+        del event["ATTENDEE"]
+        for attendee in mine:
+            event.add("ATTENDEE", attendee, encode=0)
+        changed = True
+    return calendar.to_ical() if changed else data
 
 
 def invitation_url(circulation: Circulation) -> str:

@@ -62,6 +62,10 @@ class MeetingForm(forms.Form):
         max_length=500,
         required=False,
         assume_scheme="https",
+        help_text=_(
+            "https only. A Microsoft Teams, Zoom, Webex or Google Meet link is taken as it is; "
+            "any other address is accepted with a warning."
+        ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -83,6 +87,23 @@ class MeetingForm(forms.Form):
         return data
 
 
+class MeetingSettingsForm(forms.Form):
+    secretariat_email = forms.EmailField(
+        label=_("Secretariat's address"),
+        required=False,
+        help_text=_(
+            "The organiser of every invitation: the calendars' answers go here, so it should "
+            "reach the mailbox the portal reads (IMAP_URL). Empty: the portal's own address."
+        ),
+    )
+    reminder_minutes = forms.CharField(
+        label=_("Reminders (minutes before the start)"),
+        required=False,
+        max_length=60,
+        help_text=_("Comma-separated, e.g. “1440, 15” for a day and a quarter of an hour."),
+    )
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 3})
@@ -102,6 +123,11 @@ class AgendaItemForm(forms.Form):
     )
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=1, max_value=600, initial=15
+    )
+    is_break = forms.BooleanField(
+        label=_("A break"),
+        required=False,
+        help_text=_("Takes its time in the timetable; not numbered, no presenter."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -72,6 +72,9 @@ class Meeting(NetworkOwned):
     # every circulated change, so calendars replace the event rather than add one.
     uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    # The time, place and link the last invitation carried (meetings.ics.material_fingerprint):
+    # SEQUENCE rises only when a circulation changes them. Empty until first circulated.
+    calendar_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     # Bumped by every saved change; a form based on an older value is refused (two editors).
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -142,6 +145,8 @@ class Participant(NetworkOwned):
         related_name="+",
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    # What the person wrote with an answer from their calendar (Outlook, Gmail, Apple).
+    answer_comment = models.CharField(_("comment"), max_length=1000, blank=True)
 
     class Meta:
         ordering = ["user__full_name", "user__email"]
@@ -176,6 +181,8 @@ class AgendaItem(NetworkOwned):
         related_name="+",
     )
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=15)
+    # A break (coffee, lunch) takes its time in the timetable and is not numbered.
+    is_break = models.BooleanField(_("break"), default=False)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -206,6 +213,117 @@ class AgendaApproval(NetworkOwned):
                 name="one_standing_agenda_approval_per_co_chair",
             )
         ]
+
+
+def parse_reminders(value: str) -> tuple[int, ...]:
+    """ "1440, 15" → (1440, 15): minutes before the start, each from 0 to four weeks."""
+    minutes: list[int] = []
+    for part in str(value).replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or len(part) > 6 or int(part) > 4 * 7 * 24 * 60:
+            raise ValidationError(
+                _("Give the reminders as minutes before the start, e.g. “1440, 15”.")
+            )
+        if int(part) not in minutes:
+            minutes.append(int(part))
+    if len(minutes) > 5:
+        raise ValidationError(_("Give at most five reminders."))
+    return tuple(sorted(minutes, reverse=True))
+
+
+class MeetingSettings(NetworkOwned):
+    """How a network's invitations read: the secretariat's address (the organiser calendars
+    answer to) and the reminders a calendar shows before each meeting."""
+
+    secretariat_email = models.EmailField(
+        _("secretariat's address"),
+        blank=True,
+        help_text=_(
+            "The organiser of every invitation; the calendars' answers go here. Empty: the "
+            "portal's own address."
+        ),
+    )
+    reminder_minutes = models.CharField(
+        _("reminders (minutes before the start)"),
+        max_length=60,
+        default="1440, 15",
+        blank=True,
+        help_text=_("Comma-separated, e.g. “1440, 15” for a day and a quarter of an hour."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("meeting settings")
+        verbose_name_plural = _("meeting settings")
+        constraints = [
+            models.UniqueConstraint(fields=["network"], name="one_meeting_settings_per_network")
+        ]
+
+    def __str__(self) -> str:
+        return self.secretariat_email or "—"
+
+    def clean(self) -> None:
+        parse_reminders(self.reminder_minutes)
+
+    def reminders(self) -> tuple[int, ...]:
+        try:
+            return parse_reminders(self.reminder_minutes)
+        except ValidationError:
+            return (24 * 60, 15)
+
+
+class CalendarReply(NetworkOwned):
+    """One calendar answer (METHOD:REPLY) read from the portal's mailbox, and what came of
+    it: applied to the person's answer, or ignored with the reason. Recorded once per
+    message (its Message-ID), so reading the mailbox twice changes nothing. A reply naming
+    no meeting of the portal has no network: it is kept for the operators and shown to
+    no network."""
+
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        IGNORED = "ignored", _("Ignored")
+
+    class Reason(models.TextChoices):
+        NONE = "", _("—")
+        MALFORMED = "malformed", _("The calendar part could not be read")
+        NOT_A_REPLY = "not_a_reply", _("Not a calendar answer")
+        UNKNOWN_MEETING = "unknown_meeting", _("No such meeting")
+        CANCELLED = "cancelled", _("The meeting is cancelled")
+        NOT_INVITED = "not_invited", _("The address is not invited to this meeting")
+        UNKNOWN_ANSWER = "unknown_answer", _("An answer the portal does not take")
+        OLDER = "older", _("Older than the person's latest answer")
+
+    # Null for a reply that names no meeting of the portal (kept, shown to no network).
+    network = models.ForeignKey(
+        "networks.Network", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    message_id = models.CharField(max_length=300, unique=True)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sender = models.CharField(_("from"), max_length=320, blank=True)
+    attendee = models.CharField(_("attendee"), max_length=320, blank=True)
+    client = models.CharField(_("calendar"), max_length=200, blank=True)
+    partstat = models.CharField(_("answer given"), max_length=40, blank=True)
+    comment = models.CharField(_("comment"), max_length=1000, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)
+    reason = models.CharField(
+        _("reason"), max_length=20, choices=Reason.choices, blank=True, default=""
+    )
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("calendar reply")
+        indexes = [models.Index(fields=["network", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.attendee or self.sender} — {self.get_outcome_display()}"
 
 
 class CalendarFeed(models.Model):

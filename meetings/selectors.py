@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from meetings.models import AgendaItem, CalendarFeed, Meeting, Participant
+from meetings.timetable import Slot, timetable
 from networks.models import Network
 from networks.roles import Action
 from networks.scoping import scopes_disabled
@@ -76,6 +77,7 @@ class MeetingPage:
     minutes_status: str = ""
     # agenda item id (or None) → [Document]
     documents: dict[int | None, list[Document]] = field(default_factory=dict)
+    timetable: list[Slot] = field(default_factory=list)
 
 
 def meeting_page(*, access: NetworkAccess, meeting_id: int) -> MeetingPage | None:
@@ -109,7 +111,9 @@ def meeting_page(*, access: NetworkAccess, meeting_id: int) -> MeetingPage | Non
     documents: dict[int | None, list[Document]] = {}
     for document in documents_visible(access=access).filter(meeting=meeting).order_by("title"):
         documents.setdefault(document.agenda_item_id, []).append(document)
-    return MeetingPage(meeting, items, participants, mine, answers, status, documents)
+    return MeetingPage(
+        meeting, items, participants, mine, answers, status, documents, timetable(meeting, items)
+    )
 
 
 @dataclass

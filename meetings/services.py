@@ -23,13 +23,14 @@ from django.utils.translation import gettext as _
 
 from circulation.models import Circulation
 from circulation.services import File, Recipient, circulation_create
-from meetings import flows, ics
+from meetings import flows, ics, links
 from meetings.models import (
     AgendaApproval,
     AgendaItem,
     Attendance,
     CalendarFeed,
     Meeting,
+    MeetingSettings,
     Minutes,
     MinutesActionPoint,
     MinutesApproval,
@@ -37,7 +38,9 @@ from meetings.models import (
     MinutesItem,
     MinutesVersion,
     Participant,
+    parse_reminders,
 )
+from meetings.timetable import timetable
 from networks import signoff
 from networks.access import NetworkAccess, access_for
 from networks.models import (
@@ -131,6 +134,7 @@ def meeting_schedule(
     starts_at, ends_at = _check_times(starts_at, ends_at)
     if not title.strip():
         raise ValidationError({"title": _("Give the meeting a title.")})
+    online_url = links.check_online_url(online_url)
     with network_scope(network), transaction.atomic():
         meeting = Meeting.objects.create(
             network=network,
@@ -139,7 +143,7 @@ def meeting_schedule(
             starts_at=starts_at,
             ends_at=ends_at,
             location=location.strip(),
-            online_url=online_url.strip(),
+            online_url=online_url,
             working_group=working_group if kind == Meeting.Kind.WORKING_GROUP else None,
             created_by=by,
         )
@@ -174,6 +178,7 @@ def meeting_update(*, meeting: Meeting, by: User, version: int, **changes: Any) 
         _check_times(merged["starts_at"], merged["ends_at"])
         if not str(merged["title"]).strip():
             raise ValidationError({"title": _("Give the meeting a title.")})
+        merged["online_url"] = links.check_online_url(merged["online_url"])
         calendar_changed = any(merged[field] != getattr(locked, field) for field in CALENDAR_FIELDS)
         for field, value in merged.items():
             setattr(locked, field, value)
@@ -182,8 +187,11 @@ def meeting_update(*, meeting: Meeting, by: User, version: int, **changes: Any) 
         locked.version += 1
         locked.save()
         if calendar_changed and locked.agenda_status == Meeting.AgendaStatus.CIRCULATED:
-            locked.sequence += 1
-            locked.save(update_fields=["sequence"])
+            # A new title alone is an update with the same SEQUENCE: calendars replace the
+            # event without asking for a new answer; a new time, place or link asks again.
+            if ics.material_fingerprint(locked) != locked.calendar_fingerprint:
+                locked.sequence += 1
+                locked.save(update_fields=["sequence"])
             _circulate(locked, by=by, update=True)
     return locked
 
@@ -230,6 +238,10 @@ def participant_invite(*, meeting: Meeting, by: User, user: User) -> Participant
         )
         if not created:
             raise ValidationError({"user": _("This person is already a participant.")})
+        if locked.agenda_circulated_at is not None:
+            # Invited after the agenda went out: the invitation now, so that the updates and
+            # the cancellation to come replace an event their calendar holds.
+            _circulate(locked, by=by, update=False, only=[participant])
     return participant
 
 
@@ -329,6 +341,10 @@ def agenda_item_save(
         item.presenter_organisation = fields.get("presenter_organisation")
         item.presenter = fields.get("presenter")
         item.duration_minutes = int(fields["duration_minutes"])
+        item.is_break = bool(fields.get("is_break"))
+        if item.is_break:
+            item.presenter_organisation = None
+            item.presenter = None
         item.save()
         locked.version += 1
         locked.save(update_fields=["version", "updated_at"])
@@ -484,7 +500,7 @@ def agenda_circulate(*, meeting: Meeting, by: User) -> Circulation:
         locked = _locked(meeting)
         flows.AGENDA.require(locked, "circulate", actor_of(by, locked.network))
         update = locked.agenda_circulated_at is not None
-        if update:
+        if update and ics.material_fingerprint(locked) != locked.calendar_fingerprint:
             locked.sequence += 1
         locked.agenda_status = Meeting.AgendaStatus.CIRCULATED
         locked.agenda_circulated_at = timezone.now()
@@ -503,9 +519,19 @@ def agenda_pdf(meeting: Meeting, items: Iterable[AgendaItem] | None = None) -> b
     with translation.override(language):
         return render_pdf(
             "meetings/agenda_pdf.html",
-            {"meeting": meeting, "items": items, "generated": timezone.now()},
+            {
+                "meeting": meeting,
+                "items": items,
+                "timetable": timetable(meeting, items),
+                "generated": timezone.now(),
+            },
             network=network,
         )
+
+
+def agenda_items(meeting: Meeting) -> list[AgendaItem]:
+    """The agenda's items in order, with their presenters (one query)."""
+    return list(_items(meeting))
 
 
 def _items(meeting: Meeting) -> QuerySet[AgendaItem]:
@@ -514,20 +540,70 @@ def _items(meeting: Meeting) -> QuerySet[AgendaItem]:
     )
 
 
-def _circulate(meeting: Meeting, *, by: User, update: bool) -> Circulation:
+def meeting_settings_of(network: Network) -> MeetingSettings | None:
+    return MeetingSettings.objects.filter(network=network).first()
+
+
+def meeting_settings_save(
+    *, network: Network, by: User, secretariat_email: str, reminder_minutes: str
+) -> MeetingSettings:
+    """Secretariat: the organiser address and the reminders of the network's invitations."""
+    from django.core.validators import validate_email
+
+    secretariat_email = secretariat_email.strip()
+    if secretariat_email:
+        try:
+            validate_email(secretariat_email)
+        except ValidationError as error:
+            raise ValidationError({"secretariat_email": _("Enter a valid email address.")}) from (
+                error
+            )
+    try:
+        reminders = parse_reminders(reminder_minutes)
+    except ValidationError as error:
+        raise ValidationError({"reminder_minutes": error.messages}) from error
+    with network_scope(network), transaction.atomic():
+        row, _created = MeetingSettings.objects.select_for_update().get_or_create(network=network)
+        row.secretariat_email = secretariat_email
+        row.reminder_minutes = ", ".join(str(minutes) for minutes in reminders)
+        row.save()
+    return row
+
+
+def _circulate(
+    meeting: Meeting, *, by: User, update: bool, only: list[Participant] | None = None
+) -> Circulation:
+    """The agenda mail with the calendar invitation to every participant (or to `only`
+    these, invited after it went out). Cancelled: the calendar's cancellation to everyone
+    invited, whenever they were added."""
     network = meeting.network
     items = list(_items(meeting))
-    participants = list(
-        Participant.objects.filter(meeting=meeting).select_related("user").order_by("pk")
+    participants = (
+        only
+        if only is not None
+        else list(Participant.objects.filter(meeting=meeting).select_related("user").order_by("pk"))
     )
     if not participants:
         raise ValidationError(_("The meeting has no participants to send the agenda to."))
+    chairs = (
+        Membership.objects.active().filter(role=Role.CO_CHAIR).values_list("user_id", flat=True)
+    )
+    if only is None:
+        meeting.calendar_fingerprint = ics.material_fingerprint(meeting)
+        meeting.save(update_fields=["calendar_fingerprint"])
     attachments = [
         File(
             "meeting.ics",
             "text/calendar; method=%s; charset=utf-8"
             % ("CANCEL" if meeting.is_cancelled else "REQUEST"),
-            ics.invitation(meeting, network, items, participants),
+            ics.invitation(
+                meeting,
+                network,
+                timetable(meeting, items),
+                participants,
+                meeting_settings=meeting_settings_of(network),
+                chairs=set(chairs),
+            ),
         )
     ]
     if not meeting.is_cancelled:
@@ -541,6 +617,7 @@ def _circulate(meeting: Meeting, *, by: User, update: bool) -> Circulation:
         context={
             "meeting": meeting,
             "items": items,
+            "timetable": timetable(meeting, items),
             "update": update,
             "cancelled": meeting.is_cancelled,
         },

@@ -57,3 +57,13 @@ def remind_missed_cadence() -> int:
             )
             reminded += 1
     return reminded
+
+
+@shared_task
+def read_calendar_replies() -> int:
+    """Beat, every five minutes: the calendars' answers from the mailbox of IMAP_URL, each
+    recorded once and moved to the processed folder (meetings.replies). Without IMAP_URL,
+    nothing. Each reply enters its meeting's network itself."""
+    from meetings.replies import read_mailbox
+
+    return read_mailbox()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from meetings import flows, ics, selectors, services
+from meetings import flows, ics, links, selectors, services
 from meetings.forms import (
     ActionPointFormSet,
     AgendaItemForm,
@@ -28,6 +28,7 @@ from meetings.forms import (
     CancelForm,
     InviteForm,
     MeetingForm,
+    MeetingSettingsForm,
     MinutesApproveForm,
     MinutesCommentForm,
     MinutesCorrectForm,
@@ -41,11 +42,13 @@ from meetings.models import (
     AgendaItem,
     Attendance,
     CalendarFeed,
+    CalendarReply,
     Meeting,
     Minutes,
     MinutesItem,
     MinutesVersion,
 )
+from meetings.timetable import overrun_warning, timetable
 from networks import signoff
 from networks.access import not_found
 from networks.formtools import add_service_errors, form_errors, refused
@@ -139,7 +142,14 @@ class MeetingCreateView(MeetingPageMixin, FormView):
         except ValidationError as error:
             return refused(self, form, error)
         messages.success(self.request, _("The meeting is scheduled. Now write its agenda."))
+        _warn_about_link(self.request, meeting)
         return redirect(self.meeting_url(meeting))
+
+
+def _warn_about_link(request, meeting: Meeting) -> None:
+    warning = links.link_warning(meeting.online_url)
+    if warning:
+        messages.warning(request, warning)
 
 
 class MeetingDetailView(MeetingPageMixin, TemplateView):
@@ -180,6 +190,12 @@ class MeetingDetailView(MeetingPageMixin, TemplateView):
             can_view_minutes=access.can(Action.MINUTES_VIEW),
             can_add_documents=access.can(Action.DOCUMENTS_MANAGE),
             minutes_status=page.minutes_status,
+            overrun_warning=overrun_warning(page.meeting, page.timetable) if can_manage else "",
+            link_service=links.service_of(page.meeting.online_url),
+            link_warning=links.link_warning(page.meeting.online_url) if can_manage else "",
+            join_open=bool(page.meeting.online_url)
+            and not page.meeting.is_cancelled
+            and links.join_open(page.meeting.starts_at, page.meeting.ends_at, timezone.now()),
         )
         return context
 
@@ -233,7 +249,57 @@ class MeetingEditView(MeetingPageMixin, FormView):
         except ValidationError as error:
             return refused(self, form, error)
         messages.success(self.request, _("The meeting is saved."))
+        self.meeting.refresh_from_db(fields=["online_url"])
+        _warn_about_link(self.request, self.meeting)
         return redirect(self.meeting_url(self.meeting))
+
+
+class MeetingSettingsView(MeetingPageMixin, FormView):
+    """The secretariat's settings of the network's invitations: organiser and reminders."""
+
+    required_action = Action.MEETINGS_MANAGE
+    template_name = "meetings/settings.html"
+    form_class = MeetingSettingsForm
+
+    def get_initial(self):
+        row = services.meeting_settings_of(self.network)
+        if row is None:
+            return {"secretariat_email": "", "reminder_minutes": "1440, 15"}
+        return {
+            "secretariat_email": row.secretariat_email,
+            "reminder_minutes": row.reminder_minutes,
+        }
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "portal_sender": ics.portal_sender()}
+
+    def form_valid(self, form):
+        try:
+            services.meeting_settings_save(
+                network=self.network,
+                by=self.request.user,
+                secretariat_email=form.cleaned_data["secretariat_email"],
+                reminder_minutes=form.cleaned_data["reminder_minutes"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The invitations' settings are saved."))
+        return redirect(reverse("meetings:settings", kwargs={"network": self.network.slug}))
+
+
+class CalendarRepliesView(MeetingPageMixin, TemplateView):
+    """The secretariat's view of the calendars' answers read from the mailbox: applied, or
+    ignored with the reason."""
+
+    required_action = Action.MEETINGS_MANAGE
+    template_name = "meetings/replies.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        replies = CalendarReply.objects.select_related("meeting").order_by("-received_at", "-pk")
+        context["page"] = Paginator(replies, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return context
 
 
 class MeetingCancelView(MeetingPageMixin, FormView):
@@ -281,6 +347,7 @@ class AgendaItemFormView(MeetingPageMixin, FormView):
                 "presenter_organisation": self.item.presenter_organisation_id,
                 "presenter": self.item.presenter_id,
                 "duration_minutes": self.item.duration_minutes,
+                "is_break": self.item.is_break,
             }
         return kwargs
 
@@ -348,6 +415,13 @@ class AgendaTransitionView(MeetingPageMixin, View):
 class AgendaSubmitView(AgendaTransitionView):
     required_action = Action.MEETINGS_MANAGE
     service = staticmethod(services.agenda_submit)
+
+    def run(self, meeting):
+        submitted = services.agenda_submit(meeting=meeting, by=self.request.user)
+        slots = timetable(submitted, services.agenda_items(submitted))
+        warning = overrun_warning(submitted, slots)
+        if warning:
+            messages.warning(self.request, warning)
 
     def success_message(self):
         return _("The agenda is submitted to the co-chairs.")

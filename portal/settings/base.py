@@ -185,6 +185,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "decisions.tasks.chase_overdue_action_points",
         "schedule": crontab(hour=6, minute=30, day_of_week=1),
     },
+    # The calendars' answers (METHOD:REPLY) from the mailbox of IMAP_URL; nothing without it.
+    "read-calendar-replies": {
+        "task": "meetings.tasks.read_calendar_replies",
+        "schedule": 300.0,
+    },
     "remind-missed-meeting-cadence": {
         "task": "meetings.tasks.remind_missed_cadence",
         "schedule": crontab(hour=5, minute=0),
@@ -280,6 +285,9 @@ CIRCULATION_RETRY_BASE = int(os.environ.get("CIRCULATION_RETRY_BASE", "30"))
 CIRCULATION_RETRY_MAX = 3600
 CIRCULATION_STUCK_AFTER = int(os.environ.get("CIRCULATION_STUCK_AFTER", str(15 * 60)))
 PORTAL_MAIL_DOMAIN = os.environ.get("PORTAL_MAIL_DOMAIN", "network-portal.local")
+# The mailbox the calendars' answers reach (imaps://user:pass@host:993/INBOX, optionally
+# ?processed=Folder, default "Processed"); empty: no mailbox is read (meetings.replies).
+IMAP_URL = os.environ.get("IMAP_URL", "")
 # Absolute links in emails.
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 PORTAL_DEMO = env_bool("PORTAL_DEMO", False)

@@ -76,8 +76,8 @@ def test_the_story_from_draft_to_circulated_with_calendar_and_pdf(
     assert str(event["UID"]).startswith(str(meeting.uid))
     assert event["SEQUENCE"] == 0
     assert event.decoded("DTSTART") == meeting.starts_at
-    attendees = {str(a).removeprefix("mailto:") for a in event.get("ATTENDEE")}
-    assert attendees == expected
+    attendees = {str(a).removeprefix("mailto:") for a in event.attendees}
+    assert attendees == {kyrgyzstan.member.email}  # each mail names its recipient alone
     pdf = next(content for name, content, _type in message.attachments if name == "agenda.pdf")
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Labour migration study" in text and "Welcome and adoption of the agenda" in text
@@ -108,7 +108,9 @@ def test_a_changed_agenda_goes_out_as_an_update_of_the_same_event(kyrgyzstan, ap
         _cal, before = calendar_event(attachment(first, "meeting.ics"))
         _cal, after = calendar_event(attachment(second, "meeting.ics"))
     assert before["UID"] == after["UID"]
-    assert (before["SEQUENCE"], after["SEQUENCE"]) == (0, 1)
+    # New items are no new time, place or link: the same SEQUENCE, a later stamp.
+    assert (before["SEQUENCE"], after["SEQUENCE"]) == (0, 0)
+    assert after.decoded("DTSTAMP") >= before.decoded("DTSTAMP")
     assert second.rendered["en"]["subject"].startswith("Updated agenda:")
     assert "Any other business" in second.rendered["en"]["text"]
 
