@@ -279,6 +279,9 @@ CIRCULATION_MAX_ATTEMPTS = int(os.environ.get("CIRCULATION_MAX_ATTEMPTS", "8"))
 CIRCULATION_RETRY_BASE = int(os.environ.get("CIRCULATION_RETRY_BASE", "30"))
 CIRCULATION_RETRY_MAX = 3600
 CIRCULATION_STUCK_AFTER = int(os.environ.get("CIRCULATION_STUCK_AFTER", str(15 * 60)))
+# The "opened" link in a circulated email (/c/o/<token>/) stops working this long after the
+# email was built: then it is a 404 like any missing page.
+OPENED_LINK_MAX_AGE_DAYS = int(os.environ.get("OPENED_LINK_MAX_AGE_DAYS", "90"))
 PORTAL_MAIL_DOMAIN = os.environ.get("PORTAL_MAIL_DOMAIN", "network-portal.local")
 # Absolute links in emails.
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
