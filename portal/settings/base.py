@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # REMOTE_ADDR becomes the real client's address behind our proxies (TRUSTED_PROXY_COUNT).
+    "portal.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -260,10 +262,21 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
+# The proxies of our own in front of the portal (nginx in docker-compose.yml: 1; a load
+# balancer in front of nginx as well: 2). 0: REMOTE_ADDR is the client. The client is read
+# from X-Forwarded-For only that many hops from the right (portal.middleware), so a header
+# the client sends itself changes nothing.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 ACCOUNT_RATE_LIMITS = {
-    # Five wrong passwords lock an account for five minutes. The per-address limit is
-    # looser: colleagues of a UN house often share one public address.
-    "login_failed": "10/m/ip,5/5m/key",
+    # Five wrong passwords for one account from one address lock that account *from that
+    # address* for five minutes (the key is the account and the address, accounts.adapter):
+    # someone else's failures never refuse the right password of the account's owner
+    # elsewhere, nor of a colleague at the same address. What limits a whole address is
+    # the count of sign-in attempts, right or wrong ("login").
+    "login_failed": "5/5m/key",
+    "login": "30/m/ip",
     "reset_password": "5/m/ip,3/5m/key",
     "reset_password_from_key": "20/m/ip",
 }
