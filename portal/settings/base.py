@@ -320,6 +320,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Uploads stop being read once a file passes the limit (documents.uploads).
 DOCUMENTS_MAX_UPLOAD_BYTES = int(os.environ.get("DOCUMENTS_MAX_UPLOAD_MB", "50")) * 1024 * 1024
+# Archives (office files, OpenDocument, the workplan import) are inflated in chunks up to
+# this many bytes in all, and to at most this many times the file's size (documents.uploads).
+DOCUMENTS_MAX_UNCOMPRESSED_BYTES = (
+    int(os.environ.get("DOCUMENTS_MAX_UNCOMPRESSED_MB", "200")) * 1024 * 1024
+)
+DOCUMENTS_MAX_COMPRESSION_RATIO = int(os.environ.get("DOCUMENTS_MAX_COMPRESSION_RATIO", "100"))
 # Behind nginx, downloads are handed over with X-Accel-Redirect to this internal location
 # (docker-compose.yml, deploy/nginx.conf); empty: the web process streams them itself. Only
 # with the filesystem storage: files in a bucket are always streamed by the web process.
