@@ -42,9 +42,7 @@ def test_no_template_has_inline_script_or_style():
 
 def policy(response) -> dict[str, set[str]]:
     header = response["Content-Security-Policy"]
-    return {
-        part.split()[0]: set(part.split()[1:]) for part in header.split(";") if part.strip()
-    }
+    return {part.split()[0]: set(part.split()[1:]) for part in header.split(";") if part.strip()}
 
 
 @pytest.mark.parametrize(
