@@ -5,14 +5,17 @@ and a null where a person would be. One's own row is never hidden from oneself."
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from networks.roles import Action
 
+if TYPE_CHECKING:
+    from networks.access import NetworkAccess
 
-def access_of(context: Mapping[str, Any]):
+
+def access_of(context: Mapping[str, Any]) -> NetworkAccess | None:
     """The caller's NetworkAccess, from the serializer's context (its view or `access`)."""
-    access = context.get("access")
+    access: NetworkAccess | None = context.get("access")
     if access is None:
         access = getattr(context.get("view"), "network_access", None)
     return access
