@@ -28,4 +28,5 @@ RUN SECRET_KEY=build-only python manage.py compilemessages -v 0 \
 
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# deploy/gunicorn.conf.py: bind, workers, access log, and no `Server: gunicorn` header.
+CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py", "portal.wsgi"]

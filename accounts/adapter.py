@@ -13,6 +13,13 @@ class PortalAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return False
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # The failed sign-ins are counted per account *and* client address (the real one,
+        # portal.middleware): an attacker's wrong passwords lock the account only for the
+        # attacker's address, never for its owner signing in from elsewhere.
+        key = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{key}:{self.get_client_ip(request)}"
+
     def post_login(self, request, user, **kwargs):
         # The portal speaks the language the person chose in their profile.
         response = super().post_login(request, user, **kwargs)

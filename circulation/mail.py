@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import smtplib
 import socket
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -25,10 +26,15 @@ def opened_token(delivery: Delivery) -> str:
 
 
 def delivery_for_token(token: str) -> int | None:
-    """The delivery id a link's signed token names, or None when it was tampered with."""
+    """The delivery id a link's signed token names, or None when it was tampered with or is
+    older than OPENED_LINK_MAX_AGE_DAYS (counted from when the email was built)."""
     try:
-        value = signing.loads(token, salt=OPENED_SALT)
-    except signing.BadSignature:
+        value = signing.loads(
+            token,
+            salt=OPENED_SALT,
+            max_age=timedelta(days=settings.OPENED_LINK_MAX_AGE_DAYS),
+        )
+    except signing.BadSignature:  # SignatureExpired included
         return None
     return value if isinstance(value, int) else None
 

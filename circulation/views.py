@@ -22,7 +22,7 @@ from circulation.mail import (
     item_url,
 )
 from circulation.models import Delivery
-from networks.access import not_found
+from networks.access import access_for, not_found
 from networks.mixins import NetworkPageMixin
 from networks.roles import Action
 from networks.scoping import scopes_disabled
@@ -150,7 +150,11 @@ class DeliveryMessageView(NetworkPageMixin, TemplateView):
 class OpenedLinkView(LoginRequiredMixin, View):
     """The link in a circulated email. Records that the delivery's recipient opened it (the
     first time, and only when the signed-in person is that recipient), then goes to the item,
-    whose page still checks the person's right to see it."""
+    whose page still checks the person's right to see it.
+
+    Only the recipient and people who hold a role in the delivery's network are sent on; to
+    anyone else, and for a link past OPENED_LINK_MAX_AGE_DAYS, it is the one 404 of a missing
+    page — nothing about the network or the item leaks through a redirect."""
 
     def get(self, request, token):
         delivery_id = delivery_for_token(token)
@@ -164,7 +168,10 @@ class OpenedLinkView(LoginRequiredMixin, View):
             )
         if delivery is None:
             raise not_found()
-        if delivery.recipient_id == request.user.pk:
+        recipient = delivery.recipient_id == request.user.pk
+        if not recipient and access_for(request.user, delivery.network) is None:
+            raise not_found()
+        if recipient:
             services.delivery_mark_opened(delivery=delivery)
         target = delivery.circulation.link or f"/n/{delivery.network.slug}/"
         if not url_has_allowed_host_and_scheme(target, allowed_hosts=None):

@@ -5,6 +5,13 @@ as soon as a file passes the size limit.
 Allowed: PDF, DOCX, XLSX, PPTX, ODT, ODS, CSV, TXT, PNG, JPEG. A file whose extension
 disagrees with its content is refused, and so is anything with markup or code hidden in or
 after it where a browser or viewer could be made to run it.
+
+Active content is refused, never stripped (docs/architecture.md, "Uploads"): a PDF with
+JavaScript, a launch action or embedded files; an office file with macros (`vbaProject.bin`,
+ActiveX, ODF `Basic/` or `Scripts/`); a PNG or JPEG whose text or metadata holds markup.
+Every archive (the office and ODF formats) is inflated member by member in chunks, within
+a cap on the total uncompressed size and on the ratio to the file's size, stopping at the
+cap — the sizes the zip's headers claim are never trusted.
 """
 
 from __future__ import annotations
@@ -13,7 +20,9 @@ import io
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -56,6 +65,264 @@ def _refuse(reason: str) -> ValidationError:
     return ValidationError(reason, code="file_type")
 
 
+# --- Archives: bounded inflation ------------------------------------------------------------
+
+CHUNK = 64 * 1024
+# Inflating up to this much is always allowed, whatever the ratio (small files compress well).
+RATIO_FLOOR_BYTES = 10 * 1024 * 1024
+MAX_MEMBERS = 10_000
+# The members whose bytes the type check reads (each kept only up to KEEP_BYTES).
+_KEPT = ("mimetype", "[Content_Types].xml", "META-INF/manifest.xml")
+KEEP_BYTES = 1024 * 1024
+
+
+@dataclass
+class Archive:
+    names: list[str] = field(default_factory=list)
+    kept: dict[str, bytes] = field(default_factory=dict)
+    inflated: int = 0
+
+
+class TooLarge(Exception):
+    """The archive inflates past its cap."""
+
+
+def _inflation_cap(compressed: int, max_bytes: int | None, max_ratio: int | None) -> int:
+    max_bytes = settings.DOCUMENTS_MAX_UNCOMPRESSED_BYTES if max_bytes is None else max_bytes
+    max_ratio = settings.DOCUMENTS_MAX_COMPRESSION_RATIO if max_ratio is None else max_ratio
+    return min(max_bytes, max(RATIO_FLOOR_BYTES, max_ratio * compressed))
+
+
+def read_archive(
+    data: bytes, *, max_bytes: int | None = None, max_ratio: int | None = None
+) -> Archive:
+    """Every member of the zip in `data` inflated in chunks and counted, none kept but the few
+    the type check reads. Raises TooLarge as soon as the running total passes the cap (the
+    smaller of `max_bytes` and `max_ratio` times the file's size), zipfile.BadZipFile (or
+    another error of a damaged archive) when it cannot be read."""
+    cap = _inflation_cap(len(data), max_bytes, max_ratio)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise TooLarge
+    result = Archive(names=[info.filename for info in infos])
+    for info in infos:
+        keep = info.filename in _KEPT
+        kept = bytearray()
+        with archive.open(info) as member:
+            while chunk := member.read(CHUNK):
+                result.inflated += len(chunk)
+                if result.inflated > cap:
+                    raise TooLarge
+                if keep and len(kept) < KEEP_BYTES:
+                    kept += chunk[: KEEP_BYTES - len(kept)]
+        if keep:
+            result.kept[info.filename] = bytes(kept)
+    return result
+
+
+def open_archive(
+    data: bytes, *, max_bytes: int | None = None, max_ratio: int | None = None
+) -> Archive:
+    """read_archive, with a clear ValidationError for an archive too large or damaged."""
+    try:
+        return read_archive(data, max_bytes=max_bytes, max_ratio=max_ratio)
+    except TooLarge:
+        raise _refuse(_too_large_message(max_bytes)) from None
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        KeyError,
+        ValueError,
+        OSError,
+        RuntimeError,
+        NotImplementedError,
+        EOFError,
+        zlib.error,
+    ):
+        raise _refuse(_("This archive is damaged and cannot be read.")) from None
+
+
+def _too_large_message(max_bytes: int | None = None) -> str:
+    max_bytes = settings.DOCUMENTS_MAX_UNCOMPRESSED_BYTES if max_bytes is None else max_bytes
+    return _(
+        "This file unpacks to far more than its size (or more than %(mb)s MB) and is "
+        "refused; nothing was stored."
+    ) % {"mb": max_bytes // (1024 * 1024)}
+
+
+# --- Active content -------------------------------------------------------------------------
+
+# Names that make a PDF run code, launch a program or carry files of any type.
+_PDF_ACTIVE = {
+    b"JavaScript",
+    b"JS",
+    b"Launch",
+    b"EmbeddedFile",
+    b"EmbeddedFiles",
+    b"RichMedia",
+}
+_PDF_NAME = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]+)")
+_PDF_STREAM = re.compile(rb"(?<![A-Za-z])stream(?:\r\n|\n|\r)")
+_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def _pdf_name(raw: bytes) -> bytes:
+    """A PDF name with its #xx escapes decoded (/J#61vaScript is /JavaScript)."""
+    return _HEX_ESCAPE.sub(lambda match: bytes([int(match.group(1), 16)]), raw)
+
+
+def _pdf_dictionaries(data: bytes) -> Iterator[bytes]:
+    """The parts of a PDF where its dictionaries are: everything but the streams' bodies, and
+    the inflated bodies of its object streams (where a file may hide /JavaScript). Bounded by
+    the same cap as an archive; an object stream that cannot be inflated is refused, since
+    what it holds cannot be checked."""
+    cap = _inflation_cap(len(data), None, None)
+    inflated = 0
+    position = 0
+    for match in _PDF_STREAM.finditer(data):
+        if match.start() < position:
+            continue  # inside the body of a stream already skipped
+        end = data.find(b"endstream", match.end())
+        if end < 0:
+            end = len(data)
+        head = data[position : match.start()]
+        yield head
+        dictionary = head[head.rfind(b"obj") :]
+        position = end + len(b"endstream")
+        if not re.search(rb"/Type\s*/ObjStm", dictionary):
+            continue
+        if not re.search(rb"/FlateDecode", dictionary):
+            raise _refuse(_("This PDF hides its objects in a way that cannot be checked."))
+        decompressor = zlib.decompressobj()
+        body = data[match.end() : end]
+        parts = []
+        try:
+            while body:
+                part = decompressor.decompress(body, CHUNK)
+                inflated += len(part)
+                if inflated > cap:
+                    raise _refuse(_too_large_message())
+                parts.append(part)
+                body = decompressor.unconsumed_tail
+                if decompressor.eof or not part:
+                    break
+        except zlib.error as error:
+            raise _refuse(
+                _("This PDF hides its objects in a way that cannot be checked.")
+            ) from error
+        yield b"".join(parts)
+    yield data[position:]
+
+
+def _pdf_check(data: bytes) -> None:
+    for part in _pdf_dictionaries(data):
+        for match in _PDF_NAME.finditer(part):
+            if _pdf_name(match.group(1)) in _PDF_ACTIVE:
+                raise _refuse(
+                    _(
+                        "This PDF contains JavaScript, an action that launches a program, or "
+                        "embedded files, and is refused. Save or print it again as a plain "
+                        "PDF and upload that."
+                    )
+                )
+
+
+def _png_texts(data: bytes) -> Iterator[bytes]:
+    """The text of a PNG's tEXt, zTXt and iTXt chunks (compressed ones inflated, bounded)."""
+    position = 8
+    budget = KEEP_BYTES * 8
+    while position + 12 <= len(data):
+        length = int.from_bytes(data[position : position + 4], "big")
+        kind = data[position + 4 : position + 8]
+        body = data[position + 8 : position + 8 + length]
+        position += 12 + length
+        if kind == b"tEXt":
+            yield body
+        elif kind in (b"zTXt", b"iTXt"):
+            keyword, _sep, rest = body.partition(b"\x00")
+            compressed = rest[:1] == b"\x00" if kind == b"zTXt" else rest[:1] == b"\x01"
+            yield keyword + b" " + rest
+            if compressed:
+                if budget <= 0:
+                    raise _refuse(_("This PNG has a text part that cannot be read."))
+                payload = rest[1:] if kind == b"zTXt" else rest[2:].split(b"\x00", 2)[-1]
+                try:
+                    text = zlib.decompressobj().decompress(payload, budget)
+                except zlib.error:
+                    raise _refuse(_("This PNG has a text part that cannot be read.")) from None
+                budget -= len(text)
+                yield text
+
+
+def _jpeg_metadata(data: bytes) -> Iterator[bytes]:
+    """The comment and application segments of a JPEG, before its image data."""
+    position = 2
+    while position + 4 <= len(data) and data[position] == 0xFF:
+        marker = data[position + 1]
+        if marker == 0xDA:  # start of scan: the image data follows
+            return
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            position += 2
+            continue
+        length = int.from_bytes(data[position + 2 : position + 4], "big")
+        if marker == 0xFE or 0xE0 <= marker <= 0xEF:
+            yield data[position + 4 : position + 2 + length]
+        position += 2 + length
+
+
+_SCRIPT_TEXT = re.compile(
+    rb"javascript:|<\s*/?\s*(script|html|body|iframe|svg|object|embed)\b", re.I
+)
+
+
+def _image_check(kind: Kind, data: bytes) -> None:
+    texts = _png_texts(data) if kind is PNG else _jpeg_metadata(data)
+    for text in texts:
+        if _SCRIPT_TEXT.search(text):
+            raise _refuse(
+                _(
+                    "This image carries script or web markup in its text or metadata and is "
+                    "refused. Export it again from an image program and upload that."
+                )
+            )
+
+
+_MACROS = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml|activeX/)|^(Basic|Scripts)/", re.I)
+
+
+def _archive_check(archive: Archive) -> None:
+    types = archive.kept.get("[Content_Types].xml", b"") + archive.kept.get(
+        "META-INF/manifest.xml", b""
+    )
+    if (
+        any(_MACROS.search(name) for name in archive.names)
+        or b"macroEnabled" in types
+        or b"vbaProject" in types
+    ):
+        raise _refuse(
+            _(
+                "This office file contains macros or other code and is refused. Save it "
+                "again without macros (as .docx, .xlsx, .pptx, .odt or .ods) and upload that."
+            )
+        )
+
+
+def inline_safe(kind_or_type: Kind | str, data: bytes) -> bool:
+    """May a browser show these bytes inline? Only a PDF, PNG or JPEG that passes the checks
+    of active content (which every upload passed since they exist; an older file may not)."""
+    kind = kind_or_type
+    if isinstance(kind, str):
+        kind = next((k for k in (PDF, PNG, JPEG) if k.content_type == kind_or_type), TXT)
+    if kind not in (PDF, PNG, JPEG):
+        return False
+    try:
+        detect(data, kind.extensions[0])
+    except ValidationError:
+        return False
+    return True
+
+
 def _png_is_clean(data: bytes) -> bool:
     """A PNG is a chain of chunks ending with IEND: nothing may follow it."""
     position = 8
@@ -69,22 +336,26 @@ def _png_is_clean(data: bytes) -> bool:
 
 
 def _zip_kind(data: bytes) -> Kind | None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
-        if "mimetype" in names:
-            mimetype = archive.read("mimetype").strip()
-            return {ODT.content_type.encode(): ODT, ODS.content_type.encode(): ODS}.get(mimetype)
-        if "[Content_Types].xml" in names:
-            if any(name.startswith("word/") for name in names):
-                return DOCX
-            if any(name.startswith("xl/") for name in names):
-                return XLSX
-            if any(name.startswith("ppt/") for name in names):
-                return PPTX
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, RuntimeError):
-        return None
-    return None
+    archive = open_archive(data)
+    names = set(archive.names)
+    kind = None
+    if "mimetype" in names:
+        mimetype = archive.kept["mimetype"]
+        if len(mimetype) > 200:
+            raise _refuse(_("This OpenDocument file is malformed and is refused."))
+        kind = {ODT.content_type.encode(): ODT, ODS.content_type.encode(): ODS}.get(
+            mimetype.strip()
+        )
+    elif "[Content_Types].xml" in names:
+        if any(name.startswith("word/") for name in names):
+            kind = DOCX
+        elif any(name.startswith("xl/") for name in names):
+            kind = XLSX
+        elif any(name.startswith("ppt/") for name in names):
+            kind = PPTX
+    if kind is not None:
+        _archive_check(archive)
+    return kind
 
 
 def _text_kind(data: bytes, extension: str) -> Kind | None:
@@ -108,14 +379,17 @@ def detect(data: bytes, extension: str) -> Kind:
     if data.startswith(b"%PDF-"):
         if _MARKUP.search(data[-2048:]) or b"%%EOF" not in data[-1024:]:
             raise _refuse(_("This PDF has something other than PDF after its end."))
+        _pdf_check(data)
         return PDF
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         if not _png_is_clean(data):
             raise _refuse(_("This PNG has something other than the image after its end."))
+        _image_check(PNG, data)
         return PNG
     if data.startswith(b"\xff\xd8\xff"):
         if not data.rstrip(b"\x00").endswith(b"\xff\xd9") or _MARKUP.search(data[-4096:]):
             raise _refuse(_("This JPEG has something other than the image after its end."))
+        _image_check(JPEG, data)
         return JPEG
     if data.startswith(b"PK\x03\x04"):
         kind = _zip_kind(data)

@@ -32,8 +32,34 @@ from networks.roles import Action
 from reference.models import GCMObjective
 
 PAGE_SIZE = 25
-# Shown in the browser (never HTML or SVG, which the upload check refuses anyway).
+# Shown in the browser (never HTML or SVG, which the upload check refuses anyway) when the
+# file passes the checks of active content (inline_safe); otherwise downloaded.
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
+INLINE_VERDICT_SECONDS = 30 * 24 * 3600
+
+
+def inline_safe(version: DocumentVersion) -> bool:
+    """Whether the version's file may be shown inline: a PDF, PNG or JPEG whose bytes pass
+    documents.uploads' checks of active content. Every upload accepted today does; a file
+    stored before those checks may not, and is then only ever downloaded. The verdict is
+    kept per content (sha256), so a file is read for it once."""
+    from django.core.cache import cache
+
+    from documents import uploads
+
+    if version.content_type not in INLINE_TYPES:
+        return False
+    key = f"documents:inline-safe:{version.sha256}"
+    verdict = cache.get(key)
+    if verdict is None:
+        try:
+            with storage.open_stream(version.file) as handle:
+                data = handle.read()
+        except (FileNotFoundError, *storage.STORAGE_ERRORS):
+            return False
+        verdict = uploads.inline_safe(version.content_type, data)
+        cache.set(key, verdict, INLINE_VERDICT_SECONDS)
+    return bool(verdict)
 
 
 def file_response(version: DocumentVersion, *, cache: str = "private, no-store"):
@@ -46,7 +72,7 @@ def file_response(version: DocumentVersion, *, cache: str = "private, no-store")
     from django.http import HttpResponse
     from django.utils.http import content_disposition_header
 
-    inline = version.content_type in INLINE_TYPES
+    inline = inline_safe(version)
     prefix = settings.DOCUMENTS_X_ACCEL_PREFIX
     if prefix and storage.is_filesystem(version.file.storage):
         response = HttpResponse(content_type=version.content_type)

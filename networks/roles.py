@@ -31,6 +31,13 @@ class Action(models.TextChoices):
     NETWORK_VIEW = "network.view", _("See the network's home page")
     MEMBERS_VIEW = "members.view", _("See the member list and focal points")
     MEMBERS_EXPORT = "members.export", _("Export the member list (CSV, PDF)")
+    PEOPLE_CONTACT_VIEW = (
+        "people.contact_view",
+        _(
+            "See who people are — names and email addresses — in meetings, activities, "
+            "workplans and reports (others see organisations)"
+        ),
+    )
     MEMBERS_MANAGE = (
         "members.manage",
         _("Invite people, change and end memberships (the co-chairs' role excepted)"),
@@ -194,6 +201,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.NETWORK_VIEW: frozenset({S, C, M, P, R, G}),
     Action.MEMBERS_VIEW: frozenset({S, C, M, R}),
     Action.MEMBERS_EXPORT: frozenset({S, C, M, R}),
+    # External partners and regional viewers see organisations, not people (API serializers,
+    # workplan and report pages; networks.api.privacy).
+    Action.PEOPLE_CONTACT_VIEW: frozenset({S, C, M, R}),
     Action.MEMBERS_MANAGE: frozenset({S}),
     # Only a serving co-chair grants or ends the co-chair role (see ROLE_MANAGED_BY).
     Action.CO_CHAIRS_MANAGE: frozenset({C}),

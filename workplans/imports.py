@@ -4,6 +4,8 @@ and row, in the person's language."""
 
 from __future__ import annotations
 
+import io
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from documents import uploads
 from networks.models import Network, Organisation, UNSDCFOutcome
 from reference.models import GCMObjective, GuidingPrinciple, SDGTarget
 from workplans import columns, services
@@ -22,6 +25,14 @@ from workplans.models import Activity, Indicator, Outcome, Output, Workplan
 
 MAX_ROWS = 2000
 MAX_CELL = 10000
+# Bounds of reading a workbook, whatever it claims about itself: the template has at most
+# 21 columns, so nothing right of MAX_COLUMNS is read; the archive is inflated in chunks up
+# to MAX_UNCOMPRESSED bytes (and 100 times its size, documents.uploads); reading stops after
+# MAX_CELLS cells or MAX_SECONDS.
+MAX_COLUMNS = 40
+MAX_CELLS = MAX_ROWS * MAX_COLUMNS
+MAX_UNCOMPRESSED = 30 * 1024 * 1024
+MAX_SECONDS = 5.0
 
 
 @dataclass
@@ -48,25 +59,39 @@ def _text(cell) -> str:
 
 def _read(upload) -> list[list[list]] | str:
     """The first three sheets as lists of rows, or the reason the file cannot be read."""
-    head = upload.read(4)
-    upload.seek(0)
-    if head != b"PK\x03\x04":
+    cannot = _("This XLSX file cannot be read. Save it again from your spreadsheet program.")
+    data = upload.read()
+    if data[:4] != b"PK\x03\x04":
         return _("This is not an XLSX file. Download the template, fill it in and upload it.")
     try:
-        book = load_workbook(upload, read_only=True, data_only=True)
+        archive = uploads.open_archive(data, max_bytes=MAX_UNCOMPRESSED)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    if "xl/workbook.xml" not in archive.names:
+        return cannot
+    deadline = time.monotonic() + MAX_SECONDS
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # a damaged zip, or openpyxl's own errors on malformed parts
-        return _("This XLSX file cannot be read. Save it again from your spreadsheet program.")
+        return cannot
     sheets = []
+    cells = 0
     try:
         for sheet in book.worksheets[:3]:
             rows = []
-            for row in sheet.iter_rows(values_only=True):
+            for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
                 if len(rows) > MAX_ROWS:
                     return _("The file has more than %(count)s rows.") % {"count": MAX_ROWS}
+                cells += len(row)
+                if cells > MAX_CELLS or time.monotonic() > deadline:
+                    return _(
+                        "The file is too large to import: the template takes at most "
+                        "%(count)s rows per sheet."
+                    ) % {"count": MAX_ROWS}
                 rows.append(list(row))
             sheets.append(rows)
     except Exception:
-        return _("This XLSX file cannot be read. Save it again from your spreadsheet program.")
+        return cannot
     finally:
         book.close()
     if len(sheets) < 3:

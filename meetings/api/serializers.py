@@ -4,6 +4,7 @@ from rest_framework import serializers
 from meetings import flows, services
 from meetings.models import AgendaItem, Meeting, Minutes, MinutesVersion, Participant
 from networks import signoff
+from networks.api.privacy import hide_people
 
 
 class OrganisationRefSerializer(serializers.Serializer):
@@ -30,10 +31,18 @@ class AgendaItemSerializer(serializers.ModelSerializer):
             "duration_minutes",
         ]
 
+    def to_representation(self, instance):
+        # An external partner sees the presenting organisation, not the person's address.
+        return hide_people(super().to_representation(instance), self.context, ["presenter"])
+
 
 class ParticipantSerializer(serializers.ModelSerializer):
-    email = serializers.EmailField(source="user.email", read_only=True)
-    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    """`email`, `full_name` and `delegate` are null for a caller who may not see people
+    (Action.PEOPLE_CONTACT_VIEW: an external partner sees organisations), except in their
+    own row."""
+
+    email = serializers.EmailField(source="user.email", read_only=True, allow_null=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True, allow_null=True)
     organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
     delegate = serializers.EmailField(
         source="delegate.email", read_only=True, allow_null=True, default=None
@@ -42,6 +51,16 @@ class ParticipantSerializer(serializers.ModelSerializer):
     class Meta:
         model = Participant
         fields = ["email", "full_name", "organisation", "invited", "answer", "delegate"]
+
+    def to_representation(self, instance):
+        access = self.context.get("access")
+        own = access is not None and instance.user_id == access.user_id
+        return hide_people(
+            super().to_representation(instance),
+            self.context,
+            ["email", "full_name", "delegate"],
+            own=own,
+        )
 
 
 class MeetingSerializer(serializers.ModelSerializer):

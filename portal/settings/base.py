@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "csp",
     "reference",
     "networks",
     "accounts",
@@ -71,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # REMOTE_ADDR becomes the real client's address behind our proxies (TRUSTED_PROXY_COUNT).
+    "portal.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,6 +84,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A Content-Security-Policy on every response that has none of its own (downloads set
+    # "default-src 'none'", documents.views).
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.UserSessionActivityMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
@@ -265,10 +272,21 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
+# The proxies of our own in front of the portal (nginx in docker-compose.yml: 1; a load
+# balancer in front of nginx as well: 2). 0: REMOTE_ADDR is the client. The client is read
+# from X-Forwarded-For only that many hops from the right (portal.middleware), so a header
+# the client sends itself changes nothing.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 ACCOUNT_RATE_LIMITS = {
-    # Five wrong passwords lock an account for five minutes. The per-address limit is
-    # looser: colleagues of a UN house often share one public address.
-    "login_failed": "10/m/ip,5/5m/key",
+    # Five wrong passwords for one account from one address lock that account *from that
+    # address* for five minutes (the key is the account and the address, accounts.adapter):
+    # someone else's failures never refuse the right password of the account's owner
+    # elsewhere, nor of a colleague at the same address. What limits a whole address is
+    # the count of sign-in attempts, right or wrong ("login").
+    "login_failed": "5/5m/key",
+    "login": "30/m/ip",
     "reset_password": "5/m/ip,3/5m/key",
     "reset_password_from_key": "20/m/ip",
 }
@@ -284,6 +302,9 @@ CIRCULATION_MAX_ATTEMPTS = int(os.environ.get("CIRCULATION_MAX_ATTEMPTS", "8"))
 CIRCULATION_RETRY_BASE = int(os.environ.get("CIRCULATION_RETRY_BASE", "30"))
 CIRCULATION_RETRY_MAX = 3600
 CIRCULATION_STUCK_AFTER = int(os.environ.get("CIRCULATION_STUCK_AFTER", str(15 * 60)))
+# The "opened" link in a circulated email (/c/o/<token>/) stops working this long after the
+# email was built: then it is a 404 like any missing page.
+OPENED_LINK_MAX_AGE_DAYS = int(os.environ.get("OPENED_LINK_MAX_AGE_DAYS", "90"))
 PORTAL_MAIL_DOMAIN = os.environ.get("PORTAL_MAIL_DOMAIN", "network-portal.local")
 # The mailbox the calendars' answers reach (imaps://user:pass@host:993/INBOX, optionally
 # ?processed=Folder, default "Processed"); empty: no mailbox is read (meetings.replies).
@@ -312,6 +333,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Uploads stop being read once a file passes the limit (documents.uploads).
 DOCUMENTS_MAX_UPLOAD_BYTES = int(os.environ.get("DOCUMENTS_MAX_UPLOAD_MB", "50")) * 1024 * 1024
+# Archives (office files, OpenDocument, the workplan import) are inflated in chunks up to
+# this many bytes in all, and to at most this many times the file's size (documents.uploads).
+DOCUMENTS_MAX_UNCOMPRESSED_BYTES = (
+    int(os.environ.get("DOCUMENTS_MAX_UNCOMPRESSED_MB", "200")) * 1024 * 1024
+)
+DOCUMENTS_MAX_COMPRESSION_RATIO = int(os.environ.get("DOCUMENTS_MAX_COMPRESSION_RATIO", "100"))
 # Behind nginx, downloads are handed over with X-Accel-Redirect to this internal location
 # (docker-compose.yml, deploy/nginx.conf); empty: the web process streams them itself. Only
 # with the filesystem storage: files in a bucket are always streamed by the web process.
@@ -431,6 +458,23 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security defaults that hold everywhere --------------------------------------------
+# Every page: scripts, styles, images and fonts from the portal's own static files only —
+# no inline script, no inline style, no other host (Swagger UI included: portal.api_urls,
+# templates/drf_spectacular). Images also as data: URIs (the QR code of a TOTP set-up).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -15,6 +15,8 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [*env_list("ALLOWED_HOSTS", []), "127.0.0.1", "localhost"]
 PORTAL_REQUIRE_MFA = env_bool("PORTAL_REQUIRE_MFA", True)
 
+# Production runs behind nginx (docker-compose.yml): one proxy of ours unless told otherwise.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

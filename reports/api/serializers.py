@@ -3,6 +3,8 @@ were frozen (see reports.selectors for what each figure counts), and the list of
 
 from rest_framework import serializers
 
+from networks.api.privacy import hide_people
+
 MONEY = {"max_digits": 16, "decimal_places": 2, "read_only": True}
 
 
@@ -132,8 +134,13 @@ class FiguresSerializer(serializers.Serializer):
 class VersionSummarySerializer(serializers.Serializer):
     number = serializers.IntegerField()
     submitted_at = serializers.DateTimeField()
-    submitted_by = serializers.CharField(source="submitted_by_name")
+    submitted_by = serializers.CharField(
+        source="submitted_by_name", allow_null=True, help_text="null for a regional viewer"
+    )
     reason = serializers.CharField(help_text="Why it was submitted again (empty for the first).")
+
+    def to_representation(self, instance):
+        return hide_people(super().to_representation(instance), self.context, ["submitted_by"])
 
 
 class ReportSerializer(serializers.Serializer):
@@ -146,8 +153,13 @@ class ReportSerializer(serializers.Serializer):
 
 
 class ReportVersionSerializer(ReportSerializer):
-    submitted_by = serializers.CharField(source="submitted_by_name")
+    submitted_by = serializers.CharField(
+        source="submitted_by_name", allow_null=True, help_text="null for a regional viewer"
+    )
     reason = serializers.CharField()
     narrative = serializers.CharField()
     figures = FiguresSerializer()
     versions = VersionSummarySerializer(many=True, source="all_versions")
+
+    def to_representation(self, instance):
+        return hide_people(super().to_representation(instance), self.context, ["submitted_by"])

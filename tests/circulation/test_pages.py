@@ -9,6 +9,7 @@ from circulation import services
 from circulation.mail import opened_token
 from circulation.models import Delivery
 from networks.scoping import network_scope
+from tests.helpers import without_csrf
 
 
 def circulate(net, keys=("member", "co_chair"), title="Study"):
@@ -164,3 +165,40 @@ def test_my_mail_runs_a_fixed_number_of_queries(kyrgyzstan, login):
     for index in range(15):
         circulate(kyrgyzstan, title=f"Mail {index}")
     assert (_queries(client, mine), _queries(client, message)) == before
+
+
+def test_an_opened_link_sends_an_outsider_to_the_same_404_as_a_missing_page(
+    kyrgyzstan, mongolia, client
+):
+    circulate(kyrgyzstan)
+    delivery = delivery_of(kyrgyzstan, "member")
+    url = reverse("circulation-opened", kwargs={"token": opened_token(delivery)})
+    client.force_login(mongolia.member)  # signed in, but holds no role in Kyrgyzstan
+    answer = client.get(url)
+    missing = client.get("/no-such-page/")
+    assert answer.status_code == 404 and "Location" not in answer
+    assert "kyrgyzstan" not in answer.content.decode().lower()
+    assert without_csrf(answer.content) == without_csrf(missing.content)
+    assert delivery_of(kyrgyzstan, "member").opened_at is None
+
+
+def test_an_opened_link_expires_after_the_configured_days(kyrgyzstan, client, settings):
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    circulate(kyrgyzstan)
+    delivery = delivery_of(kyrgyzstan, "member")
+    url = reverse("circulation-opened", kwargs={"token": opened_token(delivery)})
+    client.force_login(kyrgyzstan.member)
+    assert settings.OPENED_LINK_MAX_AGE_DAYS == 90
+    later = timezone.now().timestamp() + timedelta(days=91).total_seconds()
+    with mock.patch("django.core.signing.time.time", return_value=later):
+        expired = client.get(url)
+    assert expired.status_code == 404 and "Location" not in expired
+    assert delivery_of(kyrgyzstan, "member").opened_at is None
+    settings.OPENED_LINK_MAX_AGE_DAYS = 120
+    with mock.patch("django.core.signing.time.time", return_value=later):
+        assert client.get(url)["Location"] == "/n/kyrgyzstan/"
+    assert delivery_of(kyrgyzstan, "member").opened_at is not None

@@ -88,3 +88,28 @@ def test_members_read_approved_minutes_and_co_chairs_the_submitted_ones_too(kyrg
         "The network endorses the study.",
         "UNDP leads the follow-up.",
     ]
+
+
+def test_an_external_partner_reads_organisations_not_the_participants_addresses(kyrgyzstan):
+    extended = schedule(kyrgyzstan, title="Extended", kind="extended")
+    add_items(kyrgyzstan, extended, "Welcome")
+    with network_scope(kyrgyzstan.network):
+        services.participant_invite(
+            meeting=extended, by=kyrgyzstan.co_chair, user=kyrgyzstan.partner
+        )
+    detail = as_(kyrgyzstan.partner).get(f"{BASE}{extended.pk}/")
+    assert detail.status_code == 200
+    body = detail.json()
+    others = [p for p in body["participants"] if p["email"] != kyrgyzstan.partner.email]
+    assert others, "the meeting has other participants"
+    assert all(p["email"] is None and p["full_name"] is None for p in others)
+    assert all(p["organisation"] for p in others if p["organisation"] is not None)
+    assert {p["organisation"]["acronym"] for p in others if p["organisation"]} >= {"UNDP"}
+    mine = [p for p in body["participants"] if p["email"] == kyrgyzstan.partner.email]
+    assert len(mine) == 1  # one's own row stays readable
+    assert all(item["presenter"] is None for item in body["agenda_items"])
+    for person in (kyrgyzstan.member, kyrgyzstan.co_chair, kyrgyzstan.secretariat):
+        assert person.email not in detail.content.decode()
+    # A member of the network still reads who takes part.
+    member_view = as_(kyrgyzstan.member).get(f"{BASE}{extended.pk}/").json()
+    assert kyrgyzstan.co_chair.email in {p["email"] for p in member_view["participants"]}

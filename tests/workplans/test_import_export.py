@@ -278,3 +278,91 @@ def test_csv_export_carries_the_derived_figures(kyrgyzstan, plan, login):
     assert by_code["D"]["To be mobilised (USD)"] == "15000.00"
     assert by_code["A"]["Progress (%)"] == "50"
     assert by_code["A"]["GCM objectives"] == "2; 6"
+
+
+def crafted_xlsx(rows: int, columns: int) -> bytes:
+    """A valid workbook of three sheets of `rows` × `columns` numbers: a few dozen KB that
+    openpyxl would spend many seconds and megabytes reading."""
+    import zipfile
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    kinds = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    sheets = (1, 2, 3)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{kinds}.sheet.main+xml"/>'
+            + "".join(
+                f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+                f'ContentType="{kinds}.worksheet+xml"/>'
+                for i in sheets
+            )
+            + "</Types>",
+        )
+        archive.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="{package}"><Relationship Id="rId1" '
+            f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            + "".join(f'<sheet name="S{i}" sheetId="{i}" r:id="rId{i}"/>' for i in sheets)
+            + "</sheets></workbook>",
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{package}">'
+            + "".join(
+                f'<Relationship Id="rId{i}" Type="{rel}/worksheet" '
+                f'Target="worksheets/sheet{i}.xml"/>'
+                for i in sheets
+            )
+            + "</Relationships>",
+        )
+        body = ("<row>" + "<c><v>1</v></c>" * columns + "</row>") * rows
+        for i in sheets:
+            archive.writestr(
+                f"xl/worksheets/sheet{i}.xml",
+                f'<worksheet xmlns="{main}"><sheetData>{body}</sheetData></worksheet>',
+            )
+    return buffer.getvalue()
+
+
+def test_a_crafted_xlsx_is_refused_at_once_and_nothing_is_stored(kyrgyzstan, login):
+    import time
+
+    client = login(kyrgyzstan.secretariat)
+    data = crafted_xlsx(1990, 300)
+    assert len(data) < 100_000
+    started = time.process_time()
+    response = upload(client, kyrgyzstan, data)
+    assert time.process_time() - started < 2  # today's code: half a minute of CPU
+    assert response.status_code == 400
+    assert "unpacks to far more than its size" in response.content.decode()
+    assert stored(kyrgyzstan) == (0, 0, 0, 0, 0)
+
+
+def test_an_xlsx_import_reads_a_bounded_number_of_cells(kyrgyzstan, login, monkeypatch):
+    from workplans import imports
+
+    client = login(kyrgyzstan.secretariat)
+    monkeypatch.setattr(imports, "MAX_CELLS", 1000)
+    response = upload(client, kyrgyzstan, crafted_xlsx(200, 10))
+    assert response.status_code == 400
+    assert "too large to import" in response.content.decode()
+    assert stored(kyrgyzstan) == (0, 0, 0, 0, 0)
+
+
+def test_a_filled_template_imports_within_the_caps(kyrgyzstan, login):
+    # The caps leave room for the real template: a filled one imports as before.
+    client = login(kyrgyzstan.secretariat)
+    response = upload(client, kyrgyzstan, filled(client, kyrgyzstan))
+    assert response.status_code == 302

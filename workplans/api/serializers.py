@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from networks.api.privacy import hide_people
 from workplans.models import Activity, ActivityUpdate, Indicator, Workplan
 from workplans.services import MAX_MONEY
 
@@ -122,9 +123,14 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class ActivityUpdateSerializer(serializers.ModelSerializer):
+    """`written_by` is null for a caller who may not see people (a regional viewer)."""
+
     written_by = serializers.EmailField(
         source="written_by.email", read_only=True, allow_null=True, default=None
     )
+
+    def to_representation(self, instance):
+        return hide_people(super().to_representation(instance), self.context, ["written_by"])
 
     class Meta:
         model = ActivityUpdate
