@@ -288,12 +288,12 @@ def endorsement_record(workplan: Workplan) -> list[dict[str, str]]:
     ]
 
 
-MOVES = {Workplan.Status.ACTIVE: "start", Workplan.Status.CLOSED: "close"}
+MOVES: dict[str, str] = {Workplan.Status.ACTIVE: "start", Workplan.Status.CLOSED: "close"}
 
 
 def workplan_move(*, workplan: Workplan, by: User, status: str) -> Workplan:
     """Secretariat: an endorsed plan starts (active); an active one is closed."""
-    step = MOVES.get(status)  # type: ignore[call-overload]
+    step = MOVES.get(status)
     if step is None:
         raise Refusal(
             _("The workplan cannot move to that status from where it is."), code=Refusal.INVALID
