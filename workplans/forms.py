@@ -210,6 +210,17 @@ class UpdateForm(forms.Form):
         }
 
 
+class EndorseForm(forms.Form):
+    """The SHA-256 of the plan as the co-chair read it on its page: an endorsement of a plan
+    that changed since is refused."""
+
+    content_sha256 = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=64,
+        error_messages={"required": _("Open the workplan's page and endorse it from there.")},
+    )
+
+
 class ChaseForm(forms.Form):
     quarter = forms.ChoiceField(label=_("Quarter"))
 

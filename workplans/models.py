@@ -105,6 +105,37 @@ class Workplan(NetworkOwned):
         return self.status == self.Status.DRAFT
 
 
+class WorkplanEndorsement(NetworkOwned):
+    """One co-chair's endorsement of the plan as it stood (the SHA-256 of what the baseline
+    keeps). Under the network's rule for workplans (any one co-chair by default, or every
+    co-chair in office) the endorsement that completes it endorses the plan; until then the
+    plan stays a draft and names who is awaited. An endorsement of content that changed since
+    is withdrawn, and that co-chair endorses again. Those of an endorsed plan are its record."""
+
+    workplan = models.ForeignKey(Workplan, on_delete=models.CASCADE, related_name="endorsements")
+    co_chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # On whose behalf they endorsed, as it was then.
+    organisation = models.ForeignKey(
+        "networks.Organisation", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    signed_at = models.DateTimeField()
+    content_sha256 = models.CharField(max_length=64)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+        verbose_name = _("co-chair's endorsement of a workplan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workplan", "co_chair"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_standing_endorsement_per_co_chair",
+            )
+        ]
+
+
 class Outcome(NetworkOwned):
     workplan = models.ForeignKey(Workplan, on_delete=models.CASCADE, related_name="outcomes")
     code = models.CharField(_("code"), max_length=20)

@@ -6,20 +6,33 @@ ValidationError and changes nothing."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from circulation.models import Circulation
 from circulation.services import Recipient, circulation_create
-from networks.models import Membership, Network, Organisation, Participation, WorkingGroup
+from networks import signoff
+from networks.access import NetworkAccess, access_for
+from networks.models import (
+    Membership,
+    Network,
+    Organisation,
+    Participation,
+    SignoffRule,
+    WorkingGroup,
+)
 from networks.roles import SPEAKING_ROLES, Role
 from networks.selectors import people_speaking_for
+from portal import clock
+from workflow import Refusal, Signoff, check_signature, content_hash, evaluate
+from workplans.flows import WORKPLAN, standing_endorsements
 from workplans.models import (
     Activity,
     ActivityUpdate,
@@ -29,12 +42,14 @@ from workplans.models import (
     Output,
     UpdateChase,
     Workplan,
+    WorkplanEndorsement,
 )
 
 if TYPE_CHECKING:
     from accounts.models import User
     from networks.models import UNSDCFOutcome
     from reference.models import GCMObjective, GuidingPrinciple, SDGTarget
+    from workplans.selectors import Tree
 
 MAX_MONEY = Decimal("999999999999.99")
 CHASE_AGAIN_AFTER = timedelta(hours=1)
@@ -49,6 +64,31 @@ def not_lead_message() -> str:
 
 def not_reporting_message() -> str:
     return _("Progress is reported on endorsed or active workplans.")
+
+
+def actor_of(by: User, network: Network) -> NetworkAccess:
+    """The person's roles in the network now, as the workflow reads them; nobody there is
+    refused like someone without the step's action."""
+    access = access_for(by, network)
+    if access is None:
+        raise Refusal(_("You may not take this step."), code=Refusal.NOT_ALLOWED)
+    return access
+
+
+def _take(workplan_id: int, step: str, by: User) -> Workplan:
+    """Lock the plan's row and check that `by` may take `step` now; call it inside the
+    transaction that makes the change, so the state it read holds until commit."""
+    locked = Workplan.objects.select_for_update().get(pk=workplan_id)
+    WORKPLAN.require(locked, step, actor_of(by, locked.network))
+    return locked
+
+
+def _content_changed(workplan: Workplan) -> None:
+    """What a draft holds has changed: the endorsements given so far were of other content,
+    so they no longer count (those co-chairs endorse again). An endorsed plan keeps its
+    record whatever changes after."""
+    if workplan.status == Workplan.Status.DRAFT:
+        standing_endorsements(workplan).update(withdrawn_at=timezone.now())
 
 
 # Plans -----------------------------------------------------------------------------------
@@ -83,11 +123,13 @@ def workplan_create(
     )
 
 
-def _snapshot(workplan: Workplan) -> dict[str, Any]:
-    """The plan as it stands: what the endorsement keeps as the baseline."""
+def workplan_content(workplan: Workplan, tree: Tree | None = None) -> dict[str, Any]:
+    """The plan as it stands: what a co-chair endorses and the endorsement keeps as the
+    baseline. `tree`: the plan's tree when the caller has it already."""
     from workplans.selectors import workplan_tree
 
-    tree = workplan_tree(workplan)
+    if tree is None:
+        tree = workplan_tree(workplan)
     return {
         "outcomes": [
             {
@@ -126,19 +168,77 @@ def _snapshot(workplan: Workplan) -> dict[str, Any]:
     }
 
 
-def workplan_endorse(*, workplan: Workplan, by: User) -> Workplan:
-    """Co-chair: endorse a draft plan; what it holds now is kept as its baseline. Not the
-    person who drafted it (separation of duties)."""
+def workplan_content_sha256(workplan: Workplan, tree: Tree | None = None) -> str:
+    """The SHA-256 of the plan as it stands: the endorse form and the API carry it."""
+    return content_hash(workplan_content(workplan, tree))
+
+
+def workplan_signoff(workplan: Workplan) -> Signoff:
+    """Who has endorsed the plan and who is awaited, under the network's rule for workplans.
+    Whoever drafted it never endorses it, so the rule does not wait for them."""
+    signed = standing_endorsements(workplan).values_list("co_chair_id", flat=True)
+    standing = signoff.signoff_of(workplan.network, SignoffRule.Kind.WORKPLAN, signed)
+    if workplan.created_by_id not in standing.in_office:
+        return standing
+    return evaluate(
+        rule=standing.rule,
+        in_office=standing.in_office - {workplan.created_by_id},
+        signed=standing.signed,
+    )
+
+
+def workplan_endorse(
+    *, workplan: Workplan, by: User, content_sha256: str | None = None
+) -> Workplan:
+    """Co-chair: endorse the draft plan as it stands, once. Under the network's rule for
+    workplans (any one co-chair by default, or every co-chair in office) the endorsement
+    that completes it endorses the plan, and what it holds now is kept as its baseline;
+    until then it stays a draft, the page names who is awaited and they are told by mail.
+    With `content_sha256` (the page's form and the API send the hash the co-chair saw), a
+    plan that changed since is refused (stale), and so is a second endorsement; nothing is
+    recorded either way. Not the person who drafted it (separation of duties)."""
+    network = workplan.network
     with transaction.atomic():
         locked = Workplan.objects.select_for_update().get(pk=workplan.pk)
-        if locked.status != Workplan.Status.DRAFT:
-            raise ValidationError(_("Only a draft workplan can be endorsed."))
-        if locked.created_by_id == by.pk:
-            raise ValidationError(_("You drafted this workplan: another co-chair endorses it."))
-        if not Activity.objects.filter(workplan=locked).exists():
-            raise ValidationError(_("A workplan needs at least one activity to be endorsed."))
+        locked.network = network
+        actor = actor_of(by, network)
+        content = workplan_content(locked)
+        current = content_hash(content)
         now = timezone.now()
-        locked.baseline = _snapshot(locked)
+        standing = standing_endorsements(locked)
+        if locked.status == Workplan.Status.DRAFT:
+            # Content that moved since someone endorsed it (an organisation renamed, say):
+            # that endorsement no longer covers it.
+            standing.exclude(content_sha256=current).update(withdrawn_at=now)
+        WORKPLAN.require(locked, "endorse", actor)
+        check_signature(
+            current_sha256=current,
+            seen_sha256=content_sha256 or current,
+            signer_id=by.pk,
+            signed=standing.values_list("co_chair_id", flat=True),
+            stale_message=_(
+                "The workplan changed since you opened it: read it again and endorse it."
+            ),
+        )
+        membership = (
+            Membership.objects.active()
+            .filter(user=by, role=Role.CO_CHAIR)
+            .order_by("started_at", "pk")
+            .first()
+        )
+        WorkplanEndorsement.objects.create(
+            network=network,
+            workplan=locked,
+            co_chair=by,
+            organisation_id=membership.organisation_id if membership else None,
+            signed_at=now,
+            content_sha256=current,
+        )
+        state = workplan_signoff(locked)
+        if not state.complete:
+            _ask_the_awaited(locked, by=by, awaited=state.awaited)
+            return locked
+        locked.baseline = content
         locked.status, locked.endorsed_by, locked.endorsed_at = Workplan.Status.ENDORSED, by, now
         locked.status_changed_at = now
         locked.save(
@@ -147,58 +247,100 @@ def workplan_endorse(*, workplan: Workplan, by: User) -> Workplan:
     return locked
 
 
+def _ask_the_awaited(workplan: Workplan, *, by: User, awaited: list[int]) -> None:
+    """Every co-chair in office endorses here: those still awaited are told that one has."""
+    from accounts.models import User
+
+    people = list(User.objects.filter(pk__in=awaited, is_active=True).order_by("pk"))
+    if not people:
+        return
+    network = workplan.network
+    circulation_create(
+        network=network,
+        kind=Circulation.Kind.SIGNOFF,
+        sender=by,
+        recipients=[Recipient.of(person) for person in people],
+        template="workplan_endorsement_awaited",
+        context={"workplan": workplan, "endorser": by.get_full_name() or by.email},
+        about=workplan,
+        link=reverse(
+            "workplans:detail", kwargs={"network": network.slug, "workplan_id": workplan.pk}
+        ),
+    )
+
+
+def endorsement_record(workplan: Workplan) -> list[dict[str, str]]:
+    """Each co-chair who endorsed the plan, as the approval record prints them: name, role,
+    organisation, UTC and the network's local time, and the SHA-256 they endorsed."""
+    network = workplan.network
+    endorsements = standing_endorsements(workplan).select_related("co_chair", "organisation")
+    return [
+        {
+            "name": e.co_chair.get_full_name() or e.co_chair.email,
+            "role": str(Role.CO_CHAIR.label),
+            "organisation": e.organisation.display_name if e.organisation else "",
+            "utc": e.signed_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+            "local": clock.network_local(e.signed_at, network).strftime("%Y-%m-%d %H:%M"),
+            "time_zone": clock.zone_label(network, at=e.signed_at),
+            "content_sha256": e.content_sha256,
+        }
+        for e in endorsements
+    ]
+
+
+MOVES: dict[str, str] = {Workplan.Status.ACTIVE: "start", Workplan.Status.CLOSED: "close"}
+
+
 def workplan_move(*, workplan: Workplan, by: User, status: str) -> Workplan:
     """Secretariat: an endorsed plan starts (active); an active one is closed."""
-    allowed: dict[str, str] = {
-        Workplan.Status.ACTIVE: Workplan.Status.ENDORSED,
-        Workplan.Status.CLOSED: Workplan.Status.ACTIVE,
-    }
+    step = MOVES.get(status)
+    if step is None:
+        raise Refusal(
+            _("The workplan cannot move to that status from where it is."), code=Refusal.INVALID
+        )
     with transaction.atomic():
-        locked = Workplan.objects.select_for_update().get(pk=workplan.pk)
-        if allowed.get(status) != locked.status:
-            raise ValidationError(_("The workplan cannot move to that status from where it is."))
+        locked = _take(workplan.pk, step, by)
         locked.status, locked.status_changed_at = status, timezone.now()
         locked.save(update_fields=["status", "status_changed_at"])
     return locked
 
 
-def _open_for_structure(workplan: Workplan) -> None:
-    if workplan.status == Workplan.Status.CLOSED:
-        raise ValidationError(_("The workplan is closed."))
-
-
 def outcome_add(*, workplan: Workplan, by: User, code: str, title: str) -> Outcome:
-    """Secretariat: an outcome of the plan."""
-    _open_for_structure(workplan)
+    """Secretariat: an outcome of the plan, until it is closed."""
     code, title = (code or "").strip(), (title or "").strip()
-    if not code or not title:
-        raise ValidationError(_("Give the outcome a code and a title."))
-    if Outcome.objects.filter(workplan=workplan, code=code).exists():
-        raise ValidationError({"code": _("The plan already has an outcome with this code.")})
-    return Outcome.objects.create(
-        network_id=workplan.network_id,
-        workplan=workplan,
-        code=code[:20],
-        title=title[:300],
-        position=Outcome.objects.filter(workplan=workplan).count(),
-    )
+    with transaction.atomic():
+        locked = _take(workplan.pk, "edit", by)
+        if not code or not title:
+            raise ValidationError(_("Give the outcome a code and a title."))
+        if Outcome.objects.filter(workplan=locked, code=code).exists():
+            raise ValidationError({"code": _("The plan already has an outcome with this code.")})
+        _content_changed(locked)
+        return Outcome.objects.create(
+            network_id=locked.network_id,
+            workplan=locked,
+            code=code[:20],
+            title=title[:300],
+            position=Outcome.objects.filter(workplan=locked).count(),
+        )
 
 
 def output_add(*, outcome: Outcome, by: User, code: str, title: str) -> Output:
-    """Secretariat: an output under an outcome."""
-    _open_for_structure(outcome.workplan)
+    """Secretariat: an output under an outcome, until the plan is closed."""
     code, title = (code or "").strip(), (title or "").strip()
-    if not code or not title:
-        raise ValidationError(_("Give the output a code and a title."))
-    if Output.objects.filter(outcome__workplan_id=outcome.workplan_id, code=code).exists():
-        raise ValidationError({"code": _("The plan already has an output with this code.")})
-    return Output.objects.create(
-        network_id=outcome.network_id,
-        outcome=outcome,
-        code=code[:20],
-        title=title[:300],
-        position=Output.objects.filter(outcome=outcome).count(),
-    )
+    with transaction.atomic():
+        locked = _take(outcome.workplan_id, "edit", by)
+        if not code or not title:
+            raise ValidationError(_("Give the output a code and a title."))
+        if Output.objects.filter(outcome__workplan_id=locked.pk, code=code).exists():
+            raise ValidationError({"code": _("The plan already has an output with this code.")})
+        _content_changed(locked)
+        return Output.objects.create(
+            network_id=outcome.network_id,
+            outcome=outcome,
+            code=code[:20],
+            title=title[:300],
+            position=Output.objects.filter(outcome=outcome).count(),
+        )
 
 
 def member_organisation_ids() -> set[int]:
@@ -324,15 +466,15 @@ def _write_activity(activity: Activity, data: ActivityData) -> Activity:
 
 
 def activity_add(*, output: Output, by: User, data: ActivityData) -> Activity:
-    """Secretariat: an activity under an output."""
-    workplan = output.outcome.workplan
-    _open_for_structure(workplan)
-    problems = check_activity(workplan, data, members=member_organisation_ids())
-    if Activity.objects.filter(workplan=workplan, code=data.code.strip()).exists():
-        problems.append(_("The plan already has an activity with this code."))
-    if problems:
-        raise ValidationError(problems)
+    """Secretariat: an activity under an output, until the plan is closed."""
     with transaction.atomic():
+        workplan = _take(output.outcome.workplan_id, "edit", by)
+        problems = check_activity(workplan, data, members=member_organisation_ids())
+        if Activity.objects.filter(workplan=workplan, code=data.code.strip()).exists():
+            problems.append(_("The plan already has an activity with this code."))
+        if problems:
+            raise ValidationError(problems)
+        _content_changed(workplan)
         activity = Activity(
             network_id=workplan.network_id,
             workplan=workplan,
@@ -345,30 +487,33 @@ def activity_add(*, output: Output, by: User, data: ActivityData) -> Activity:
 def activity_change(*, activity: Activity, by: User, data: ActivityData) -> Activity:
     """The secretariat, a co-chair or a focal point of the lead organisation: change what an
     activity holds. Handing the lead to another organisation is for the secretariat and
-    the co-chairs (a member cannot give away, or take over, an activity)."""
-    workplan = Workplan.objects.get(pk=activity.workplan_id)
-    _open_for_structure(workplan)
-    if not may_change_activity(by, activity.lead_organisation_id):
-        raise ValidationError(not_lead_message())
-    problems = check_activity(workplan, data, members=member_organisation_ids())
-    if (
-        Activity.objects.filter(workplan=workplan, code=data.code.strip())
-        .exclude(pk=activity.pk)
-        .exists()
-    ):
-        problems.append(_("The plan already has an activity with this code."))
-    if (
-        data.lead_organisation is not None
-        and data.lead_organisation.pk != activity.lead_organisation_id
-        and not Membership.objects.active()
-        .filter(user=by, role__in=[Role.SECRETARIAT, Role.CO_CHAIR])
-        .exists()
-    ):
-        problems.append(_("Only the secretariat or a co-chair hands an activity to another lead."))
-    if problems:
-        raise ValidationError(problems)
+    the co-chairs (a member cannot give away, or take over, an activity). Until the plan
+    is closed."""
     with transaction.atomic():
+        workplan = _take(activity.workplan_id, "change_activity", by)
+        if not may_change_activity(by, activity.lead_organisation_id):
+            raise ValidationError(not_lead_message())
+        problems = check_activity(workplan, data, members=member_organisation_ids())
+        if (
+            Activity.objects.filter(workplan=workplan, code=data.code.strip())
+            .exclude(pk=activity.pk)
+            .exists()
+        ):
+            problems.append(_("The plan already has an activity with this code."))
+        if (
+            data.lead_organisation is not None
+            and data.lead_organisation.pk != activity.lead_organisation_id
+            and not Membership.objects.active()
+            .filter(user=by, role__in=[Role.SECRETARIAT, Role.CO_CHAIR])
+            .exists()
+        ):
+            problems.append(
+                _("Only the secretariat or a co-chair hands an activity to another lead.")
+            )
+        if problems:
+            raise ValidationError(problems)
         locked = Activity.objects.select_for_update().get(pk=activity.pk)
+        _content_changed(workplan)
         return _write_activity(locked, data)
 
 
@@ -381,22 +526,26 @@ def indicator_add(
     baseline: Decimal | int | str = 0,
     target: Decimal | int | str,
 ) -> Indicator:
-    """Whoever may change the activity: an indicator with its baseline and target."""
-    if not may_change_activity(by, activity.lead_organisation_id):
-        raise ValidationError(not_lead_message())
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError({"name": _("Name the indicator.")})
-    baseline, target = _number(baseline, "baseline"), _number(target, "target")
-    return Indicator.objects.create(
-        network_id=activity.network_id,
-        activity=activity,
-        name=name[:300],
-        unit=(unit or "").strip()[:40],
-        baseline=baseline,
-        target=target,
-        position=Indicator.objects.filter(activity=activity).count(),
-    )
+    """Whoever may change the activity: an indicator with its baseline and target, until
+    the plan is closed."""
+    with transaction.atomic():
+        workplan = _take(activity.workplan_id, "change_activity", by)
+        if not may_change_activity(by, activity.lead_organisation_id):
+            raise ValidationError(not_lead_message())
+        name = (name or "").strip()
+        if not name:
+            raise ValidationError({"name": _("Name the indicator.")})
+        baseline, target = _number(baseline, "baseline"), _number(target, "target")
+        _content_changed(workplan)
+        return Indicator.objects.create(
+            network_id=activity.network_id,
+            activity=activity,
+            name=name[:300],
+            unit=(unit or "").strip()[:40],
+            baseline=baseline,
+            target=target,
+            position=Indicator.objects.filter(activity=activity).count(),
+        )
 
 
 def _number(value: Decimal | int | str, field_name: str) -> Decimal:
@@ -424,30 +573,29 @@ def update_record(
 ) -> ActivityUpdate:
     """A focal point of the lead organisation (or the secretariat or a co-chair): the
     activity's progress in a quarter. The activity takes the update's status and spending;
-    each indicator's actual for the quarter is the latest one reported."""
-    workplan = Workplan.objects.get(pk=activity.workplan_id)  # its status as of now
-    if workplan.status not in (Workplan.Status.ENDORSED, Workplan.Status.ACTIVE):
-        raise ValidationError(not_reporting_message())
-    if not may_change_activity(by, activity.lead_organisation_id):
-        raise ValidationError(not_lead_message())
-    if quarter not in workplan.quarters:
-        raise ValidationError({"quarter": _("Choose a quarter of the plan's period.")})
-    if status not in Activity.Status.values:
-        raise ValidationError({"status": _("Choose a status.")})
-    if not (narrative or "").strip():
-        raise ValidationError({"narrative": _("Say what was done this quarter.")})
-    spent = money(spent_to_date, "spent_to_date")
-    indicators = {i.pk: i for i in Indicator.objects.filter(activity=activity)}
-    values: dict[int, Decimal] = {}
-    for key, raw in (actuals or {}).items():
-        if raw in (None, ""):
-            continue
-        try:
-            indicator = indicators[int(key)]
-        except (KeyError, TypeError, ValueError):
-            raise ValidationError(_("An indicator of another activity was given.")) from None
-        values[indicator.pk] = _number(raw, f"actual_{indicator.pk}")
+    each indicator's actual for the quarter is the latest one reported. Only while the
+    plan is endorsed or active."""
     with transaction.atomic():
+        workplan = _take(activity.workplan_id, "report", by)
+        if not may_change_activity(by, activity.lead_organisation_id):
+            raise ValidationError(not_lead_message())
+        if quarter not in workplan.quarters:
+            raise ValidationError({"quarter": _("Choose a quarter of the plan's period.")})
+        if status not in Activity.Status.values:
+            raise ValidationError({"status": _("Choose a status.")})
+        if not (narrative or "").strip():
+            raise ValidationError({"narrative": _("Say what was done this quarter.")})
+        spent = money(spent_to_date, "spent_to_date")
+        indicators = {i.pk: i for i in Indicator.objects.filter(activity=activity)}
+        values: dict[int, Decimal] = {}
+        for key, raw in (actuals or {}).items():
+            if raw in (None, ""):
+                continue
+            try:
+                indicator = indicators[int(key)]
+            except (KeyError, TypeError, ValueError):
+                raise ValidationError(_("An indicator of another activity was given.")) from None
+            values[indicator.pk] = _number(raw, f"actual_{indicator.pk}")
         locked = Activity.objects.select_for_update().get(pk=activity.pk)
         update = ActivityUpdate.objects.create(
             network_id=locked.network_id,
@@ -474,13 +622,13 @@ def updates_chase(*, workplan: Workplan, by: User, quarter: str) -> int:
     """Secretariat: remind the focal points of each lead organisation whose activities have
     no update for `quarter`, one mail per organisation listing them. Chasing again within
     the hour is refused (a double click sends nothing twice). Returns the organisations
-    chased."""
+    chased. Not on a draft: its progress is not reported yet."""
     from workplans.selectors import missing_updates
 
     if quarter not in workplan.quarters:
         raise ValidationError(_("Choose a quarter of the plan's period."))
     with transaction.atomic():
-        locked = Workplan.objects.select_for_update().get(pk=workplan.pk)
+        locked = _take(workplan.pk, "chase", by)
         recent = UpdateChase.objects.filter(
             workplan=locked, quarter=quarter, chased_at__gt=timezone.now() - CHASE_AGAIN_AFTER
         )

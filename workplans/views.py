@@ -19,12 +19,15 @@ from networks.formtools import add_service_errors, form_errors
 from networks.mixins import NetworkPageMixin
 from networks.models import Network
 from networks.roles import Action
+from networks.signoff import signoff_people
 from portal import clock
 from workplans import exports, imports, selectors, services
+from workplans.flows import WORKPLAN
 from workplans.forms import (
     ActivityForm,
     ChaseForm,
     CodeTitleForm,
+    EndorseForm,
     ImportForm,
     IndicatorForm,
     UpdateForm,
@@ -109,18 +112,25 @@ class WorkplanDetailView(WorkplanMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         workplan = self.get_workplan()
-        access = self.network_access
-        manage = access.can(Action.WORKPLANS_MANAGE) and workplan.status != Workplan.Status.CLOSED
+        tree = selectors.workplan_tree(workplan)
+        steps = WORKPLAN.steps_for(workplan, self.network_access)
+        endorsement = None
+        if workplan.is_draft:
+            endorsement = signoff_people(services.workplan_signoff(workplan))
         context.update(
             workplan=workplan,
-            tree=selectors.workplan_tree(workplan),
-            can_manage=manage,
-            can_endorse=access.can(Action.WORKPLAN_ENDORSE) and workplan.is_draft,
-            can_start=access.can(Action.WORKPLANS_MANAGE)
-            and workplan.status == Workplan.Status.ENDORSED,
-            can_close=access.can(Action.WORKPLANS_MANAGE)
-            and workplan.status == Workplan.Status.ACTIVE,
-            can_chase=access.can(Action.WORKPLAN_UPDATES_CHASE) and not workplan.is_draft,
+            tree=tree,
+            steps=steps,
+            can_manage="edit" in steps,
+            can_chase="chase" in steps,
+            # What the co-chair reads is what they endorse: the form carries its SHA-256.
+            endorse_form=EndorseForm(
+                initial={"content_sha256": services.workplan_content_sha256(workplan, tree)}
+            )
+            if "endorse" in steps
+            else None,
+            endorsement=endorsement,
+            endorsement_record=None if workplan.is_draft else services.endorsement_record(workplan),
             statuses=Activity.Status.choices,
         )
         return context
@@ -144,8 +154,20 @@ class EndorseView(WorkplanActionView):
     required_action = Action.WORKPLAN_ENDORSE
 
     def run(self, workplan):
-        services.workplan_endorse(workplan=workplan, by=self.request.user)
-        return _("The workplan is endorsed; this version is kept as its baseline.")
+        form = EndorseForm(self.request.POST)
+        if not form.is_valid():
+            raise form_errors(form)
+        endorsed = services.workplan_endorse(
+            workplan=workplan,
+            by=self.request.user,
+            content_sha256=form.cleaned_data["content_sha256"],
+        )
+        if endorsed.status == Workplan.Status.ENDORSED:
+            return _("The workplan is endorsed; this version is kept as its baseline.")
+        awaited = signoff_people(services.workplan_signoff(endorsed)).awaited
+        return _("Your endorsement is recorded; still awaited: %(names)s.") % {
+            "names": ", ".join(awaited)
+        }
 
 
 class StartView(WorkplanActionView):
@@ -241,9 +263,8 @@ class ActivityDetailView(WorkplanMixin, TemplateView):
             selectors.activities_of([activity.workplan_id]).filter(pk=activity.pk)
         )
         workplan = activity.workplan
-        may_change = self.network_access.can(
-            Action.ACTIVITY_CHANGE
-        ) and services.may_change_activity(self.request.user, activity.lead_organisation_id)
+        steps = WORKPLAN.steps_for(workplan, self.network_access)
+        may_change = services.may_change_activity(self.request.user, activity.lead_organisation_id)
         reporting = selectors.reporting_quarter(self.network)
         context.update(
             activity=activity,
@@ -251,9 +272,8 @@ class ActivityDetailView(WorkplanMixin, TemplateView):
             updates=list(
                 ActivityUpdate.objects.filter(activity=activity).select_related("written_by")
             ),
-            may_change=may_change and workplan.status != Workplan.Status.CLOSED,
-            may_report=may_change
-            and workplan.status in (Workplan.Status.ENDORSED, Workplan.Status.ACTIVE),
+            may_change=may_change and "change_activity" in steps,
+            may_report=may_change and "report" in steps,
             reporting_quarter=reporting,
             indicator_form=IndicatorForm(),
             baseline=selectors.baseline_of(workplan, activity.code),
@@ -393,7 +413,7 @@ class MissingUpdatesView(WorkplanMixin, TemplateView):
                 .select_related("chased_by")
                 .prefetch_related("organisations")
             ),
-            can_chase=not workplan.is_draft,
+            can_chase="chase" in WORKPLAN.steps_for(workplan, self.network_access),
         )
         return context
 
@@ -403,8 +423,6 @@ class MissingUpdatesView(WorkplanMixin, TemplateView):
         try:
             if not form.is_valid():
                 raise form_errors(form)
-            if workplan.is_draft:
-                raise ValidationError(_("Progress is reported on endorsed or active workplans."))
             chased = services.updates_chase(
                 workplan=workplan, by=request.user, quarter=form.cleaned_data["quarter"]
             )

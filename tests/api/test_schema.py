@@ -138,6 +138,29 @@ def closed_plan_update(net) -> dict:
     return quarterly_update(net)
 
 
+def the_plan_as_a_draft(net) -> None:
+    """The walker's workplan is endorsed; for its endorsement it is a draft again, as if
+    the co-chairs had not endorsed it yet."""
+    from workplans.models import Workplan, WorkplanEndorsement
+
+    with network_scope(net.network):
+        plan = Workplan.objects.get(title="Workplan of the network")
+        WorkplanEndorsement.objects.filter(workplan=plan).delete()
+        Workplan.objects.filter(pk=plan.pk).update(
+            status=Workplan.Status.DRAFT, endorsed_by=None, endorsed_at=None, baseline=None
+        )
+
+
+def endorsement(net) -> dict:
+    """The SHA-256 of the walker's workplan as a co-chair reads it."""
+    from workplans import services
+    from workplans.models import Workplan
+
+    with network_scope(net.network):
+        plan = Workplan.objects.get(title="Workplan of the network")
+        return {"content_sha256": services.workplan_content_sha256(plan)}
+
+
 def later(days: int = 3) -> str:
     return (timezone.now() + timedelta(days=days)).isoformat()
 
@@ -232,6 +255,7 @@ SUCCESS_BODIES = {
     "api:invitation-create": invitation,
     "api:member-end": lambda net: {"reason": "Moved to another agency"},
     "api:activity-update-create": quarterly_update,
+    "api:workplan-endorse": endorsement,
     "api:decision-list": lambda net: {"title": "Statement on returns", "text": "The network…"},
     "api:procedure-open": lambda net: {"kind": "silence", "deadline": later()},
     "api:position-record": lambda net: {
@@ -259,6 +283,7 @@ SUCCESS_BODIES = {
 }
 # Who succeeds (the secretariat unless named) and what must happen first.
 CALLERS = {
+    "api:workplan-endorse": "co_chair",
     "api:procedure-extend": "co_chair",
     "api:procedure-outcome": "co_chair",
     "api:statement-clear": "co_chair",
@@ -266,6 +291,7 @@ CALLERS = {
     "api:statement-publish": "co_chair",
 }
 PREPARE = {
+    "api:workplan-endorse": the_plan_as_a_draft,
     "api:procedure-outcome": procedure_closed,
     "api:statement-detail": statement_returned,
     "api:statement-submit": statement_returned,
@@ -278,6 +304,8 @@ CONFLICTS = {
     # Ending it a second time (the success check ended it first).
     "api:member-end": lambda net: {},
     "api:activity-update-create": closed_plan_update,
+    # Endorsing it again: it is no longer a draft.
+    "api:workplan-endorse": endorsement,
     # The decision is no longer a draft.
     "api:procedure-open": SUCCESS_BODIES["api:procedure-open"],
     "api:position-record": closing(SUCCESS_BODIES["api:position-record"]),

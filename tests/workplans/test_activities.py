@@ -1,6 +1,7 @@
 """Who may change an activity and report on it: the lead organisation's focal points, the
 secretariat and the co-chairs; drafts are for those who write the plan."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -173,8 +174,14 @@ def test_endorsing_keeps_the_baseline_and_needs_a_co_chair(kyrgyzstan, login):
         .status_code
         == 403
     )
+    co_chair = login(kyrgyzstan.co_chair)
+    # The endorse form carries the SHA-256 of the plan as the co-chair read it.
+    page = co_chair.get(url("detail", kyrgyzstan, workplan_id=plan.pk)).content.decode()
+    [seen] = re.findall(r'name="content_sha256" value="([0-9a-f]{64})"', page)
     assert (
-        login(kyrgyzstan.co_chair).post(url("endorse", kyrgyzstan, workplan_id=plan.pk)).status_code
+        co_chair.post(
+            url("endorse", kyrgyzstan, workplan_id=plan.pk), {"content_sha256": seen}
+        ).status_code
         == 302
     )
     with network_scope(kyrgyzstan.network):

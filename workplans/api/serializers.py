@@ -1,6 +1,10 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from networks.api.privacy import hide_people
+from networks.signoff import signoff_people
+from workplans import services
+from workplans.flows import WORKPLAN
 from workplans.models import Activity, ActivityUpdate, Indicator, Workplan
 from workplans.services import MAX_MONEY
 
@@ -85,12 +89,63 @@ class OutcomeSerializer(serializers.Serializer):
     outputs = OutputSerializer(many=True, source="output_list")
 
 
+class WorkplanSignoffSerializer(serializers.Serializer):
+    rule = serializers.ChoiceField(choices=["any_co_chair", "all_co_chairs"])
+    complete = serializers.BooleanField()
+    signed = serializers.ListField(child=serializers.CharField(), help_text="names, in order")
+    awaited = serializers.ListField(child=serializers.CharField(), help_text="names")
+
+
+class EndorsementSerializer(serializers.Serializer):
+    co_chair = serializers.EmailField(source="co_chair.email")
+    organisation = serializers.CharField(
+        source="organisation.display_name", allow_null=True, default=None
+    )
+    signed_at = serializers.DateTimeField()
+    content_sha256 = serializers.CharField()
+
+
 class WorkplanDetailSerializer(WorkplanSerializer):
+    """`steps` are the steps the caller may take now (the shared workflow's answer, the same
+    the page shows as buttons). `content_sha256` is the SHA-256 of the plan as it stands:
+    what an endorsement signs, sent back to endorse it. `endorsement` says, while the plan
+    is a draft, who has endorsed it and who is awaited under the network's rule;
+    `endorsements` are the endorsements that count (of an endorsed plan: its record)."""
+
     rollup = RollupSerializer(read_only=True)
     outcomes = OutcomeSerializer(many=True, read_only=True, source="outcome_list")
+    steps = serializers.SerializerMethodField()
+    content_sha256 = serializers.CharField(read_only=True)
+    endorsement = serializers.SerializerMethodField()
+    endorsements = EndorsementSerializer(many=True, read_only=True, source="endorsement_list")
 
     class Meta(WorkplanSerializer.Meta):
-        fields = [*WorkplanSerializer.Meta.fields, "rollup", "outcomes"]
+        fields = [
+            *WorkplanSerializer.Meta.fields,
+            "steps",
+            "content_sha256",
+            "endorsement",
+            "endorsements",
+            "rollup",
+            "outcomes",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_steps(self, workplan: Workplan) -> list[str]:
+        return WORKPLAN.steps_for(workplan, self.context["access"])
+
+    @extend_schema_field(WorkplanSignoffSerializer(allow_null=True))
+    def get_endorsement(self, workplan: Workplan):
+        if not workplan.is_draft:
+            return None
+        return vars(signoff_people(services.workplan_signoff(workplan)))
+
+
+class EndorseSerializer(serializers.Serializer):
+    content_sha256 = serializers.CharField(
+        max_length=64,
+        help_text="The `content_sha256` of the plan as you read it (GET the workplan).",
+    )
 
 
 class CoverageRowSerializer(serializers.Serializer):

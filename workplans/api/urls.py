@@ -14,6 +14,11 @@ urlpatterns = [
         name="workplan-detail",
     ),
     path(
+        "networks/<slug:network>/workplans/<id:workplan_id>/endorse/",
+        views.EndorseView.as_view(),
+        name="workplan-endorse",
+    ),
+    path(
         "networks/<slug:network>/workplans/<id:workplan_id>/coverage/",
         views.CoverageView.as_view(),
         name="workplan-coverage",

@@ -2,6 +2,9 @@
 quarterly update only from the lead organisation's focal points, the secretariat or the
 co-chairs."""
 
+from collections.abc import Callable
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
@@ -10,16 +13,33 @@ from rest_framework.response import Response
 from networks.api.errors import Conflict
 from networks.api.mixins import NetworkAPIMixin
 from networks.roles import Action
+from workflow import Refusal
 from workplans import selectors, services
 from workplans.api.serializers import (
     ActivityDetailSerializer,
     ActivityUpdateSerializer,
     CoverageSerializer,
+    EndorseSerializer,
     UpdateCreateSerializer,
     WorkplanDetailSerializer,
     WorkplanSerializer,
 )
+from workplans.flows import standing_endorsements
 from workplans.models import Activity, ActivityUpdate, Workplan
+
+
+def refused(step: Callable[..., Any], **kwargs: Any) -> Any:
+    """Run a step; a refusal of the workflow is the answer its code names (not_allowed 403;
+    wrong_state, stale and already_signed 409; invalid stays a 400 like any bad input)."""
+    try:
+        return step(**kwargs)
+    except Refusal as refusal:
+        message = " ".join(refusal.messages)
+        if refusal.http_status == status.HTTP_403_FORBIDDEN:
+            raise PermissionDenied(message, code=refusal.code) from refusal
+        if refusal.http_status == status.HTTP_409_CONFLICT:
+            raise Conflict(message, code=refusal.code) from refusal
+        raise
 
 
 class WorkplanAPIMixin(NetworkAPIMixin):
@@ -29,6 +49,19 @@ class WorkplanAPIMixin(NetworkAPIMixin):
 
     def network_queryset(self):
         return selectors.visible_workplans(self.network_access).select_related("working_group")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "access": getattr(self, "network_access", None)}
+
+    def detail(self, workplan: Workplan) -> dict:
+        """The plan with its tree, its roll-ups and where its endorsement stands."""
+        tree = selectors.workplan_tree(workplan)
+        workplan.rollup, workplan.outcome_list = tree.total, tree.outcomes
+        workplan.content_sha256 = services.workplan_content_sha256(workplan, tree)
+        workplan.endorsement_list = list(
+            standing_endorsements(workplan).select_related("co_chair", "organisation")
+        )
+        return WorkplanDetailSerializer(workplan, context=self.get_serializer_context()).data
 
 
 class WorkplanListView(WorkplanAPIMixin, generics.ListAPIView):
@@ -43,10 +76,34 @@ class WorkplanDetailView(WorkplanAPIMixin, generics.RetrieveAPIView):
     serializer_class = WorkplanDetailSerializer
 
     def retrieve(self, request, *args, **kwargs):
+        return Response(self.detail(self.get_object()))
+
+
+class EndorseView(WorkplanAPIMixin, generics.GenericAPIView):
+    """Endorse the draft plan whose `content_sha256` you read (co-chair; 403 for anyone
+    else, and for whoever drafted it). Under the network's rule for workplans (any one
+    co-chair by default, or every co-chair in office) the endorsement that completes it
+    endorses the plan and keeps its baseline; until then the plan stays a draft and
+    `endorsement` names who is awaited. A plan that is not a draft, one that changed since
+    you read it (code `stale`) or endorsing twice (code `already_signed`) is a 409; a plan
+    without activities, or a body without the hash, a 400. Nothing changes when refused."""
+
+    required_action = Action.WORKPLAN_ENDORSE
+    serializer_class = EndorseSerializer
+    extra_error_statuses = (status.HTTP_409_CONFLICT,)
+
+    @extend_schema(responses={200: WorkplanDetailSerializer})
+    def post(self, request, *args, **kwargs):
         workplan = self.get_object()
-        tree = selectors.workplan_tree(workplan)
-        workplan.rollup, workplan.outcome_list = tree.total, tree.outcomes
-        return Response(self.get_serializer(workplan).data)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        refused(
+            services.workplan_endorse,
+            workplan=workplan,
+            by=request.user,
+            content_sha256=serializer.validated_data["content_sha256"],
+        )
+        return Response(self.detail(self.get_object()))
 
 
 class CoverageView(WorkplanAPIMixin, generics.RetrieveAPIView):
@@ -108,12 +165,8 @@ class UpdateCreateView(ActivityAPIMixin, generics.GenericAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if Workplan.objects.get(pk=activity.workplan_id).status not in (
-            Workplan.Status.ENDORSED,
-            Workplan.Status.ACTIVE,
-        ):
-            raise Conflict(services.not_reporting_message())
-        update = services.update_record(
+        update = refused(
+            services.update_record,
             activity=activity,
             by=request.user,
             quarter=data["quarter"],
