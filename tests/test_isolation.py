@@ -316,23 +316,43 @@ def _procedure(victim: TestNetwork) -> int:
 
 
 def _statement(victim: TestNetwork) -> int:
-    """One joint statement per victim (built once, found again), submitted and cleared."""
+    """One joint statement per victim (built once, found again), submitted for clearance."""
     from decisions import services
     from decisions.models import JointStatement
 
+    title = "Joint statement on International Migrants Day"
     with network_scope(victim.network):
-        statement = JointStatement.objects.first()
+        statement = JointStatement.objects.filter(title=title).first()
         if statement is None:
             statement = services.statement_draft(
                 network=victim.network,
                 by=victim.people["secretariat"],
-                title="Joint statement on International Migrants Day",
+                title=title,
                 text="The network stands with every migrant.",
+            )
+            services.statement_submit(statement=statement, by=victim.people["secretariat"])
+    return statement.pk
+
+
+def _cleared_statement(victim: TestNetwork) -> int:
+    """A second joint statement, cleared by both co-chairs: its version 1 has a PDF."""
+    from decisions import services
+    from decisions.models import JointStatement
+
+    _statement(victim)  # the walker's first statement stays the submitted one
+    title = "Joint statement on the Global Compact's review"
+    with network_scope(victim.network):
+        statement = JointStatement.objects.filter(title=title).first()
+        if statement is None:
+            statement = services.statement_draft(
+                network=victim.network,
+                by=victim.people["secretariat"],
+                title=title,
+                text="The network takes part in the review.",
             )
             version = services.statement_submit(
                 statement=statement, by=victim.people["secretariat"]
             )
-            # Cleared by both co-chairs (every co-chair by default): version 1 has its PDF.
             for key in ("co_chair", "co_chair2"):
                 services.statement_clear(
                     statement=statement,
@@ -398,7 +418,10 @@ BY_ROUTE_NAME = {
     "api:decision-detail": {"pk": _decision},
     "api:action-point-detail": {"pk": _action_point},
     # Version 1 of the report (the meeting's minutes version shares the name `number`).
-    "decisions:statement-pdf": {"number": lambda victim: _statement(victim) and 1},
+    "decisions:statement-pdf": {
+        "statement_id": _cleared_statement,
+        "number": lambda victim: _cleared_statement(victim) and 1,
+    },
     "reports:version": {"number": lambda victim: _report(victim) and 1},
     "reports:pdf": {"number": lambda victim: _report(victim) and 1},
     "reports:xlsx": {"number": lambda victim: _report(victim) and 1},

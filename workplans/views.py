@@ -131,6 +131,8 @@ class WorkplanDetailView(WorkplanMixin, TemplateView):
             else None,
             endorsement=endorsement,
             endorsement_record=None if workplan.is_draft else services.endorsement_record(workplan),
+            # Partners and regional viewers read who signed by role and organisation.
+            hide_names=not self.network_access.can(Action.PEOPLE_CONTACT_VIEW),
             statuses=Activity.Status.choices,
         )
         return context

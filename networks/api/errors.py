@@ -18,7 +18,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
-from workflow import status_of
+from workflow import Refusal, status_of
 
 NOT_FOUND_MESSAGE = gettext_lazy("Not found.")
 
@@ -78,14 +78,29 @@ def api_not_found(request, *args, **kwargs) -> HttpResponse:
     return not_found_response()
 
 
+def refusal_code(error: ValidationError, status_code: int) -> str:
+    """The code of the refusal that decided `status_code` (workflow.status_of)."""
+    if hasattr(error, "error_dict"):
+        items = [item for listed in error.error_dict.values() for item in listed]
+    else:
+        items = error.error_list
+    for item in items:
+        if Refusal.STATUS.get(str(item.code)) == status_code:
+            return str(item.code)
+    return "invalid"
+
+
 def portal_exception_handler(exc, context):
     if isinstance(exc, ValidationError):
         # A service's refusal: the status its code maps to, as on the pages.
+        # The body's code is the refusal's own (not_allowed, wrong_state, stale,
+        # already_signed), so a program can tell a stale hash from a record's state.
         status_code = status_of(exc)
+        code = refusal_code(exc, status_code)
         if status_code == status.HTTP_403_FORBIDDEN:
-            exc = exceptions.PermissionDenied(" ".join(exc.messages))
+            exc = exceptions.PermissionDenied(" ".join(exc.messages), code=code)
         elif status_code == status.HTTP_409_CONFLICT:
-            exc = Conflict(" ".join(exc.messages))
+            exc = Conflict(" ".join(exc.messages), code=code)
         else:
             exc = exceptions.ValidationError(
                 exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}

@@ -12,7 +12,7 @@ class NetworkActionPermission(BasePermission):
     table, for the person's roles in the entered network."""
 
     message = _("Your role in this network does not allow this.")
-    code = "permission_denied"
+    code = "not_allowed"  # as a refused step of a service (workflow.Refusal)
 
     def has_permission(self, request, view) -> bool:
         action = view.action_for(request)

@@ -13,9 +13,9 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 class ErrorDetailSerializer(serializers.Serializer):
     status = serializers.IntegerField(help_text="The HTTP status, repeated.")
     code = serializers.CharField(
-        help_text="Stable, for programs: e.g. not_authenticated, not_found, "
-        "permission_denied, read_only_token, mfa_required, csrf_failed, invalid, "
-        "parse_error, conflict."
+        help_text="Stable, for programs: e.g. not_authenticated, not_found, not_allowed "
+        "(403: the role or the person may not), read_only_token, mfa_required, csrf_failed, "
+        "invalid, parse_error, wrong_state, stale, already_signed (409: the record's state)."
     )
     message = serializers.CharField(help_text="For people, in the request's language.")
     fields = serializers.DictField(

@@ -126,7 +126,7 @@ class TestTokens:
             client, f"{KG}/members/{membership(kyrgyzstan, 'co_chair').pk}/end/", {}, **headers
         )
         assert response.status_code == 403
-        assert response.json()["error"]["code"] == "permission_denied"
+        assert response.json()["error"]["code"] == "not_allowed"
         assert not ended(kyrgyzstan, "co_chair")
 
     @pytest.mark.parametrize(

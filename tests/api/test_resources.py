@@ -98,7 +98,7 @@ class TestOrganisations:
     def test_external_partners_may_not_see_the_member_list(self, kyrgyzstan, api):
         response = api(kyrgyzstan.partner).get(f"{KG}/organisations/")
         assert response.status_code == 403
-        assert response.json()["error"]["code"] == "permission_denied"
+        assert response.json()["error"]["code"] == "not_allowed"
 
 
 class TestMembers:

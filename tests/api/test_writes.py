@@ -67,7 +67,7 @@ class TestEndingAMembership:
         assert again.json() == {
             "error": {
                 "status": 409,
-                "code": "conflict",
+                "code": "wrong_state",
                 "message": "This membership has already ended.",
             }
         }
@@ -82,7 +82,7 @@ class TestEndingAMembership:
         assert response.json() == {
             "error": {
                 "status": 403,
-                "code": "permission_denied",
+                "code": "not_allowed",
                 "message": "Your role in this network does not allow this.",
             }
         }

@@ -137,7 +137,7 @@ class TestPositionsThroughTheAPI:
         assert late.status_code == 409
         assert late.json()["error"] == {
             "status": 409,
-            "code": "conflict",
+            "code": "wrong_state",
             "message": "This procedure is closed: the deadline has passed.",
         }
         assert [p.stance for p in self.positions(kyrgyzstan)] == ["concur"]

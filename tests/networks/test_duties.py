@@ -143,7 +143,7 @@ def test_a_secretariat_cannot_invite_a_colleague_of_its_own_organisation_as_co_c
     assert response.status_code == 403
     assert response.json()["error"] == {
         "status": 403,
-        "code": "permission_denied",
+        "code": "not_allowed",
         "message": "Only a serving co-chair may grant the co-chair role: ask a co-chair.",
     }
     form = client.post(page("invite"), invite_form(kyrgyzstan))

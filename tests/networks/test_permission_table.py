@@ -16,11 +16,13 @@ from tests.test_isolation import ROUTES, Route, urls_for
 
 # The walker's objects in the victim network (tests/test_isolation.py) and the action that
 # shows each to someone it is not addressed to: the meeting invites the default participants
-# only, the working group has no members, the document is internal. A route naming the object is hidden (404) from a role without that action.
+# only, the working group has no members, the document is internal, the statement waits for
+# clearance. A route naming the object is hidden (404) from a role without that action.
 HIDDEN_WITHOUT: dict[str, Action] = {
     "meeting_id": Action.MEETINGS_VIEW_ALL,
     "working_group_id": Action.WORKING_GROUPS_VIEW_ALL,
     "document_id": Action.DOCUMENTS_OPEN_INTERNAL,
+    "statement_id": Action.STATEMENTS_DRAFT_VIEW,
 }
 # Routes whose object is a `pk` of one of those kinds.
 PK_KIND = {
@@ -28,6 +30,9 @@ PK_KIND = {
     "api:working-group-detail": "working_group_id",
     "api:meeting-detail": "meeting_id",
 }
+# Routes the walker fills with another object of that kind, one everyone may read (the
+# statement PDF's statement is cleared).
+SHOWN = {"decisions:statement-pdf": {"statement_id"}}
 # A delivery is its recipient's (the walker mails the document to the member) and the
 # secretariat's, who sees every mailing.
 RECIPIENT_ONLY = {"delivery_id": ("member", Action.CIRCULATIONS_VIEW)}
@@ -58,7 +63,7 @@ def objects_of(route: Route) -> list[str]:
     kinds = [name for name in route.kwargs if name in HIDDEN_WITHOUT or name in RECIPIENT_ONLY]
     if route.name in PK_KIND:
         kinds.append(PK_KIND[route.name])
-    return kinds
+    return [kind for kind in kinds if kind not in SHOWN.get(route.name, set())]
 
 
 def expected(route: Route, view, key: str, method: str) -> int:

@@ -97,12 +97,18 @@ class WorkplanSignoffSerializer(serializers.Serializer):
 
 
 class EndorsementSerializer(serializers.Serializer):
-    co_chair = serializers.EmailField(source="co_chair.email")
+    """One co-chair's endorsement; `co_chair` (their address) is null for those who may not
+    see people (networks.api.privacy), who read the organisation."""
+
+    co_chair = serializers.EmailField(source="co_chair.email", allow_null=True)
     organisation = serializers.CharField(
         source="organisation.display_name", allow_null=True, default=None
     )
     signed_at = serializers.DateTimeField()
     content_sha256 = serializers.CharField()
+
+    def to_representation(self, instance):
+        return hide_people(super().to_representation(instance), self.context, ["co_chair"])
 
 
 class WorkplanDetailSerializer(WorkplanSerializer):

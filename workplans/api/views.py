@@ -2,18 +2,13 @@
 quarterly update only from the lead organisation's focal points, the secretariat or the
 co-chairs."""
 
-from collections.abc import Callable
-from typing import Any
-
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from networks.api.errors import Conflict
 from networks.api.mixins import NetworkAPIMixin
 from networks.roles import Action
-from workflow import Refusal
 from workplans import selectors, services
 from workplans.api.serializers import (
     ActivityDetailSerializer,
@@ -26,20 +21,6 @@ from workplans.api.serializers import (
 )
 from workplans.flows import standing_endorsements
 from workplans.models import Activity, ActivityUpdate, Workplan
-
-
-def refused(step: Callable[..., Any], **kwargs: Any) -> Any:
-    """Run a step; a refusal of the workflow is the answer its code names (not_allowed 403;
-    wrong_state, stale and already_signed 409; invalid stays a 400 like any bad input)."""
-    try:
-        return step(**kwargs)
-    except Refusal as refusal:
-        message = " ".join(refusal.messages)
-        if refusal.http_status == status.HTTP_403_FORBIDDEN:
-            raise PermissionDenied(message, code=refusal.code) from refusal
-        if refusal.http_status == status.HTTP_409_CONFLICT:
-            raise Conflict(message, code=refusal.code) from refusal
-        raise
 
 
 class WorkplanAPIMixin(NetworkAPIMixin):
@@ -97,8 +78,7 @@ class EndorseView(WorkplanAPIMixin, generics.GenericAPIView):
         workplan = self.get_object()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        refused(
-            services.workplan_endorse,
+        services.workplan_endorse(
             workplan=workplan,
             by=request.user,
             content_sha256=serializer.validated_data["content_sha256"],
@@ -165,8 +145,7 @@ class UpdateCreateView(ActivityAPIMixin, generics.GenericAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        update = refused(
-            services.update_record,
+        update = services.update_record(
             activity=activity,
             by=request.user,
             quarter=data["quarter"],
