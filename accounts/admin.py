@@ -128,6 +128,11 @@ class UserAdmin(DjangoUserAdmin):
 
 
 class IdentityProviderForm(forms.ModelForm):
+    issuer = forms.URLField(
+        label=_("issuer"),
+        assume_scheme="https",
+        help_text=IdentityProvider._meta.get_field("issuer").help_text,
+    )
     new_client_secret = forms.CharField(
         label=_("Client secret"),
         required=False,
