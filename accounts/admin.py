@@ -138,9 +138,7 @@ class IdentityProviderForm(forms.ModelForm):
         required=False,
         strip=True,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text=_(
-            "Stored encrypted and never shown again. Leave empty to keep the current one."
-        ),
+        help_text=_("Stored encrypted and never shown again. Leave empty to keep the current one."),
     )
 
     class Meta:
@@ -252,4 +250,3 @@ class OperatorActionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-

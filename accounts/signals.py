@@ -10,8 +10,8 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from accounts.identity import IDP_MFA_SESSION_KEY
 from accounts import middleware
+from accounts.identity import IDP_MFA_SESSION_KEY
 from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 
 

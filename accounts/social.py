@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.identity import domain_of, social_app
 from accounts.models import IdentityProvider
 
-VERIFIED = {True, "true", "1", 1}
+VERIFIED = {True, "true", "1"}
 
 
 def refuse(request, message: str, *, status: int = 403):

@@ -20,12 +20,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import UpdateView
-
 from requests import RequestException
 
 from accounts import services
-from accounts.identity import provider_for_email, start_sign_in
 from accounts.forms import AccessTokenForm, InvitationAcceptForm, ProfileForm
+from accounts.identity import provider_for_email, start_sign_in
 from accounts.models import AccessToken
 from networks import services as network_services
 
@@ -36,9 +35,9 @@ def sign_in_at_provider(request, provider, **kwargs) -> HttpResponse:
     try:
         return start_sign_in(request, provider, **kwargs)
     except (RequestException, OAuth2Error, ValueError, KeyError):
-        message = _(
-            "%(provider)s cannot be reached at the moment. Try again in a few minutes."
-        ) % {"provider": provider.name}
+        message = _("%(provider)s cannot be reached at the moment. Try again in a few minutes.") % {
+            "provider": provider.name
+        }
         return render(request, "accounts/sign_in_refused.html", {"message": message}, status=502)
 
 

@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from accounts.models import IdentityProvider
+from tests.browser.conftest import browser, browser_page  # noqa: F401 (the browser test here)
 
 HERE = Path(__file__).resolve().parent
 CLIENT_ID = "network-portal"
@@ -79,10 +80,10 @@ class OpenIDProvider:
     def sign_in(self, authorize_url: str, login: str, password: str = PASSWORD) -> str:
         """A browser at the provider: follows its redirects to its sign-in page, signs in,
         and returns the address it sends the browser back to (the portal's callback)."""
-        browser = requests.Session()
+        agent = requests.Session()
         url = authorize_url
         for _ in range(10):
-            response = browser.get(url, allow_redirects=False, timeout=10)
+            response = agent.get(url, allow_redirects=False, timeout=10)
             if response.status_code in (302, 303):
                 url = urljoin(url, response.headers["Location"])
                 if not url.startswith(self.issuer):
@@ -90,7 +91,7 @@ class OpenIDProvider:
                 continue
             assert response.status_code == 200, response.text
             uid = urlparse(url).path.rstrip("/").split("/")[-1]
-            response = browser.post(
+            response = agent.post(
                 f"{self.issuer}/interaction/{uid}/login",
                 data={"login": login, "password": password},
                 allow_redirects=False,
@@ -150,9 +151,7 @@ CALLBACK = "/accounts/oidc/undp/login/callback/"
 
 @pytest.fixture(scope="session")
 def oidc_server(tmp_path_factory):
-    provider = start_provider(
-        tmp_path_factory.mktemp("oidc"), [f"http://testserver{CALLBACK}"]
-    )
+    provider = start_provider(tmp_path_factory.mktemp("oidc"), [f"http://testserver{CALLBACK}"])
     yield provider
     stop_provider(provider)
 

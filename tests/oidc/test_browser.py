@@ -4,9 +4,14 @@ import re
 
 import pytest
 
-from tests.browser.conftest import browser, browser_page  # noqa: F401
 from tests.factories import person
-from tests.oidc.conftest import CALLBACK, PASSWORD, identity_provider_for, start_provider, stop_provider
+from tests.oidc.conftest import (
+    CALLBACK,
+    PASSWORD,
+    identity_provider_for,
+    start_provider,
+    stop_provider,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -102,7 +102,10 @@ def test_password_sign_in_switched_off_for_the_domain(client, oidc_server, undp_
 
     request = RequestFactory().post("/")
     request.session = client.session
-    assert get_adapter(request).authenticate(request, email=bolot.email, password=TEST_PASSWORD) is None
+    assert (
+        get_adapter(request).authenticate(request, email=bolot.email, password=TEST_PASSWORD)
+        is None
+    )
 
 
 def test_an_invitation_accepted_through_the_provider_binds_the_identity(
@@ -111,7 +114,9 @@ def test_an_invitation_accepted_through_the_provider_binds_the_identity(
     invitation, token = invite(kyrgyzstan, "aigul@undp.org")
     page = client.get(reverse("invitation-accept", kwargs={"token": token}))
     assert "Accept with your UNDP account" in page.content.decode()
-    response = client.post(reverse("invitation-accept", kwargs={"token": token}), {"via": "provider"})
+    response = client.post(
+        reverse("invitation-accept", kwargs={"token": token}), {"via": "provider"}
+    )
     assert response["Location"].startswith(oidc_server.issuer)
     done = come_back(client, oidc_server.sign_in(response["Location"], "aigul"))
     assert done.status_code == 302 and done["Location"] == HOME
@@ -134,7 +139,9 @@ def test_an_invitation_for_another_address_is_not_accepted(
     client, oidc_server, undp_provider, kyrgyzstan
 ):
     invitation, token = invite(kyrgyzstan, "aigul@undp.org")
-    response = client.post(reverse("invitation-accept", kwargs={"token": token}), {"via": "provider"})
+    response = client.post(
+        reverse("invitation-accept", kwargs={"token": token}), {"via": "provider"}
+    )
     done = come_back(client, oidc_server.sign_in(response["Location"], "bolot"))
     assert done.status_code == 403
     text = done.content.decode()

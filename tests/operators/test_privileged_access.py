@@ -190,7 +190,9 @@ def test_an_identity_providers_secret_is_write_only(operator_client):
         "mfa_acr_values": "",
         "is_active": "on",
     }
-    assert operator_client.post("/operators/accounts/identityprovider/add/", data).status_code == 302
+    assert (
+        operator_client.post("/operators/accounts/identityprovider/add/", data).status_code == 302
+    )
     provider = IdentityProvider.objects.get()
     assert provider.domain_list == ["undp.int", "undp.org"]
     assert provider.client_secret.startswith("enc1:")
@@ -208,7 +210,8 @@ def test_an_identity_providers_secret_is_write_only(operator_client):
     assert provider.name == "UNDP" and provider.client_secret == before
     # A domain speaks through one provider only.
     again = operator_client.post(
-        "/operators/accounts/identityprovider/add/", {**data, "slug": "undp2", "domains": "undp.org"}
+        "/operators/accounts/identityprovider/add/",
+        {**data, "slug": "undp2", "domains": "undp.org"},
     )
     assert again.status_code == 200
     assert "undp.org already belongs to UNDP." in again.content.decode()
