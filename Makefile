@@ -23,6 +23,7 @@ system-packages:
 	[ -n "$(FOR_TESTS)" ] && [ ! -x /usr/bin/chromium ] && missing="$$missing chromium"; \
 	[ -n "$(FOR_TESTS)" ] && ! command -v redis-server >/dev/null && missing="$$missing redis-server"; \
 	[ -n "$(FOR_TESTS)" ] && [ ! -x /usr/sbin/dovecot ] && missing="$$missing dovecot-imapd"; \
+	[ -n "$(FOR_TESTS)" ] && ! command -v npm >/dev/null && missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$(ROOT)" = yes ]; then \
 	    echo "Installing Debian packages:$$missing"; \
@@ -42,8 +43,13 @@ run: install
 	PORTAL_DEMO=1 $(PY) manage.py load_demo
 	PORTAL_DEMO=1 bash bin/run-dev
 
+# The OpenID provider of the sign-in tests (tests/oidc/: npm's oidc-provider, pinned by its
+# package-lock.json); tests/oidc/conftest.py runs the same `npm ci` when it is missing.
+tests/oidc/node_modules/.package-lock.json: tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund --silent
+
 test: FOR_TESTS=yes
-test: install
+test: install tests/oidc/node_modules/.package-lock.json
 	bash bin/test
 
 bench: install

@@ -1,6 +1,7 @@
 from types import SimpleNamespace
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
@@ -19,6 +20,16 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         # attacker's address, never for its owner signing in from elsewhere.
         key = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{key}:{self.get_client_ip(request)}"
+
+    def authenticate(self, request, **credentials):
+        # A domain whose identity provider has switched password sign-in off: the password
+        # is not even checked (the sign-in page sends these people to their provider).
+        from accounts.identity import password_refused_for
+
+        if password_refused_for(str(credentials.get("email") or "")):
+            self.authentication_failed(request, **credentials)
+            return None
+        return super().authenticate(request, **credentials)
 
     def post_login(self, request, user, **kwargs):
         # The portal speaks the language the person chose in their profile.
@@ -44,3 +55,17 @@ class PortalAccountAdapter(DefaultAccountAdapter):
             # and address, not the host name of the request.
             site = SimpleNamespace(name=gettext("Network Portal"), domain=settings.PORTAL_BASE_URL)
             super().send_mail(template_prefix, email, {"current_site": site, **context})
+
+
+class PortalMFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets and the recovery codes' seed, encrypted at rest (accounts.crypto)."""
+
+    def encrypt(self, text: str) -> str:
+        from accounts.crypto import encrypt
+
+        return encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        from accounts.crypto import decrypt
+
+        return decrypt(encrypted_text)

@@ -1,6 +1,10 @@
-"""When PORTAL_REQUIRE_MFA is on, secretariat and co-chairs must set up a second factor
-before they can use anything but their account pages (where they set it up, change their
-password, end sessions and sign out)."""
+"""When PORTAL_REQUIRE_MFA is on, secretariat, co-chairs and the platform operators must set up
+a second factor before they can use anything but their account pages (where they set it up,
+change their password, end sessions and sign out) — unless this session's sign-in at their
+agency's identity provider proved one (its `amr`/`acr` claims, accounts.identity).
+
+Sessions end after a time without activity (shorter for operators) and after an absolute
+lifetime (SessionLifetimeMiddleware)."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from allauth.account.adapter import get_adapter
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -21,26 +26,37 @@ ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/readyz", "/i18n/", "
 GUARDED_PREFIXES = ("/accounts/tokens/", "/accounts/calendar/")
 
 
-def needs_mfa(user) -> bool:
-    """True when the requirement is on, the person holds a role that needs a second factor
-    in any network right now, and has no authenticator app set up."""
+def needs_mfa(user, request=None) -> bool:
+    """True when the requirement is on, the person is a platform operator or holds a role
+    that needs a second factor in any network right now, has no authenticator app set up,
+    and (with a request) did not sign in this session through an identity provider that
+    proved a second factor."""
     if not settings.PORTAL_REQUIRE_MFA or not user.is_authenticated:
         return False
     from allauth.mfa.models import Authenticator
 
+    from accounts.identity import IDP_MFA_SESSION_KEY
     from networks.models import Membership
     from networks.scoping import scopes_disabled
 
-    with scopes_disabled():
-        holds_role = (
-            Membership.objects.active().filter(user=user, role__in=MFA_REQUIRED_ROLES).exists()
-        )
-    if not holds_role:
+    if request is not None and request.session.get(IDP_MFA_SESSION_KEY):
         return False
+    if not user.is_staff:
+        with scopes_disabled():
+            holds_role = (
+                Membership.objects.active().filter(user=user, role__in=MFA_REQUIRED_ROLES).exists()
+            )
+        if not holds_role:
+            return False
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-def mfa_required_message() -> str:
+def mfa_required_message(user=None) -> str:
+    if user is not None and user.is_staff:
+        return _(
+            "Platform operators must use two-factor authentication: set up an authenticator "
+            "app to continue."
+        )
     return _(
         "Your role in a network requires two-factor authentication: set up an authenticator "
         "app to continue."
@@ -54,7 +70,7 @@ class RequireMFAMiddleware:
     def __call__(self, request):
         path = request.path
         exempt = path.startswith(ALLOWED_PREFIXES) and not path.startswith(GUARDED_PREFIXES)
-        if not exempt and needs_mfa(request.user):
+        if not exempt and needs_mfa(request.user, request):
             if path.startswith("/api/"):
                 # A browser session on the API; access tokens are refused by their own
                 # authentication (accounts.api.authentication).
@@ -63,12 +79,12 @@ class RequireMFAMiddleware:
                         "error": {
                             "status": 403,
                             "code": "mfa_required",
-                            "message": mfa_required_message(),
+                            "message": mfa_required_message(request.user),
                         }
                     },
                     status=403,
                 )
-            messages.warning(request, mfa_required_message())
+            messages.warning(request, mfa_required_message(request.user))
             return redirect("mfa_activate_totp")
         return self.get_response(request)
 
@@ -113,3 +129,52 @@ class UserSessionActivityMiddleware:
             return
         UserSession.objects.create_from_request(request)
         session[_SEEN] = [*client, now]
+
+
+SIGNED_IN_AT = "_portal_signed_in_at"
+LAST_SEEN_AT = "_portal_last_seen_at"
+
+
+def idle_limit_seconds(user) -> int:
+    minutes = (
+        settings.PORTAL_OPERATOR_SESSION_IDLE_MINUTES
+        if user.is_staff
+        else settings.PORTAL_SESSION_IDLE_MINUTES
+    )
+    return minutes * 60
+
+
+class SessionLifetimeMiddleware:
+    """Signs a person out after PORTAL_SESSION_IDLE_MINUTES without a request (operators:
+    PORTAL_OPERATOR_SESSION_IDLE_MINUTES), and PORTAL_SESSION_MAX_DAYS after they signed in
+    whatever they do. The request then goes on as anonymous (a page sends them to sign in,
+    the API answers 401). The last activity is written at most once a minute."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            self._check(request, user)
+        return self.get_response(request)
+
+    @staticmethod
+    def _check(request, user) -> None:
+        session = request.session
+        now = _now()
+        signed_in = session.get(SIGNED_IN_AT)
+        seen = session.get(LAST_SEEN_AT)
+        if signed_in is None:
+            # A session from before these limits: its lifetime starts now.
+            session[SIGNED_IN_AT] = signed_in = now
+        if seen is not None and now - seen > idle_limit_seconds(user):
+            logout(request)
+            messages.info(request, _("You were signed out after a time without activity."))
+            return
+        if now - signed_in > settings.PORTAL_SESSION_MAX_DAYS * 24 * 3600:
+            logout(request)
+            messages.info(request, _("Your session reached its time limit: sign in again."))
+            return
+        if seen is None or now - seen >= ACTIVITY_INTERVAL_SECONDS:
+            session[LAST_SEEN_AT] = now

@@ -7,6 +7,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -112,3 +113,112 @@ class AccessToken(models.Model):
     def is_usable(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+def _domains(text: str) -> list[str]:
+    return sorted({d.strip().lower().lstrip("@") for d in text.replace(",", " ").split() if d})
+
+
+class IdentityProvider(models.Model):
+    """An agency's OpenID Connect identity provider (Microsoft Entra ID or any other), set
+    up by the platform operators: the email domains it speaks for, its issuer and the
+    portal's client registration there. A person whose address is in one of its domains is
+    sent there to sign in; with `password_sign_in` off, the portal's own password no longer
+    works for those addresses. The client secret is stored encrypted (accounts.crypto) and
+    never shown back."""
+
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What people see, e.g. “UNDP (Microsoft 365)”.")
+    )
+    slug = models.SlugField(
+        _("short name"),
+        max_length=40,
+        unique=True,
+        help_text=_("Part of the sign-in address, e.g. “undp”. Do not change it once in use."),
+    )
+    organisation = models.ForeignKey(
+        "networks.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="identity_providers",
+        verbose_name=_("organisation"),
+    )
+    domains = models.TextField(
+        _("email domains"),
+        help_text=_("The email domains it speaks for, one per line, e.g. “undp.org”."),
+    )
+    issuer = models.URLField(
+        _("issuer"),
+        help_text=_(
+            "For Entra ID: https://login.microsoftonline.com/<tenant id>/v2.0 (the portal reads "
+            "/.well-known/openid-configuration under it)."
+        ),
+    )
+    client_id = models.CharField(_("client id"), max_length=200)
+    client_secret = models.TextField(editable=False, default="")
+    secret_set_at = models.DateTimeField(_("client secret set"), null=True, editable=False)
+    password_sign_in = models.BooleanField(
+        _("password sign-in allowed"),
+        default=True,
+        help_text=_(
+            "Off: people of these domains can sign in only through the identity provider; "
+            "their portal password no longer works."
+        ),
+    )
+    mfa_amr_values = models.CharField(
+        _("MFA methods (amr)"),
+        max_length=200,
+        blank=True,
+        default="mfa",
+        help_text=_(
+            "Any of these values in the ID token's “amr” claim proves a second factor, e.g. "
+            "“mfa”. Separate them with spaces."
+        ),
+    )
+    mfa_acr_values = models.CharField(
+        _("MFA levels (acr)"),
+        max_length=200,
+        blank=True,
+        help_text=_("The ID token's “acr” claim equal to one of these proves a second factor."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("identity provider")
+        verbose_name_plural = _("identity providers")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def domain_list(self) -> list[str]:
+        return _domains(self.domains)
+
+    def set_client_secret(self, raw: str) -> None:
+        from accounts.crypto import encrypt
+
+        self.client_secret = encrypt(raw)
+        self.secret_set_at = timezone.now()
+
+    def proves_mfa(self, id_token: dict) -> bool:
+        amr = id_token.get("amr") or []
+        if isinstance(amr, str):
+            amr = [amr]
+        if set(self.mfa_amr_values.split()) & {str(value) for value in amr}:
+            return True
+        acr = id_token.get("acr")
+        return bool(acr) and str(acr) in self.mfa_acr_values.split()
+
+
+class OperatorAction(LogEntry):
+    """Django's admin log (every addition, change, deletion and action in the operators'
+    admin), under the name the operators' pages show. The audit log joins it later."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("operator action")
+        verbose_name_plural = _("operator actions")
+        ordering = ["-action_time"]

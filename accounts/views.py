@@ -3,30 +3,61 @@ invitation."""
 
 from __future__ import annotations
 
+from allauth.account.utils import get_next_redirect_url
 from allauth.account.views import LoginView as AllauthLoginView
+from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import UpdateView
+from requests import RequestException
 
 from accounts import services
 from accounts.forms import AccessTokenForm, InvitationAcceptForm, ProfileForm
+from accounts.identity import provider_for_email, start_sign_in
 from accounts.models import AccessToken
 from networks import services as network_services
 
 
+def sign_in_at_provider(request, provider, **kwargs) -> HttpResponse:
+    """The redirect to the agency's identity provider, or a page that says it cannot be
+    reached."""
+    try:
+        return start_sign_in(request, provider, **kwargs)
+    except (RequestException, OAuth2Error, ValueError, KeyError):
+        message = _("%(provider)s cannot be reached at the moment. Try again in a few minutes.") % {
+            "provider": provider.name
+        }
+        return render(request, "accounts/sign_in_refused.html", {"message": message}, status=502)
+
+
 class LoginView(AllauthLoginView):
-    """allauth's sign-in. When allauth refuses an attempt because of too many failed ones
-    (ACCOUNT_RATE_LIMITS["login_failed"]), the page says so and answers 429 Too Many
-    Requests, like allauth's other rate limits, rather than 200."""
+    """allauth's sign-in. An address whose domain has an identity provider (accounts.
+    IdentityProvider) is sent there: always when the provider has switched password sign-in
+    off, else when no password was typed. When allauth refuses an attempt because of too
+    many failed ones (ACCOUNT_RATE_LIMITS["login_failed"]), the page says so and answers 429
+    Too Many Requests, like allauth's other rate limits, rather than 200."""
+
+    def post(self, request, *args, **kwargs):
+        email = request.POST.get("login", "").strip()
+        provider = provider_for_email(email) if "@" in email else None
+        if provider is not None and (
+            not provider.password_sign_in or not request.POST.get("password")
+        ):
+            return sign_in_at_provider(
+                request, provider, email=email, next_url=get_next_redirect_url(request)
+            )
+        return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
@@ -105,14 +136,18 @@ class InvitationAcceptView(View):
         invitation = self.invitation
         problem = network_services.invitation_problem(invitation)
         existing = get_user_model().objects.filter(email__iexact=invitation.email).first()
+        provider = provider_for_email(invitation.email)
+        if provider is not None and not provider.password_sign_in:
+            form = None
         context = {
+            "identity_provider": provider,
             "invitation": invitation,
             "problem": problem,
             "existing": existing,
             "form": form
             or (
                 None
-                if existing
+                if existing or (provider is not None and not provider.password_sign_in)
                 else InvitationAcceptForm(
                     email=invitation.email, initial={"full_name": invitation.full_name}
                 )
@@ -129,7 +164,25 @@ class InvitationAcceptView(View):
         invitation = self.invitation
         if network_services.invitation_problem(invitation):
             return self.render(request)
+        provider = provider_for_email(invitation.email)
+        if provider is not None and request.POST.get("via") == "provider":
+            # Accepted on the way back from the provider, by the identity it signs in
+            # (accounts.social.PortalSocialAccountAdapter._accept_invitation).
+            return sign_in_at_provider(
+                request,
+                provider,
+                email=invitation.email,
+                invitation_token=token,
+                next_url=reverse("networks:home", kwargs={"network": invitation.network.slug}),
+            )
         existing = get_user_model().objects.filter(email__iexact=invitation.email).first()
+        if provider is not None and not provider.password_sign_in:
+            messages.error(
+                request,
+                _("Accept the invitation by signing in through %(provider)s.")
+                % {"provider": provider.name},
+            )
+            return self.render(request, status=400)
         form = None
         if existing is None:
             form = InvitationAcceptForm(request.POST, email=invitation.email)
@@ -155,3 +208,16 @@ class InvitationAcceptView(View):
             _("Welcome to %(network)s.") % {"network": invitation.network.name},
         )
         return redirect("networks:home", network=invitation.network.slug)
+
+
+def operators_login(request):
+    """The operators' admin has no sign-in page of its own: operators sign in like everyone
+    (allauth: the same rate limits, the same second factor), then come back."""
+    next_url = request.GET.get("next") or reverse("admin:index")
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        next_url = reverse("admin:index")
+    if request.user.is_authenticated:
+        if request.user.is_staff and request.user.is_active:
+            return redirect(next_url)
+        return render(request, "403.html", status=403)
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 from django.views.i18n import JavaScriptCatalog
 
+from accounts import views as account_views
 from circulation import views as circulation_views
 from documents import views as document_views
 from meetings import views as meeting_views
@@ -28,6 +29,8 @@ urlpatterns = [
     path("calendar/<str:token>.ics", meeting_views.calendar_feed, name="calendar-feed"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    # Before the admin's own: operators sign in through allauth like everyone.
+    path("operators/login/", account_views.operators_login, name="operators-login"),
     path("operators/", admin.site.urls),
     path("n/<slug:network>/", include("networks.urls")),
     path("n/<slug:network>/mail/", include("circulation.urls")),

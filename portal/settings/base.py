@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "csp",
     "reference",
     "networks",
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     # "default-src 'none'", documents.views).
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.UserSessionActivityMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "networks.middleware.NetworkScopeMiddleware",
@@ -251,7 +254,8 @@ globals().update(_email_settings(EMAIL_URL))
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's, with sign-in by an address only once it is verified (accounts.backends).
+    "accounts.backends.VerifiedEmailBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -269,7 +273,12 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# Nobody has to verify the address they were invited with (the invitation mail did), but a
+# new address takes the place of the old one only once its owner confirms it from the mail
+# sent there; until then the old one signs in and the new one does not.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_MAX_EMAIL_ADDRESSES = 2
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 # The proxies of our own in front of the portal (nginx in docker-compose.yml: 1; a load
@@ -293,6 +302,25 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Network Portal] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP secrets and the recovery codes' seed are stored encrypted (accounts.crypto).
+MFA_ADAPTER = "accounts.adapter.PortalMFAAdapter"
+# The key of the secrets at rest; empty: derived from SECRET_KEY (and SECRET_KEY_FALLBACKS).
+PORTAL_SECRETS_KEY = os.environ.get("PORTAL_SECRETS_KEY", "")
+# The agencies' identity providers are rows of accounts.IdentityProvider, set up by the
+# operators; nobody signs up through one (an invitation makes the account).
+SOCIALACCOUNT_ADAPTER = "accounts.social.PortalSocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_PROVIDERS: dict = {}
+# Sessions: signed out after this long without a request (operators sooner), and after the
+# absolute lifetime whatever happens (accounts.middleware.SessionLifetimeMiddleware).
+PORTAL_SESSION_IDLE_MINUTES = int(os.environ.get("PORTAL_SESSION_IDLE_MINUTES", str(8 * 60)))
+PORTAL_OPERATOR_SESSION_IDLE_MINUTES = int(
+    os.environ.get("PORTAL_OPERATOR_SESSION_IDLE_MINUTES", "60")
+)
+PORTAL_SESSION_MAX_DAYS = int(os.environ.get("PORTAL_SESSION_MAX_DAYS", "14"))
+SESSION_COOKIE_AGE = PORTAL_SESSION_MAX_DAYS * 24 * 3600
 MFA_TOTP_ISSUER = "Network Portal"
 USERSESSIONS_TRACK_ACTIVITY = True
 PORTAL_REQUIRE_MFA = env_bool("PORTAL_REQUIRE_MFA", False)
