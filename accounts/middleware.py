@@ -178,3 +178,52 @@ class SessionLifetimeMiddleware:
             return
         if seen is None or now - seen >= ACTIVITY_INTERVAL_SECONDS:
             session[LAST_SEEN_AT] = now
+
+
+PROVIDER_ORIGINS_KEY = "accounts:identity-provider-origins"
+
+
+def provider_origins() -> list[str]:
+    """The origins of the active identity providers (scheme://host[:port]), cached until a
+    provider changes (accounts.signals)."""
+    from urllib.parse import urlsplit
+
+    from django.core.cache import cache
+
+    from accounts.models import IdentityProvider
+
+    origins = cache.get(PROVIDER_ORIGINS_KEY)
+    if origins is None:
+        origins = sorted(
+            {
+                f"{parts.scheme}://{parts.netloc}"
+                for parts in (
+                    urlsplit(issuer)
+                    for issuer in IdentityProvider.objects.filter(is_active=True).values_list(
+                        "issuer", flat=True
+                    )
+                )
+                if parts.scheme == "https" or parts.hostname in ("127.0.0.1", "localhost")
+            }
+        )
+        cache.set(PROVIDER_ORIGINS_KEY, origins, 300)
+    return origins
+
+
+class ProviderFormActionMiddleware:
+    """The CSP's `form-action 'self'` also governs where a submitted form's redirects may go:
+    signing in (or accepting an invitation) with an agency's account posts a form that
+    redirects to its provider. So HTML pages allow the active providers' origins as form
+    targets, and nothing else. Listed after csp's middleware, so that its answer is set before
+    the policy is written."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith("text/html"):
+            origins = provider_origins()
+            if origins:
+                response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]
+        return response

@@ -7,7 +7,7 @@ from __future__ import annotations
 from allauth.account.signals import user_logged_in as allauth_user_logged_in
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts import middleware
@@ -50,3 +50,13 @@ def verified_address(sender, instance, created, raw=False, **kwargs) -> None:
         email=instance.email.lower(),
         defaults={"verified": True, "primary": True},
     )
+
+
+@receiver([post_save, post_delete], sender="accounts.IdentityProvider")
+def forget_provider_origins(**kwargs) -> None:
+    """The pages' CSP lists the providers' origins as form targets (accounts.middleware)."""
+    from django.core.cache import cache
+
+    from accounts.middleware import PROVIDER_ORIGINS_KEY
+
+    cache.delete(PROVIDER_ORIGINS_KEY)

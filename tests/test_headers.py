@@ -121,3 +121,17 @@ def test_gunicorn_with_the_deploy_config_sends_no_server_header(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_sign_in_form_may_lead_to_an_agencys_provider_and_nowhere_else(client, db):
+    """Signing in with an agency's account posts a form that redirects to its provider: the
+    pages' form-action names the active providers' origins, and only them."""
+    from tests.oidc.conftest import identity_provider_for
+
+    assert policy(client.get("/accounts/login/"))["form-action"] == {"'self'"}
+    provider = identity_provider_for("https://login.microsoftonline.com/tenant-id/v2.0")
+    rules = policy(client.get("/accounts/login/"))
+    assert rules["form-action"] == {"'self'", "https://login.microsoftonline.com"}
+    provider.is_active = False
+    provider.save()
+    assert policy(client.get("/accounts/login/"))["form-action"] == {"'self'"}

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     # A Content-Security-Policy on every response that has none of its own (downloads set
     # "default-src 'none'", documents.views).
     "csp.middleware.CSPMiddleware",
+    "accounts.middleware.ProviderFormActionMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.UserSessionActivityMiddleware",
