@@ -220,9 +220,15 @@ class ProviderFormActionMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    # The pages whose forms can lead to a provider: sign-in (allauth's and the provider's
+    # own confirmation page) and accepting an invitation.
+    PATHS = ("/accounts/",)
+
     def __call__(self, request):
         response = self.get_response(request)
-        if response.get("Content-Type", "").startswith("text/html"):
+        if request.path.startswith(self.PATHS) and response.get("Content-Type", "").startswith(
+            "text/html"
+        ):
             origins = provider_origins()
             if origins:
                 response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]

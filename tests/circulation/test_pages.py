@@ -194,11 +194,14 @@ def test_an_opened_link_expires_after_the_configured_days(kyrgyzstan, client, se
     client.force_login(kyrgyzstan.member)
     assert settings.OPENED_LINK_MAX_AGE_DAYS == 90
     later = timezone.now().timestamp() + timedelta(days=91).total_seconds()
-    with mock.patch("django.core.signing.time.time", return_value=later):
+    # Only the signature's clock moves: the session (accounts.middleware) keeps today's.
+    with mock.patch("django.core.signing.time") as clock:
+        clock.time.return_value = later
         expired = client.get(url)
     assert expired.status_code == 404 and "Location" not in expired
     assert delivery_of(kyrgyzstan, "member").opened_at is None
     settings.OPENED_LINK_MAX_AGE_DAYS = 120
-    with mock.patch("django.core.signing.time.time", return_value=later):
+    with mock.patch("django.core.signing.time") as clock:
+        clock.time.return_value = later
         assert client.get(url)["Location"] == "/n/kyrgyzstan/"
     assert delivery_of(kyrgyzstan, "member").opened_at is not None

@@ -101,7 +101,7 @@ def test_an_upload_that_unpacks_too_far_or_carries_code_is_refused(
     response = login(kyrgyzstan.secretariat).post(
         UPLOAD, {**form(), "file": upload(name, make_data())}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert 'class="error"' in page and message in page
     with network_scope(kyrgyzstan.network):
