@@ -40,10 +40,10 @@ from decisions.models import (
     StatementVersion,
 )
 from networks import signoff
-from networks.access import NetworkAccess, access_for
+from networks.access import actor_of
 from networks.models import Membership, Network, Organisation, Participation, SignoffRule
 from networks.pdf import render_pdf
-from networks.roles import PERMISSIONS, SPEAKING_ROLES, Action, Role
+from networks.roles import PERMISSIONS, SPEAKING_ROLES, Action, Role, roles_with
 from networks.selectors import people_speaking_for
 from portal import clock
 from workflow import Refusal, Signoff, check_signature
@@ -589,11 +589,10 @@ def action_point_update(
         progress = 100
     with transaction.atomic():
         locked = ActionPoint.objects.select_for_update().get(pk=action_point.pk)
-        speaks = (
-            Membership.objects.active()
-            .filter(user=by)
-            .filter(_may_update(locked.owner_organisation_id))
-            .exists()
+        access = actor_of(by, locked.network)
+        speaks = access.can(Action.ACTIONS_UPDATE_ANY) or (
+            access.can(Action.ACTIONS_UPDATE)
+            and locked.owner_organisation_id in access.organisation_ids
         )
         if not speaks:
             raise ValidationError(
@@ -614,8 +613,10 @@ def action_point_update(
 
 
 def _may_update(organisation_id: int) -> Q:
-    """Memberships that may update an action point of `organisation_id`."""
-    return Q(organisation_id=organisation_id, role__in=SPEAKING_ROLES) | Q(role=Role.SECRETARIAT)
+    """Memberships that may update an action point of `organisation_id` (networks.roles)."""
+    return Q(role__in=roles_with(Action.ACTIONS_UPDATE_ANY)) | Q(
+        organisation_id=organisation_id, role__in=roles_with(Action.ACTIONS_UPDATE)
+    )
 
 
 def action_points_chase(*, network: Network) -> int:
@@ -688,15 +689,6 @@ def _statement_set_status(statement_id: int, status: str) -> None:
     locked = JointStatement.objects.select_for_update().get(pk=statement_id)
     locked.status = status
     locked.save(update_fields=["status", "updated_at"])
-
-
-def actor_of(by: User, network: Network) -> NetworkAccess:
-    """The person's roles in the network now, as the statement's workflow reads them; nobody
-    there is refused like someone without the step's action."""
-    access = access_for(by, network)
-    if access is None:
-        raise Refusal(_("You may not take this step."), code=Refusal.NOT_ALLOWED)
-    return access
 
 
 def _require(statement: JointStatement, step: str, by: User) -> None:

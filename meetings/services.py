@@ -42,7 +42,7 @@ from meetings.models import (
 )
 from meetings.timetable import timetable
 from networks import signoff
-from networks.access import NetworkAccess, access_for
+from networks.access import actor_of
 from networks.models import (
     Membership,
     Network,
@@ -288,15 +288,6 @@ def rsvp(*, meeting: Meeting, user: User, answer: str, delegate: User | None = N
 
 
 # Agenda ---------------------------------------------------------------------------------
-
-
-def actor_of(by: User, network: Network) -> NetworkAccess:
-    """The person's roles in the network now, as the workflow reads them; nobody there is
-    refused like someone without the step's action."""
-    access = access_for(by, network)
-    if access is None:
-        raise Refusal(_("You may not take this step."), code=Refusal.NOT_ALLOWED)
-    return access
 
 
 def _require_draft(meeting: Meeting, by: User) -> None:

@@ -45,6 +45,18 @@ class NetworkAccess:
         return may_manage_role(self.roles, role)
 
 
+def actor_of(by: User, network: Network) -> NetworkAccess:
+    """The person's roles in `network` now, as a service asks them before a step (the shared
+    workflow reads its `actions`); someone with no role there is refused like someone
+    without the step's action."""
+    from workflow import Refusal
+
+    access = access_for(by, network)
+    if access is None:
+        raise Refusal(_("You may not take this step."), code=Refusal.NOT_ALLOWED)
+    return access
+
+
 NOT_FOUND_MESSAGE = "Not found."
 
 

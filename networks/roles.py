@@ -297,6 +297,11 @@ def can(roles: Iterable[Role | str], action: Action) -> bool:
     return any(role in allowed for role in roles)
 
 
+def roles_with(action: Action) -> list[Role]:
+    """The roles that may perform `action`, in Role order (for a query over memberships)."""
+    return [role for role in Role if role in PERMISSIONS[action]]
+
+
 def may_manage_role(roles: Iterable[Role | str], role: Role | str) -> bool:
     """True when any of `roles` may grant `role` (invite someone into it) and end it."""
     return can(roles, ROLE_MANAGED_BY[Role(role)])

@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from circulation.models import Circulation
 from circulation.services import Recipient, circulation_create
 from networks import signoff
-from networks.access import access_for
+from networks.access import actor_of
 from networks.models import Membership, Network
 from networks.roles import Role
 from portal import clock
 from reports import flows, selectors
 from reports.models import QuarterlyReport, ReportSignature, ReportVersion
-from workflow import Refusal, Signoff, check_signature, content_hash
+from workflow import Signoff, check_signature, content_hash
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -135,9 +135,7 @@ def report_submit(
             raise ValidationError(_("You drafted this report: another co-chair submits it."))
         if not selectors.has_ended(network, locked.year, locked.quarter):
             raise ValidationError(_("A quarter is submitted once it has ended."))
-        actor = access_for(by, network)
-        if actor is None:
-            raise Refusal(_("You may not take this step."), code=Refusal.NOT_ALLOWED)
+        actor = actor_of(by, network)
         content = report_content(locked)
         current = content_hash(content)
         standing = ReportSignature.objects.filter(

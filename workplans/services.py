@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from circulation.models import Circulation
 from circulation.services import Recipient, circulation_create
 from networks import signoff
-from networks.access import NetworkAccess, access_for
+from networks.access import NetworkAccess, actor_of
 from networks.models import (
     Membership,
     Network,
@@ -28,7 +28,7 @@ from networks.models import (
     SignoffRule,
     WorkingGroup,
 )
-from networks.roles import SPEAKING_ROLES, Role
+from networks.roles import Action, Role
 from networks.selectors import people_speaking_for
 from portal import clock
 from workflow import Refusal, Signoff, check_signature, content_hash, evaluate
@@ -64,15 +64,6 @@ def not_lead_message() -> str:
 
 def not_reporting_message() -> str:
     return _("Progress is reported on endorsed or active workplans.")
-
-
-def actor_of(by: User, network: Network) -> NetworkAccess:
-    """The person's roles in the network now, as the workflow reads them; nobody there is
-    refused like someone without the step's action."""
-    access = access_for(by, network)
-    if access is None:
-        raise Refusal(_("You may not take this step."), code=Refusal.NOT_ALLOWED)
-    return access
 
 
 def _take(workplan_id: int, step: str, by: User) -> Workplan:
@@ -427,18 +418,11 @@ def check_activity(workplan: Workplan, data: ActivityData, *, members: set[int])
     return problems
 
 
-def may_change_activity(by: User, lead_organisation_id: int) -> bool:
-    """The secretariat, the co-chairs and the focal points of the lead organisation."""
-    return (
-        Membership.objects.active()
-        .filter(user=by)
-        .filter(
-            role__in=[Role.SECRETARIAT, Role.CO_CHAIR],
-        )
-        .exists()
-        or Membership.objects.active()
-        .filter(user=by, organisation_id=lead_organisation_id, role__in=SPEAKING_ROLES)
-        .exists()
+def may_change_activity(access: NetworkAccess, lead_organisation_id: int) -> bool:
+    """networks.roles: any activity with `workplans.activity_any` (the secretariat, the
+    co-chairs); with `workplans.activity`, those the person's organisation leads."""
+    return access.can(Action.ACTIVITY_CHANGE_ANY) or (
+        access.can(Action.ACTIVITY_CHANGE) and lead_organisation_id in access.organisation_ids
     )
 
 
@@ -491,8 +475,8 @@ def activity_change(*, activity: Activity, by: User, data: ActivityData) -> Acti
     is closed."""
     with transaction.atomic():
         workplan = _take(activity.workplan_id, "change_activity", by)
-        if not may_change_activity(by, activity.lead_organisation_id):
-            raise ValidationError(not_lead_message())
+        if not may_change_activity(actor_of(by, workplan.network), activity.lead_organisation_id):
+            raise ValidationError(not_lead_message(), code=Refusal.NOT_ALLOWED)
         problems = check_activity(workplan, data, members=member_organisation_ids())
         if (
             Activity.objects.filter(workplan=workplan, code=data.code.strip())
@@ -503,9 +487,7 @@ def activity_change(*, activity: Activity, by: User, data: ActivityData) -> Acti
         if (
             data.lead_organisation is not None
             and data.lead_organisation.pk != activity.lead_organisation_id
-            and not Membership.objects.active()
-            .filter(user=by, role__in=[Role.SECRETARIAT, Role.CO_CHAIR])
-            .exists()
+            and not actor_of(by, workplan.network).can(Action.ACTIVITY_CHANGE_ANY)
         ):
             problems.append(
                 _("Only the secretariat or a co-chair hands an activity to another lead.")
@@ -530,8 +512,8 @@ def indicator_add(
     the plan is closed."""
     with transaction.atomic():
         workplan = _take(activity.workplan_id, "change_activity", by)
-        if not may_change_activity(by, activity.lead_organisation_id):
-            raise ValidationError(not_lead_message())
+        if not may_change_activity(actor_of(by, workplan.network), activity.lead_organisation_id):
+            raise ValidationError(not_lead_message(), code=Refusal.NOT_ALLOWED)
         name = (name or "").strip()
         if not name:
             raise ValidationError({"name": _("Name the indicator.")})
@@ -577,8 +559,8 @@ def update_record(
     plan is endorsed or active."""
     with transaction.atomic():
         workplan = _take(activity.workplan_id, "report", by)
-        if not may_change_activity(by, activity.lead_organisation_id):
-            raise ValidationError(not_lead_message())
+        if not may_change_activity(actor_of(by, workplan.network), activity.lead_organisation_id):
+            raise ValidationError(not_lead_message(), code=Refusal.NOT_ALLOWED)
         if quarter not in workplan.quarters:
             raise ValidationError({"quarter": _("Choose a quarter of the plan's period.")})
         if status not in Activity.Status.values:

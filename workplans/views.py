@@ -266,7 +266,9 @@ class ActivityDetailView(WorkplanMixin, TemplateView):
         )
         workplan = activity.workplan
         steps = WORKPLAN.steps_for(workplan, self.network_access)
-        may_change = services.may_change_activity(self.request.user, activity.lead_organisation_id)
+        may_change = services.may_change_activity(
+            self.network_access, activity.lead_organisation_id
+        )
         reporting = selectors.reporting_quarter(self.network)
         context.update(
             activity=activity,
@@ -288,7 +290,9 @@ class ActivityChangeMixin(WorkplanMixin):
 
     def setup_activity(self):
         self.activity = self.get_activity()
-        if not services.may_change_activity(self.request.user, self.activity.lead_organisation_id):
+        if not services.may_change_activity(
+            self.network_access, self.activity.lead_organisation_id
+        ):
             raise PermissionDenied
 
 

@@ -115,3 +115,41 @@ def test_the_table_hides_rows_from_someone_in_the_victim_world():
     """The row-level expectations above are not vacuous: some role lacks each hiding action."""
     for action in HIDDEN_WITHOUT.values():
         assert any(not can({role}, action) for role in PEOPLE.values()), action
+
+
+def test_the_services_ask_the_table_for_row_level_rules(kyrgyzstan, monkeypatch):
+    """A UNDP focal point updates UNDP's action points, not UNHCR's; grant members
+    `actions.update_any` in the table, and the same service lets them: nothing else
+    decides."""
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+
+    from decisions import services as decisions
+    from networks.roles import PERMISSIONS
+    from networks.scoping import network_scope
+
+    net = kyrgyzstan
+    with network_scope(net.network):
+        point = decisions.action_point_add(
+            network=net.network,
+            by=net.secretariat,
+            text="Share the study",
+            owner_organisation=net.organisations["UNHCR"],
+            due_date=date(2027, 1, 31),
+        )
+
+        def update():
+            return decisions.action_point_update(
+                action_point=point, by=net.member, status="in_progress", progress=10, note="x"
+            )
+
+        with pytest.raises(ValidationError) as refused:
+            update()
+        assert refused.value.error_list[0].code == "not_allowed"
+        monkeypatch.setitem(
+            PERMISSIONS,
+            Action.ACTIONS_UPDATE_ANY,
+            PERMISSIONS[Action.ACTIONS_UPDATE_ANY] | {Role.MEMBER},
+        )
+        assert update().progress == 10

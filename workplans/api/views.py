@@ -140,7 +140,7 @@ class UpdateCreateView(ActivityAPIMixin, generics.GenericAPIView):
     @extend_schema(responses={201: ActivityUpdateSerializer})
     def post(self, request, *args, **kwargs):
         activity = self.get_object()
-        if not services.may_change_activity(request.user, activity.lead_organisation_id):
+        if not services.may_change_activity(self.network_access, activity.lead_organisation_id):
             raise PermissionDenied(services.not_lead_message())
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
