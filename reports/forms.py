@@ -30,6 +30,9 @@ class NarrativeForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
+    # The SHA-256 of the figures and narrative the co-chair read: a signature on anything
+    # else is refused (the report changed since the page was opened).
+    content_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
     reason = forms.CharField(
         label=_("Reason for the resubmission"),
         required=False,

@@ -107,9 +107,13 @@ def narrative_save(*, report: QuarterlyReport, by: User, narrative: str, revisio
     report.narrative, report.revision = locked.narrative, locked.revision
 
 
-def report_content(report: QuarterlyReport) -> dict[str, Any]:
-    """What the co-chairs sign: the figures computed now and the narrative."""
-    figures = selectors.quarter_figures(report.network, report.year, report.quarter)
+def report_content(
+    report: QuarterlyReport, figures: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What the co-chairs sign: the figures computed now (or `figures`, already computed
+    now by the caller) and the narrative."""
+    if figures is None:
+        figures = selectors.quarter_figures(report.network, report.year, report.quarter)
     return {"figures": figures, "narrative": report.narrative}
 
 

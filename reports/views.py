@@ -22,6 +22,7 @@ from networks.signoff import signoff_people
 from reports import exports, flows, presentation, selectors, services
 from reports.forms import NarrativeForm, OpenForm, SubmitForm
 from reports.models import QuarterlyReport, ReportVersion, quarter_label
+from workflow import content_hash
 
 OPEN_QUARTERS = 8  # how many ended quarters the secretariat may open a report for
 
@@ -119,6 +120,14 @@ class ReportPageMixin(ReportMixin):
         if version is None:
             # A draft (only the secretariat and co-chairs get here): the figures as they stand.
             figures = selectors.quarter_figures(self.network, report.year, report.quarter)
+        can_submit = "submit" in flows.REPORT.steps_for(report, access)
+        signed = None
+        if can_submit:
+            # What a signature now signs: today's figures (those shown on a draft) and the
+            # narrative; the form carries its hash.
+            signed = content_hash(
+                services.report_content(report, figures if version is None else None)
+            )
         context.update(
             report=report,
             versions=versions,
@@ -128,14 +137,14 @@ class ReportPageMixin(ReportMixin):
             charts=presentation.charts(figures),
             figures=figures,
             can_write=access.can(Action.REPORTS_WRITE),
-            can_submit="submit" in flows.REPORT.steps_for(report, access),
+            can_submit=can_submit,
             report_signoff=signoff_people(services.report_signoff(report))
             if access.can(Action.REPORTS_WORKING_COPY)
             else None,
             narrative_form=NarrativeForm(
                 initial={"narrative": report.narrative, "revision": report.revision}
             ),
-            submit_form=SubmitForm(),
+            submit_form=SubmitForm(initial={"content_sha256": signed}),
             can_preview=access.can(Action.REPORTS_WORKING_COPY),
             un_team=self.network.un_team_name,
         )
@@ -198,7 +207,10 @@ class SubmitView(ReportMixin, View):
             if not form.is_valid():
                 raise form_errors(form)
             version = services.report_submit(
-                report=report, by=request.user, reason=form.cleaned_data["reason"]
+                report=report,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                content_sha256=form.cleaned_data["content_sha256"],
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

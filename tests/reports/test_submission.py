@@ -2,6 +2,8 @@
 was, a submitted version cannot be changed or deleted, and a resubmission (with a reason)
 is a new version beside the first."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -82,14 +84,25 @@ def test_resubmission_needs_a_reason_and_keeps_both_versions(q3, kyrgyzstan, cli
     assert "This is an earlier version" in earlier
 
 
+def seen_hash(client, report) -> str:
+    """The SHA-256 the report page's submit form carries: what the co-chair read."""
+    page = client.get(f"{BASE}/{report.pk}/").content.decode()
+    found = re.search(r'name="content_sha256" value="([0-9a-f]{64})"', page)
+    assert found, "the submit form carries no content hash"
+    return found.group(1)
+
+
 def test_the_co_chairs_submit_from_the_page_and_the_rco_is_told(q3, kyrgyzstan, client):
     _expected, report = q3
     # Every co-chair in office signs by default (issue #14): the first signature waits.
     client.force_login(kyrgyzstan.co_chair)
-    response = client.post(f"{BASE}/{report.pk}/submit/")
+    signed = {"content_sha256": seen_hash(client, report)}
+    response = client.post(f"{BASE}/{report.pk}/submit/", signed)
     assert response.status_code == 302 and response["Location"].endswith(f"{report.pk}/")
     client.force_login(kyrgyzstan.co_chair2)
-    response = client.post(f"{BASE}/{report.pk}/submit/")
+    response = client.post(
+        f"{BASE}/{report.pk}/submit/", {"content_sha256": seen_hash(client, report)}
+    )
     assert response.status_code == 302 and response["Location"].endswith(f"{report.pk}/v1/")
     with network_scope(kyrgyzstan.network):
         report.refresh_from_db()
@@ -98,10 +111,34 @@ def test_the_co_chairs_submit_from_the_page_and_the_rco_is_told(q3, kyrgyzstan, 
         addresses = set(mailing.deliveries.values_list("address", flat=True))
     assert kyrgyzstan.rco.email in addresses
     # Again without a reason: refused, nothing new.
-    response = client.post(f"{BASE}/{report.pk}/submit/", follow=True)
+    again = {"content_sha256": seen_hash(client, report)}
+    response = client.post(f"{BASE}/{report.pk}/submit/", again, follow=True)
     assert "Say why the report is submitted again" in response.content.decode()
     with network_scope(kyrgyzstan.network):
         assert ReportVersion.objects.filter(report=report).count() == 1
+
+
+def test_a_co_chair_who_read_other_figures_is_refused_and_nothing_is_signed(q3, kyrgyzstan, client):
+    """The page a co-chair signs from is what they sign: if the narrative changed after they
+    opened it, the signature is refused with the reason, and nothing is recorded."""
+    _expected, report = q3
+    client.force_login(kyrgyzstan.co_chair)
+    read = seen_hash(client, report)
+    with network_scope(kyrgyzstan.network):
+        services.narrative_save(
+            report=report,
+            by=kyrgyzstan.secretariat,
+            narrative="A late addition.",
+            revision=report.revision,
+        )
+    response = client.post(f"{BASE}/{report.pk}/submit/", {"content_sha256": read}, follow=True)
+    assert "changed since you opened it" in response.content.decode()
+    with network_scope(kyrgyzstan.network):
+        assert not report.signatures.exists()
+    # Read again, then the signature is taken.
+    client.post(f"{BASE}/{report.pk}/submit/", {"content_sha256": seen_hash(client, report)})
+    with network_scope(kyrgyzstan.network):
+        assert report.signatures.count() == 1
 
 
 def test_only_co_chairs_submit_and_only_the_secretariat_writes(q3, kyrgyzstan, client):
