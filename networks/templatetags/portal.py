@@ -26,3 +26,59 @@ def get_item(mapping, key):
     if not hasattr(mapping, "get"):
         return None
     return mapping.get(key)
+
+
+# One colour per meaning, the same on every page; the badge always says its state in words,
+# so colour is never the only sign (static/css/portal.css, .badge.<meaning>).
+DRAFT, WAITING, DONE, SENT, REFUSED, NEUTRAL = (
+    "draft",
+    "waiting",
+    "done",
+    "sent",
+    "refused",
+    "neutral",
+)
+MEANINGS: dict[str, dict[str, str]] = {
+    "agenda": {
+        "draft": DRAFT,
+        "submitted": WAITING,
+        "approved": DONE,
+        "circulated": SENT,
+    },
+    "minutes": {"draft": DRAFT, "submitted": WAITING, "approved": DONE},
+    "statement": {
+        "draft": DRAFT,
+        "submitted": WAITING,
+        "cleared": DONE,
+        "silence": WAITING,
+        "agreed": DONE,
+        "not_agreed": REFUSED,
+        "withdrawn": REFUSED,
+        "issued": SENT,
+    },
+    "decision": {
+        "draft": DRAFT,
+        "consultation": WAITING,
+        "adopted": DONE,
+        "not_adopted": REFUSED,
+        "withdrawn": REFUSED,
+        "superseded": NEUTRAL,
+    },
+    "report": {"draft": DRAFT, "submitted": DONE},
+    "workplan": {"draft": DRAFT, "endorsed": DONE, "active": SENT, "closed": NEUTRAL},
+    "action": {"open": WAITING, "in_progress": WAITING, "done": DONE, "dropped": NEUTRAL},
+    "activity": {
+        "not_started": DRAFT,
+        "on_track": DONE,
+        "delayed": REFUSED,
+        "completed": SENT,
+        "cancelled": NEUTRAL,
+    },
+}
+
+
+@register.filter
+def badge(state: str, kind: str) -> str:
+    """`<span class="badge {{ minutes.status|badge:'minutes' }}">`: the meaning class of a
+    record's state. An unknown kind or state fails loudly, so no badge goes grey unseen."""
+    return MEANINGS[kind][str(state)]
