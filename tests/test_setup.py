@@ -21,6 +21,8 @@ CLEARED = {
     "ALLOWED_HOSTS",
     "PORTAL_REQUIRE_MFA",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "PORT",
+    "PORTAL_BASE_URL",
 }
 
 
@@ -117,13 +119,23 @@ def test_compose_runs_the_production_shape_with_health_checks():
     assert {"pgdata", "media"} <= set(compose["volumes"])
 
 
+def test_links_follow_the_port_the_portal_serves_on():
+    """`make run PORT=8123`: mail and calendar links point to port 8123, not 8000."""
+    assert settings_seen_by_a_new_process(PORT="8123")["base_url"] == "http://127.0.0.1:8123"
+    configured = settings_seen_by_a_new_process(
+        PORT="8123", PORTAL_BASE_URL="https://portal.example.org"
+    )
+    assert configured["base_url"] == "https://portal.example.org"
+
+
 def settings_seen_by_a_new_process(**env) -> dict:
     code = (
         "import json; from django.conf import settings as s; print(json.dumps({"
         "'db': [s.DATABASES['default'][k] for k in ('ENGINE', 'HOST', 'PORT', 'NAME')], "
         "'broker': s.CELERY_BROKER_URL, 'cache': s.CACHES['default']['BACKEND'], "
         "'mail': [s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT], "
-        "'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS, 'storage': storage()}))"
+        "'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS, 'storage': storage(), "
+        "'base_url': s.PORTAL_BASE_URL}))"
     )
     # The storage of documents as instantiated, so that a backend that cannot load fails here.
     storage = (

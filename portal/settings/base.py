@@ -339,7 +339,12 @@ PORTAL_MAIL_DOMAIN = os.environ.get("PORTAL_MAIL_DOMAIN", "network-portal.local"
 # ?processed=Folder, default "Processed"); empty: no mailbox is read (meetings.replies).
 IMAP_URL = os.environ.get("IMAP_URL", "")
 # Absolute links in emails.
-PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# The address links in mail and calendar files point to. Unset, it follows the port the
+# development server listens on (`make run PORT=8123`), so links reach the portal that sent
+# them.
+PORTAL_BASE_URL = (
+    os.environ.get("PORTAL_BASE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
+)
 PORTAL_DEMO = env_bool("PORTAL_DEMO", False)
 
 # --- Internationalisation -------------------------------------------------------------
