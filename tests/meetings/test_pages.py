@@ -1,7 +1,8 @@
 """The meeting pages: scheduling in the network's time zone, who may do what, answering an
 invitation, two editors at once, what an external partner sees, and fixed query counts."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -256,3 +257,14 @@ def test_the_meeting_page_says_what_waits_for_a_co_chair(kyrgyzstan, login):
     assert "Approve the agenda" in page and "Return to the secretariat" in page
     member_page = login(kyrgyzstan.member).get(url(meeting)).content.decode()
     assert "Approve the agenda" not in member_page
+
+
+def test_before_the_meeting_the_minutes_page_says_when_they_can_start(kyrgyzstan, login):
+    """No start button before the meeting, and not a silent page: the secretariat reads when
+    the minutes can start, in the network's clock."""
+    start = datetime(2031, 3, 4, 4, 0, tzinfo=ZoneInfo("UTC"))  # 10:00 in Bishkek
+    meeting = schedule(kyrgyzstan, start=start)
+    page = login(kyrgyzstan.secretariat).get(url(meeting, "minutes")).content.decode()
+    assert "Start the minutes" not in page
+    assert "The minutes can be started once the meeting has begun" in page
+    assert "10:00" in page and "Bishkek time" in page
