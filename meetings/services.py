@@ -180,6 +180,22 @@ def meeting_update(*, meeting: Meeting, by: User, version: int, **changes: Any) 
             raise ValidationError({"title": _("Give the meeting a title.")})
         merged["online_url"] = links.check_online_url(merged["online_url"])
         calendar_changed = any(merged[field] != getattr(locked, field) for field in CALENDAR_FIELDS)
+        moved = (merged["starts_at"], merged["ends_at"]) != (locked.starts_at, locked.ends_at)
+        if (
+            moved
+            and locked.agenda_status == Meeting.AgendaStatus.CIRCULATED
+            and merged["ends_at"] <= timezone.now()
+        ):
+            # Everyone invited would get an "Updated agenda" for a meeting already over.
+            refusal = Refusal(
+                _(
+                    "The agenda went to the participants: the meeting cannot be moved into "
+                    "the past. Write the time it was really held in the minutes, or cancel "
+                    "it and schedule a new one."
+                ),
+                code=Refusal.WRONG_STATE,
+            )
+            raise ValidationError({"starts_at": refusal})
         for field, value in merged.items():
             setattr(locked, field, value)
         if locked.kind != Meeting.Kind.WORKING_GROUP:

@@ -4,12 +4,15 @@ of the same calendar event, a cancellation as METHOD:CANCEL."""
 
 import io
 import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from circulation.models import Circulation, Delivery
@@ -131,6 +134,35 @@ def test_moving_a_circulated_meeting_sends_the_update_at_once(kyrgyzstan, approv
         _first, update = agenda_mailings(kyrgyzstan, meeting)
         _cal, event = calendar_event(attachment(update, "meeting.ics"))
     assert event["SEQUENCE"] == 1 and event.decoded("DTSTART") == later
+
+
+def test_a_circulated_meeting_is_not_moved_into_the_past_and_nobody_is_mailed(
+    kyrgyzstan, approved_meeting, login
+):
+    meeting = approved_meeting
+    with network_scope(kyrgyzstan.network):
+        services.agenda_circulate(meeting=meeting, by=kyrgyzstan.secretariat)
+        meeting.refresh_from_db()
+        mailings = len(agenda_mailings(kyrgyzstan, meeting))
+    past = timezone.now() - timedelta(days=2)
+    form = {
+        "kind": meeting.kind,
+        "title": meeting.title,
+        "starts_at": timezone.localtime(past, ZoneInfo("Asia/Bishkek")).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": timezone.localtime(past + timedelta(hours=2), ZoneInfo("Asia/Bishkek")).strftime(
+            "%Y-%m-%dT%H:%M"
+        ),
+        "location": meeting.location,
+        "online_url": meeting.online_url,
+        "version": meeting.version,
+    }
+    page = login(kyrgyzstan.secretariat).post(f"/n/kyrgyzstan/meetings/{meeting.pk}/edit/", form)
+    assert page.status_code == 409
+    assert "cannot be moved into the past" in page.content.decode()
+    with network_scope(kyrgyzstan.network):
+        unchanged = Meeting.objects.get(pk=meeting.pk)
+        assert (unchanged.starts_at, unchanged.version) == (meeting.starts_at, meeting.version)
+        assert len(agenda_mailings(kyrgyzstan, meeting)) == mailings
 
 
 def test_cancelling_a_circulated_meeting_sends_method_cancel(kyrgyzstan, approved_meeting):
