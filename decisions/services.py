@@ -537,6 +537,15 @@ def action_point_add(
         raise ValidationError({"text": _("Describe the action.")})
     if owner_organisation is None or due_date is None:
         raise ValidationError(_("Give the action an owner organisation and a due date."))
+    if due_date < clock.network_today(network):
+        raise ValidationError(
+            {
+                "due_date": _(
+                    "%(date)s has passed: give the date by which the action is to be done."
+                )
+                % {"date": clock.when(due_date)}
+            }
+        )
     if owner is not None and not (
         Membership.objects.active().filter(user=owner, organisation=owner_organisation).exists()
     ):

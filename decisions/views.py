@@ -436,11 +436,20 @@ class ActionDetailView(NetworkPageMixin, TemplateView):
         try:
             if not form.is_valid():
                 raise form_errors(form)
-            services.action_point_update(action_point=point, by=request.user, **form.cleaned_data)
+            data = form.cleaned_data
+            updated = services.action_point_update(action_point=point, by=request.user, **data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("The action point is updated."))
+            if updated.progress != data["progress"]:
+                # "Done" means all of it: the progress follows, and the person is told so.
+                messages.success(
+                    request,
+                    _("The action point is done: its progress is now %(progress)s%%.")
+                    % {"progress": updated.progress},
+                )
+            else:
+                messages.success(request, _("The action point is updated."))
         return redirect(f"/n/{self.network.slug}/decisions/actions/{point.pk}/")
 
 

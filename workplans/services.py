@@ -563,6 +563,17 @@ def update_record(
             raise ValidationError(not_lead_message(), code=Refusal.NOT_ALLOWED)
         if quarter not in workplan.quarters:
             raise ValidationError({"quarter": _("Choose a quarter of the plan's period.")})
+        if activity.quarters and quarter < min(activity.quarters):
+            # Before the activity starts there is nothing to report; after its planned
+            # quarters a delayed activity still reports (its status says it is late).
+            raise ValidationError(
+                {
+                    "quarter": _(
+                        "This activity starts in %(first)s: report on that quarter or a later one."
+                    )
+                    % {"first": min(activity.quarters)}
+                }
+            )
         if status not in Activity.Status.values:
             raise ValidationError({"status": _("Choose a status.")})
         if not (narrative or "").strip():

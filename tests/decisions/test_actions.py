@@ -72,10 +72,49 @@ def test_the_owner_organisation_updates_with_dated_notes(kyrgyzstan):
     assert notes == [(40, "Draft shared."), (100, "Sent to the ministry.")]
 
 
+def overdue(net, point, due=date(2020, 1, 1)):
+    """Time passes: the point's due date is behind us (a new one cannot be due in the past)."""
+    with network_scope(net.network):
+        ActionPoint.objects.filter(pk=point.pk).update(due_date=due)
+    return point
+
+
+def test_a_new_action_point_is_not_due_in_the_past(kyrgyzstan, login):
+    with pytest.raises(ValidationError, match="has passed: give the date by which"):
+        add(kyrgyzstan, due=date(2020, 1, 1))
+    decision = draft(kyrgyzstan)
+    page = login(kyrgyzstan.secretariat).post(
+        reverse(
+            "decisions:action-add", kwargs={"network": "kyrgyzstan", "decision_id": decision.pk}
+        ),
+        {
+            "text": "Share it",
+            "owner_organisation": kyrgyzstan.organisations["UNDP"].pk,
+            "due_date": "2020-01-01",
+        },
+        follow=True,
+    )
+    assert "1 January 2020 has passed" in page.content.decode()
+    with network_scope(kyrgyzstan.network):
+        assert not ActionPoint.objects.exists()
+
+
+def test_done_sets_the_progress_to_100_and_says_so(kyrgyzstan, login):
+    point = add(kyrgyzstan)
+    page = login(kyrgyzstan.member).post(
+        reverse("decisions:action", kwargs={"network": "kyrgyzstan", "action_id": point.pk}),
+        {"status": "done", "progress": 40, "note": "Shared with the ministry."},
+        follow=True,
+    )
+    assert "The action point is done: its progress is now 100%." in page.content.decode()
+    with network_scope(kyrgyzstan.network):
+        assert ActionPoint.objects.get(pk=point.pk).progress == 100
+
+
 def test_overdue_action_points_are_chased_once_a_week(kyrgyzstan):
-    add(kyrgyzstan, due=date(2020, 1, 1), text="Long overdue")
+    overdue(kyrgyzstan, add(kyrgyzstan, text="Long overdue"))
     add(kyrgyzstan, due=date(2099, 1, 1), text="Not due yet")
-    done = add(kyrgyzstan, due=date(2020, 1, 1), text="Finished")
+    done = overdue(kyrgyzstan, add(kyrgyzstan, text="Finished"))
     update(kyrgyzstan, done, "member", status="done", progress=100, note="Done.")
     assert chase_overdue_action_points() == 1
     assert chase_overdue_action_points() == 0  # once a week

@@ -113,6 +113,8 @@ def test_an_update_sets_status_spending_and_the_quarter_actual(kyrgyzstan, plan,
     ("data", "message"),
     [
         ({"quarter": "2031-Q1"}, "Select a valid choice"),
+        # The plan's quarter, before activity A (2026-Q2, Q3) starts.
+        ({"quarter": "2026-Q1"}, "This activity starts in 2026-Q2"),
         ({"narrative": ""}, "This field is required"),
         ({"spent_to_date": "-5"}, "cannot be negative"),
         ({"spent_to_date": "12.345"}, "at most two decimals"),
