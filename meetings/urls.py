@@ -26,7 +26,7 @@ urlpatterns = [
     ),
     path(
         "<id:meeting_id>/agenda/items/<id:item_id>/delete/",
-        views.AgendaItemActionView.as_view(action="delete"),
+        views.AgendaItemDeleteView.as_view(),
         name="item-delete",
     ),
     path(

@@ -365,8 +365,42 @@ class AgendaItemFormView(MeetingPageMixin, FormView):
         return redirect(self.meeting_url(self.meeting) + "#agenda")
 
 
+class AgendaItemDeleteView(MeetingPageMixin, TemplateView):
+    """GET asks, POST deletes: an agenda item goes only once the secretariat has confirmed,
+    on a page that names it and says what happens to its documents."""
+
+    required_action = Action.MEETINGS_MANAGE
+    template_name = "meetings/item_delete.html"
+
+    def get_item(self) -> AgendaItem:
+        self.meeting = self.setup_meeting()
+        item = AgendaItem.objects.filter(meeting=self.meeting, pk=self.kwargs["item_id"]).first()
+        if item is None:
+            raise not_found()
+        return item
+
+    def get_context_data(self, **kwargs):
+        item = self.get_item()
+        return {
+            **super().get_context_data(**kwargs),
+            "meeting": self.meeting,
+            "item": item,
+            "document_count": item.documents.count(),
+        }
+
+    def post(self, request, network, meeting_id, item_id):
+        item = self.get_item()
+        try:
+            services.agenda_item_delete(item=item, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The agenda item is deleted."))
+        return redirect(self.meeting_url(self.meeting) + "#agenda")
+
+
 class AgendaItemActionView(MeetingPageMixin, View):
-    """POST: delete an item, or move it up or down."""
+    """POST: move an item up or down."""
 
     required_action = Action.MEETINGS_MANAGE
     action = ""
@@ -379,11 +413,7 @@ class AgendaItemActionView(MeetingPageMixin, View):
         if item is None:
             raise not_found()
         try:
-            if self.action == "delete":
-                services.agenda_item_delete(item=item, by=request.user)
-                messages.success(request, _("The agenda item is deleted."))
-            else:
-                services.agenda_item_move(item=item, by=request.user, up=self.action == "up")
+            services.agenda_item_move(item=item, by=request.user, up=self.action == "up")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect(self.meeting_url(meeting) + "#agenda")

@@ -268,3 +268,22 @@ def test_before_the_meeting_the_minutes_page_says_when_they_can_start(kyrgyzstan
     assert "Start the minutes" not in page
     assert "The minutes can be started once the meeting has begun" in page
     assert "10:00" in page and "Bishkek time" in page
+
+
+def test_deleting_an_agenda_item_asks_first(kyrgyzstan, login):
+    meeting = schedule(kyrgyzstan)
+    add_items(kyrgyzstan, meeting, "Welcome", "Labour migration study")
+    with network_scope(kyrgyzstan.network):
+        item = meeting.agenda_items.get(title="Labour migration study")
+    client = login(kyrgyzstan.secretariat)
+    agenda = client.get(url(meeting)).content.decode()
+    delete = url(meeting, "item-delete", item_id=item.pk)
+    assert f'href="{delete}"' in agenda  # a link to the question, not a button that deletes
+    question = client.get(delete).content.decode()
+    assert "Delete “Labour migration study” from the agenda?" in question
+    assert "Keep it" in question
+    with network_scope(kyrgyzstan.network):
+        assert meeting.agenda_items.count() == 2
+    client.post(delete)
+    with network_scope(kyrgyzstan.network):
+        assert list(meeting.agenda_items.values_list("title", flat=True)) == ["Welcome"]
