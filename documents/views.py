@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from documents import selectors, services, storage
+from documents import public, selectors, services, storage
 from documents.forms import (
     CirculateForm,
     ConfidentialityForm,
@@ -361,11 +361,9 @@ class PublicNetworkView(PublicMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         network = self.enter(self.kwargs["network"])
-        from decisions.selectors import public_statements
-
         context.update(
+            public.sections(),
             public_network=network,
-            statements=list(public_statements()),
             page=Paginator(self.public_documents(), PAGE_SIZE).get_page(
                 self.request.GET.get("page")
             ),
