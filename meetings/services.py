@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from circulation.models import Circulation
 from circulation.services import File, Recipient, circulation_create
-from meetings import flows, ics, links
+from meetings import flows, ics, links, signals
 from meetings.models import (
     AgendaApproval,
     AgendaItem,
@@ -1043,10 +1043,7 @@ def minutes_approve(*, minutes: Minutes, by: User, content_sha256: str) -> Minut
             locked.version += 1
             locked.save()
             _circulate_minutes(locked, pending, by=by)
-            from decisions.services import action_points_from_minutes, decisions_from_minutes
-
-            decisions_from_minutes(minutes_version=pending)
-            action_points_from_minutes(minutes_version=pending)
+            signals.minutes_approved.send(sender=MinutesVersion, minutes_version=pending)
     return pending
 
 
