@@ -24,14 +24,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-class Named(Protocol):
+class Named(clock.Zoned, Protocol):
     """A network, as far as a file's name is concerned."""
 
     @property
     def slug(self) -> str: ...
-
-    @property
-    def time_zone(self) -> str: ...
 
 
 def spreadsheet_safe(value: Any) -> Any:

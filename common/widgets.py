@@ -55,7 +55,7 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": text[:40]},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 class PeopleChoiceField(IdsChoiceField):

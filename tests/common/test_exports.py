@@ -46,7 +46,9 @@ def test_a_download_is_private_and_named():
 
 
 def test_a_file_is_named_after_the_day_in_the_network(monkeypatch):
-    bishkek = SimpleNamespace(slug="kyrgyzstan", time_zone="Asia/Bishkek")
+    bishkek = SimpleNamespace(
+        slug="kyrgyzstan", time_zone="Asia/Bishkek", time_zone_name="Bishkek time"
+    )
     # 31 December, 20:00 UTC is already New Year's Day in Bishkek.
     monkeypatch.setattr("django.utils.timezone.now", lambda: datetime(2026, 12, 31, 20, tzinfo=UTC))
     assert exports.dated_filename("workplan", bishkek, 7, extension="csv") == (
