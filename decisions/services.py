@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -121,8 +122,10 @@ def subject_link(subject: Decision | JointStatement) -> str:
     """The page of a decision or a joint statement."""
     network = subject.network
     if isinstance(subject, JointStatement):
-        return f"/n/{network.slug}/decisions/statements/{subject.pk}/"
-    return f"/n/{network.slug}/decisions/{subject.pk}/"
+        return reverse(
+            "decisions:statement", kwargs={"network": network.slug, "statement_id": subject.pk}
+        )
+    return reverse("decisions:detail", kwargs={"network": network.slug, "decision_id": subject.pk})
 
 
 def _notify(
@@ -645,7 +648,7 @@ def action_points_chase(*, network: Network) -> int:
                 recipients=[Recipient.of(person) for person in people],
                 template="actions_overdue",
                 context={"organisation": organisation, "points": points},
-                link=f"/n/{network.slug}/decisions/actions/",
+                link=reverse("decisions:actions", kwargs={"network": network.slug}),
             )
     ActionPoint.objects.filter(pk__in=[p.pk for p in overdue]).update(last_chased_on=today)
     return len(overdue)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -60,10 +61,14 @@ class WorkplanMixin(NetworkPageMixin):
         return activity
 
     def plan_url(self, workplan) -> str:
-        return f"/n/{self.network.slug}/workplans/{workplan.pk}/"
+        return reverse(
+            "workplans:detail", kwargs={"network": self.network.slug, "workplan_id": workplan.pk}
+        )
 
     def activity_url(self, activity) -> str:
-        return f"/n/{self.network.slug}/workplans/activities/{activity.pk}/"
+        return reverse(
+            "workplans:activity", kwargs={"network": self.network.slug, "activity_id": activity.pk}
+        )
 
 
 class WorkplanListView(WorkplanMixin, TemplateView):
@@ -442,7 +447,10 @@ class MissingUpdatesView(WorkplanMixin, TemplateView):
                 % {"count": chased},
             )
         suffix = f"?quarter={quarter}" if quarter in workplan.quarters else ""
-        return redirect(f"{self.plan_url(workplan)}updates/{suffix}")
+        missing = reverse(
+            "workplans:missing", kwargs={"network": self.network.slug, "workplan_id": workplan.pk}
+        )
+        return redirect(f"{missing}{suffix}")
 
 
 class CoverageView(WorkplanMixin, TemplateView):
