@@ -40,6 +40,7 @@ from decisions.models import (
     StatementPublication,
     StatementVersion,
 )
+from meetings.models import MinutesActionPoint, MinutesItem, MinutesVersion
 from networks import signoff
 from networks.access import NetworkAccess, access_for
 from networks.models import Membership, Network, Organisation, Participation, SignoffRule
@@ -51,7 +52,6 @@ from workflow import Refusal, Signoff, check_signature
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from meetings.models import MinutesItem, MinutesVersion
     from reference.models import GCMObjective
 
 # A procedure is locked with select_for_update(of=("self",)): its decision and statement are
@@ -557,8 +557,6 @@ def action_point_add(
 
 def action_points_from_minutes(*, minutes_version: MinutesVersion) -> int:
     """When minutes are approved: each of their action points becomes one to follow up."""
-    from meetings.models import MinutesActionPoint
-
     points = MinutesActionPoint.objects.filter(
         item__minutes=minutes_version.minutes
     ).select_related("item")
@@ -657,8 +655,6 @@ def action_points_chase(*, network: Network) -> int:
 def decisions_from_minutes(*, minutes_version: MinutesVersion) -> int:
     """When minutes are approved: each decision taken at the meeting enters the register,
     adopted, numbered, its origin the minutes item. A correction adds only new ones."""
-    from meetings.models import MinutesItem
-
     created = 0
     items = MinutesItem.objects.filter(minutes=minutes_version.minutes).order_by("position")
     for item in items:

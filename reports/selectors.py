@@ -35,13 +35,18 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from circulation.models import Circulation
 from common import quarters
 from common.quarters import Quarter
+from decisions.models import ActionPoint, Decision, Procedure
+from meetings.models import Attendance, Meeting, Minutes
 from networks.access import NetworkAccess
 from networks.models import Network, Organisation, Participation
 from networks.roles import Action
 from portal import clock
 from reports.models import QuarterlyReport, ReportVersion
+from workplans import selectors as workplan_selectors
+from workplans.models import Workplan
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -71,10 +76,6 @@ def quarter_figures(
 ) -> dict[str, Any]:
     """The figures of `network`'s quarter (see the module docstring), computed now. The
     network must be entered. A fixed number of queries (about 15) whatever the history."""
-    from circulation.models import Circulation
-    from decisions.models import ActionPoint, Decision, Procedure
-    from meetings.models import Attendance, Meeting, Minutes
-
     now = now or timezone.now()
     period = quarters.quarter_of(network, year, quarter)
     following = period.next
@@ -296,9 +297,6 @@ def quarter_figures(
 def workplan_figures(period: Quarter) -> dict[str, Any]:
     """Progress by status and by GCM objective, and the budget, of the entered network's
     workplans that run in the quarter — with workplans.selectors' roll-up and coverage."""
-    from workplans import selectors as workplan_selectors
-    from workplans.models import Workplan
-
     running = Workplan.objects.filter(status__in=PLAN_STATUSES, start_year__lte=period.year).filter(
         start_year__gt=period.year - F("years")
     )

@@ -23,6 +23,7 @@ from networks.signoff import signoff_people
 from reports import exports, flows, presentation, selectors, services
 from reports.forms import NarrativeForm, OpenForm, SubmitForm
 from reports.models import QuarterlyReport, ReportVersion
+from workplans.selectors import regional_coverage
 
 OPEN_QUARTERS = 8  # how many ended quarters the secretariat may open a report for
 
@@ -281,8 +282,6 @@ class RegionalReportsView(LoginRequiredMixin, TemplateView):
     template_name = "reports/regional.html"
 
     def get_context_data(self, **kwargs):
-        from workplans.selectors import regional_coverage
-
         context = super().get_context_data(**kwargs)
         region = region_or_404(self.request.user, self.kwargs["region"])
         networks = list(Network.objects.filter(region=region).order_by("name"))
