@@ -1,9 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.widgets import IdsChoiceField, local_datetime_field
 from decisions.models import ActionPoint, Position, Procedure
-from documents.forms import IdsChoiceField
-from meetings.forms import DATETIME_FORMAT, LocalDateTimeInput
 from networks.models import Organisation, Participation
 from reference.models import GCMObjective
 
@@ -28,12 +27,7 @@ class DecisionForm(forms.Form):
 
 class ProcedureForm(forms.Form):
     kind = forms.ChoiceField(label=_("Procedure"), choices=Procedure.Kind.choices)
-    deadline = forms.DateTimeField(
-        label=_("Deadline"),
-        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
-        widget=LocalDateTimeInput(),
-        error_messages={"invalid": _("Give a date and time, e.g. 2026-09-15 10:00.")},
-    )
+    deadline = local_datetime_field(_("Deadline"))
 
 
 class PositionForm(forms.Form):
@@ -66,12 +60,7 @@ class OutcomeForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    deadline = forms.DateTimeField(
-        label=_("New deadline"),
-        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
-        widget=LocalDateTimeInput(),
-        error_messages={"invalid": _("Give a date and time, e.g. 2026-09-15 10:00.")},
-    )
+    deadline = local_datetime_field(_("New deadline"))
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
 
@@ -116,12 +105,7 @@ class ReturnForm(forms.Form):
 
 
 class SilenceForm(forms.Form):
-    deadline = forms.DateTimeField(
-        label=_("Deadline"),
-        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
-        widget=LocalDateTimeInput(),
-        error_messages={"invalid": _("Give a date and time, e.g. 2026-09-15 10:00.")},
-    )
+    deadline = local_datetime_field(_("Deadline"))
 
 
 class PublishForm(forms.Form):

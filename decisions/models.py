@@ -16,7 +16,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from networks.scoping import NetworkOwned, NetworkScopedManager
-from workflow.frozen import FrozenError as FrozenError
 from workflow.frozen import FrozenQuerySet, FrozenVersion
 
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -39,6 +40,7 @@ from decisions.models import (
     StatementPublication,
     StatementVersion,
 )
+from meetings.models import MinutesActionPoint, MinutesItem, MinutesVersion
 from networks import signoff
 from networks.access import actor_of
 from networks.models import Membership, Network, Organisation, Participation, SignoffRule
@@ -50,7 +52,6 @@ from workflow import Refusal, Signoff, check_signature
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from meetings.models import MinutesItem, MinutesVersion
     from reference.models import GCMObjective
 
 # A procedure is locked with select_for_update(of=("self",)): its decision and statement are
@@ -121,8 +122,10 @@ def subject_link(subject: Decision | JointStatement) -> str:
     """The page of a decision or a joint statement."""
     network = subject.network
     if isinstance(subject, JointStatement):
-        return f"/n/{network.slug}/decisions/statements/{subject.pk}/"
-    return f"/n/{network.slug}/decisions/{subject.pk}/"
+        return reverse(
+            "decisions:statement", kwargs={"network": network.slug, "statement_id": subject.pk}
+        )
+    return reverse("decisions:detail", kwargs={"network": network.slug, "decision_id": subject.pk})
 
 
 def _notify(
@@ -563,8 +566,6 @@ def action_point_add(
 
 def action_points_from_minutes(*, minutes_version: MinutesVersion) -> int:
     """When minutes are approved: each of their action points becomes one to follow up."""
-    from meetings.models import MinutesActionPoint
-
     points = MinutesActionPoint.objects.filter(
         item__minutes=minutes_version.minutes
     ).select_related("item")
@@ -655,7 +656,7 @@ def action_points_chase(*, network: Network) -> int:
                 recipients=[Recipient.of(person) for person in people],
                 template="actions_overdue",
                 context={"organisation": organisation, "points": points},
-                link=f"/n/{network.slug}/decisions/actions/",
+                link=reverse("decisions:actions", kwargs={"network": network.slug}),
             )
     ActionPoint.objects.filter(pk__in=[p.pk for p in overdue]).update(last_chased_on=today)
     return len(overdue)
@@ -664,8 +665,6 @@ def action_points_chase(*, network: Network) -> int:
 def decisions_from_minutes(*, minutes_version: MinutesVersion) -> int:
     """When minutes are approved: each decision taken at the meeting enters the register,
     adopted, numbered, its origin the minutes item. A correction adds only new ones."""
-    from meetings.models import MinutesItem
-
     created = 0
     items = MinutesItem.objects.filter(minutes=minutes_version.minutes).order_by("position")
     for item in items:

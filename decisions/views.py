@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -71,7 +72,9 @@ class DecisionMixin(NetworkPageMixin):
         return decision
 
     def decision_url(self, decision) -> str:
-        return f"/n/{self.network.slug}/decisions/{decision.pk}/"
+        return reverse(
+            "decisions:detail", kwargs={"network": self.network.slug, "decision_id": decision.pk}
+        )
 
     def my_organisations(self, decision):
         mine = set(
@@ -141,7 +144,19 @@ class DecisionCreateView(DecisionMixin, FormView):
         return redirect(self.decision_url(decision))
 
 
-def procedure_context(view, subject, procedure, base_url: str) -> dict:
+def procedure_urls(network, subject) -> dict[str, str]:
+    """Where the procedure block's forms post, for a decision or a joint statement."""
+    if isinstance(subject, JointStatement):
+        prefix, kwargs = "decisions:statement-", {"statement_id": subject.pk}
+    else:
+        prefix, kwargs = "decisions:", {"decision_id": subject.pk}
+    return {
+        step: reverse(f"{prefix}{step}", kwargs={"network": network.slug, **kwargs})
+        for step in ("position", "extend", "outcome")
+    }
+
+
+def procedure_context(view, subject, procedure) -> dict:
     """What the procedure block (decisions/_procedure.html) shows of the procedure on a
     decision or a joint statement: the tally, positions, history, extensions and the forms
     the person may use."""
@@ -149,11 +164,7 @@ def procedure_context(view, subject, procedure, base_url: str) -> dict:
     mine = view.my_organisations(subject) if procedure and procedure.is_open else []
     return {
         "procedure": procedure,
-        "procedure_urls": {
-            "position": f"{base_url}position/",
-            "extend": f"{base_url}extend/",
-            "outcome": f"{base_url}outcome/",
-        },
+        "procedure_urls": procedure_urls(view.network, subject),
         "positions": list(procedure.positions.select_related("organisation", "recorded_by"))
         if procedure
         else [],
@@ -196,7 +207,7 @@ class DecisionDetailView(DecisionMixin, TemplateView):
             else []
         )
         context.update(
-            procedure_context(self, decision, procedure, self.decision_url(decision)),
+            procedure_context(self, decision, procedure),
             decision=decision,
             objectives=list(decision.gcm_objectives.all()),
             documents=list(
@@ -450,7 +461,7 @@ class ActionDetailView(NetworkPageMixin, TemplateView):
                 )
             else:
                 messages.success(request, _("The action point is updated."))
-        return redirect(f"/n/{self.network.slug}/decisions/actions/{point.pk}/")
+        return redirect("decisions:action", network=self.network.slug, action_id=point.pk)
 
 
 # One-Voice joint statements ----------------------------------------------------------------
@@ -469,7 +480,10 @@ class StatementMixin(NetworkPageMixin):
         return statement
 
     def statement_url(self, statement) -> str:
-        return f"/n/{self.network.slug}/decisions/statements/{statement.pk}/"
+        return reverse(
+            "decisions:statement",
+            kwargs={"network": self.network.slug, "statement_id": statement.pk},
+        )
 
     def my_organisations(self, statement):
         mine = set(
@@ -580,7 +594,7 @@ class StatementDetailView(StatementMixin, TemplateView):
         # Those who do not read drafts read the latest cleared version's words.
         shown = statement if selectors.sees_drafts(access) else versions[0]
         context.update(
-            procedure_context(self, statement, procedure, self.statement_url(statement)),
+            procedure_context(self, statement, procedure),
             statement=statement,
             shown=shown,
             versions=versions,

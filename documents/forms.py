@@ -7,33 +7,26 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from decisions.models import Decision
+from common.widgets import IdsChoiceField, PeopleChoiceField
 from documents.models import Document
-from meetings.forms import PersonChoiceField, network_people
-from meetings.models import AgendaItem, Meeting
-from networks.models import Organisation, Participation, WorkingGroup
+from networks.models import Membership, Organisation, Participation, WorkingGroup
 from reference.models import GCMObjective
 
 
-class IdsChoiceField(forms.ModelMultipleChoiceField):
-    """Refuses a value that cannot be a database id before querying with it (a 40-digit
-    number overflows the database's integers)."""
-
-    def _check_values(self, value):
-        for pk in value:
-            text = str(pk)
-            if not text.isdigit() or len(text) > 18:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": text[:40]},
-                )
-        return super()._check_values(value)
+def _attached_to(name: str):
+    """The model a document may be attached to through its field `name` (a meeting, an agenda
+    item, a decision): read from the foreign key, as those apps stand above documents."""
+    return Document._meta.get_field(name).related_model
 
 
-class PeopleChoiceField(IdsChoiceField):
-    def label_from_instance(self, obj):
-        return PersonChoiceField.label_from_instance(self, obj)
+def network_people():
+    """People holding a role in the entered network now."""
+    people = Membership.objects.active().values("user_id")
+    return (
+        get_user_model()
+        .objects.filter(pk__in=people, is_active=True)
+        .order_by("full_name", "email")
+    )
 
 
 class ConfidentialityFields(forms.Form):
@@ -90,16 +83,18 @@ class DocumentForm(ConfidentialityFields):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     meeting = forms.ModelChoiceField(
-        label=_("Meeting"), queryset=Meeting.objects.none(), required=False
+        label=_("Meeting"), queryset=_attached_to("meeting").objects.none(), required=False
     )
     agenda_item = forms.ModelChoiceField(
-        label=_("Agenda item"), queryset=AgendaItem.objects.none(), required=False
+        label=_("Agenda item"),
+        queryset=_attached_to("agenda_item").objects.none(),
+        required=False,
     )
     working_group = forms.ModelChoiceField(
         label=_("Working group"), queryset=WorkingGroup.objects.none(), required=False
     )
     decision = forms.ModelChoiceField(
-        label=_("Decision"), queryset=Decision.objects.none(), required=False
+        label=_("Decision"), queryset=_attached_to("decision").objects.none(), required=False
     )
 
     field_order = [
@@ -116,15 +111,17 @@ class DocumentForm(ConfidentialityFields):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = Meeting.objects.order_by("-starts_at")
-        self.fields["agenda_item"].queryset = AgendaItem.objects.select_related("meeting").order_by(
-            "-meeting__starts_at", "position"
+        self.fields["meeting"].queryset = _attached_to("meeting").objects.order_by("-starts_at")
+        self.fields["agenda_item"].queryset = (
+            _attached_to("agenda_item")
+            .objects.select_related("meeting")
+            .order_by("-meeting__starts_at", "position")
         )
         self.fields["agenda_item"].label_from_instance = lambda item: (
             f"{item.meeting.title}: {item.title}"
         )
         self.fields["working_group"].queryset = WorkingGroup.objects.order_by("name")
-        self.fields["decision"].queryset = Decision.objects.order_by("-created_at")
+        self.fields["decision"].queryset = _attached_to("decision").objects.order_by("-created_at")
 
 
 class VersionForm(forms.Form):

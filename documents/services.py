@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -268,7 +269,9 @@ def document_circulate(*, document: Document, by: User, message: str = "") -> Ci
         template="document",
         context={"title": document.title, "message": message.strip()},
         about=document,
-        link=f"/n/{network.slug}/documents/{document.pk}/",
+        link=reverse(
+            "documents:detail", kwargs={"network": network.slug, "document_id": document.pk}
+        ),
     )
 
 

@@ -11,23 +11,23 @@ JavaScript, a launch action or embedded files; an office file with macros (`vbaP
 ActiveX, ODF `Basic/` or `Scripts/`); a PNG or JPEG whose text or metadata holds markup.
 Every archive (the office and ODF formats) is inflated member by member in chunks, within
 a cap on the total uncompressed size and on the ratio to the file's size, stopping at the
-cap — the sizes the zip's headers claim are never trusted.
+cap — the sizes the zip's headers claim are never trusted (common.archives).
 """
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
-import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.utils.translation import gettext as _
+
+from common import archives
 
 
 @dataclass(frozen=True)
@@ -65,90 +65,10 @@ def _refuse(reason: str) -> ValidationError:
     return ValidationError(reason, code="file_type")
 
 
-# --- Archives: bounded inflation ------------------------------------------------------------
+# --- Archives: bounded inflation (common.archives) ----------------------------------------
 
-CHUNK = 64 * 1024
-# Inflating up to this much is always allowed, whatever the ratio (small files compress well).
-RATIO_FLOOR_BYTES = 10 * 1024 * 1024
-MAX_MEMBERS = 10_000
-# The members whose bytes the type check reads (each kept only up to KEEP_BYTES).
+# The members whose bytes the type check reads (each kept only up to archives.KEEP_BYTES).
 _KEPT = ("mimetype", "[Content_Types].xml", "META-INF/manifest.xml")
-KEEP_BYTES = 1024 * 1024
-
-
-@dataclass
-class Archive:
-    names: list[str] = field(default_factory=list)
-    kept: dict[str, bytes] = field(default_factory=dict)
-    inflated: int = 0
-
-
-class TooLarge(Exception):
-    """The archive inflates past its cap."""
-
-
-def _inflation_cap(compressed: int, max_bytes: int | None, max_ratio: int | None) -> int:
-    max_bytes = settings.DOCUMENTS_MAX_UNCOMPRESSED_BYTES if max_bytes is None else max_bytes
-    max_ratio = settings.DOCUMENTS_MAX_COMPRESSION_RATIO if max_ratio is None else max_ratio
-    return min(max_bytes, max(RATIO_FLOOR_BYTES, max_ratio * compressed))
-
-
-def read_archive(
-    data: bytes, *, max_bytes: int | None = None, max_ratio: int | None = None
-) -> Archive:
-    """Every member of the zip in `data` inflated in chunks and counted, none kept but the few
-    the type check reads. Raises TooLarge as soon as the running total passes the cap (the
-    smaller of `max_bytes` and `max_ratio` times the file's size), zipfile.BadZipFile (or
-    another error of a damaged archive) when it cannot be read."""
-    cap = _inflation_cap(len(data), max_bytes, max_ratio)
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    infos = archive.infolist()
-    if len(infos) > MAX_MEMBERS:
-        raise TooLarge
-    result = Archive(names=[info.filename for info in infos])
-    for info in infos:
-        keep = info.filename in _KEPT
-        kept = bytearray()
-        with archive.open(info) as member:
-            while chunk := member.read(CHUNK):
-                result.inflated += len(chunk)
-                if result.inflated > cap:
-                    raise TooLarge
-                if keep and len(kept) < KEEP_BYTES:
-                    kept += chunk[: KEEP_BYTES - len(kept)]
-        if keep:
-            result.kept[info.filename] = bytes(kept)
-    return result
-
-
-def open_archive(
-    data: bytes, *, max_bytes: int | None = None, max_ratio: int | None = None
-) -> Archive:
-    """read_archive, with a clear ValidationError for an archive too large or damaged."""
-    try:
-        return read_archive(data, max_bytes=max_bytes, max_ratio=max_ratio)
-    except TooLarge:
-        raise _refuse(_too_large_message(max_bytes)) from None
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        KeyError,
-        ValueError,
-        OSError,
-        RuntimeError,
-        NotImplementedError,
-        EOFError,
-        zlib.error,
-    ):
-        raise _refuse(_("This archive is damaged and cannot be read.")) from None
-
-
-def _too_large_message(max_bytes: int | None = None) -> str:
-    max_bytes = settings.DOCUMENTS_MAX_UNCOMPRESSED_BYTES if max_bytes is None else max_bytes
-    return _(
-        "This file unpacks to far more than its size (or more than %(mb)s MB) and is "
-        "refused; nothing was stored."
-    ) % {"mb": max_bytes // (1024 * 1024)}
 
 
 # --- Active content -------------------------------------------------------------------------
@@ -177,7 +97,7 @@ def _pdf_dictionaries(data: bytes) -> Iterator[bytes]:
     the inflated bodies of its object streams (where a file may hide /JavaScript). Bounded by
     the same cap as an archive; an object stream that cannot be inflated is refused, since
     what it holds cannot be checked."""
-    cap = _inflation_cap(len(data), None, None)
+    cap = archives.inflation_cap(len(data))
     inflated = 0
     position = 0
     for match in _PDF_STREAM.finditer(data):
@@ -199,10 +119,10 @@ def _pdf_dictionaries(data: bytes) -> Iterator[bytes]:
         parts = []
         try:
             while body:
-                part = decompressor.decompress(body, CHUNK)
+                part = decompressor.decompress(body, archives.CHUNK)
                 inflated += len(part)
                 if inflated > cap:
-                    raise _refuse(_too_large_message())
+                    raise _refuse(archives.too_large_message())
                 parts.append(part)
                 body = decompressor.unconsumed_tail
                 if decompressor.eof or not part:
@@ -231,7 +151,7 @@ def _pdf_check(data: bytes) -> None:
 def _png_texts(data: bytes) -> Iterator[bytes]:
     """The text of a PNG's tEXt, zTXt and iTXt chunks (compressed ones inflated, bounded)."""
     position = 8
-    budget = KEEP_BYTES * 8
+    budget = archives.KEEP_BYTES * 8
     while position + 12 <= len(data):
         length = int.from_bytes(data[position : position + 4], "big")
         kind = data[position + 4 : position + 8]
@@ -291,7 +211,7 @@ def _image_check(kind: Kind, data: bytes) -> None:
 _MACROS = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml|activeX/)|^(Basic|Scripts)/", re.I)
 
 
-def _archive_check(archive: Archive) -> None:
+def _archive_check(archive: archives.Archive) -> None:
     types = archive.kept.get("[Content_Types].xml", b"") + archive.kept.get(
         "META-INF/manifest.xml", b""
     )
@@ -336,7 +256,7 @@ def _png_is_clean(data: bytes) -> bool:
 
 
 def _zip_kind(data: bytes) -> Kind | None:
-    archive = open_archive(data)
+    archive = archives.open_archive(data, keep=_KEPT)
     names = set(archive.names)
     kind = None
     if "mimetype" in names:

@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from documents import selectors, services, storage
+from documents import public, selectors, services, storage
 from documents.forms import (
     CirculateForm,
     ConfidentialityForm,
@@ -110,7 +111,14 @@ class DocumentMixin(NetworkPageMixin):
         return document
 
     def document_url(self, document: Document) -> str:
-        return f"/n/{self.network.slug}/documents/{document.pk}/"
+        return reverse(
+            "documents:detail", kwargs={"network": self.network.slug, "document_id": document.pk}
+        )
+
+    def dossier_url(self, dossier) -> str:
+        return reverse(
+            "documents:dossier", kwargs={"network": self.network.slug, "dossier_id": dossier.pk}
+        )
 
 
 class LibraryView(DocumentMixin, TemplateView):
@@ -361,11 +369,9 @@ class PublicNetworkView(PublicMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         network = self.enter(self.kwargs["network"])
-        from decisions.selectors import public_statements
-
         context.update(
+            public.sections(),
             public_network=network,
-            statements=list(public_statements()),
             page=Paginator(self.public_documents(), PAGE_SIZE).get_page(
                 self.request.GET.get("page")
             ),
@@ -424,7 +430,7 @@ class DossierCreateView(DocumentMixin, FormView):
         except ValidationError as error:
             return refused(self, form, error)
         messages.success(self.request, _("The dossier is created; add its documents."))
-        return redirect(f"/n/{self.network.slug}/documents/dossiers/{dossier.pk}/")
+        return redirect(self.dossier_url(dossier))
 
 
 class DossierMixin(DocumentMixin):
@@ -433,9 +439,6 @@ class DossierMixin(DocumentMixin):
         if dossier is None:
             raise not_found()
         return dossier
-
-    def dossier_url(self, dossier) -> str:
-        return f"/n/{self.network.slug}/documents/dossiers/{dossier.pk}/"
 
     def add_form(self, dossier, data=None):
         documents = selectors.documents_visible(access=self.network_access).order_by("title")

@@ -8,41 +8,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from common.widgets import PersonChoiceField, local_datetime_field
+from documents.forms import network_people
 from meetings.models import Attendance, Meeting, Participant
 from networks.models import Membership, Organisation, Participation, WorkingGroup
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format=DATETIME_FORMAT, **kwargs)
-
-
-def _datetime_field(label):
-    return forms.DateTimeField(
-        label=label,
-        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
-        widget=LocalDateTimeInput(),
-        error_messages={"invalid": _("Give a date and time, e.g. 2026-09-15 10:00.")},
-    )
-
-
-def network_people():
-    """People holding a role in the entered network now."""
-    people = Membership.objects.active().values("user_id")
-    return (
-        get_user_model()
-        .objects.filter(pk__in=people, is_active=True)
-        .order_by("full_name", "email")
-    )
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.get_full_name()} ({obj.email})" if obj.full_name else obj.email
 
 
 class MeetingForm(forms.Form):
@@ -54,8 +23,8 @@ class MeetingForm(forms.Form):
         required=False,
         help_text=_("For a working-group meeting."),
     )
-    starts_at = _datetime_field(_("Starts"))
-    ends_at = _datetime_field(_("Ends"))
+    starts_at = local_datetime_field(_("Starts"))
+    ends_at = local_datetime_field(_("Ends"))
     location = forms.CharField(label=_("Place"), max_length=300, required=False)
     online_url = forms.URLField(
         label=_("Online link"),
@@ -268,13 +237,10 @@ ActionPointFormSet = forms.formset_factory(ActionPointForm, extra=2, max_num=30,
 
 class MinutesSubmitForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    comment_deadline = forms.DateTimeField(
-        label=_("Attendees may comment until"),
+    comment_deadline = local_datetime_field(
+        _("Attendees may comment until"),
         required=False,
-        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
-        widget=LocalDateTimeInput(),
         help_text=_("Optional. Leave empty to send the minutes straight to the co-chairs."),
-        error_messages={"invalid": _("Give a date and time, e.g. 2026-09-15 10:00.")},
     )
 
 

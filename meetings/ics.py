@@ -34,6 +34,7 @@ from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vText, vUri
 
@@ -81,7 +82,8 @@ def event_uid(meeting: Meeting) -> str:
 
 
 def meeting_url(meeting: Meeting, network_slug: str) -> str:
-    return f"{settings.PORTAL_BASE_URL.rstrip('/')}/n/{network_slug}/meetings/{meeting.pk}/"
+    path = reverse("meetings:detail", kwargs={"network": network_slug, "meeting_id": meeting.pk})
+    return f"{settings.PORTAL_BASE_URL.rstrip('/')}{path}"
 
 
 def material_fingerprint(meeting: Meeting) -> str:

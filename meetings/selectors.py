@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count
 from django.utils import timezone
 
+from documents.selectors import documents_visible
 from meetings.models import AgendaItem, CalendarFeed, Meeting, Participant
 from meetings.timetable import Slot, timetable
 from networks.models import Network
@@ -106,8 +107,6 @@ def meeting_page(*, access: NetworkAccess, meeting_id: int) -> MeetingPage | Non
 
     minutes = Minutes.objects.filter(meeting=meeting).first()
     status = str(minutes.get_status_display()) if minutes else ""
-    from documents.selectors import documents_visible
-
     documents: dict[int | None, list[Document]] = {}
     for document in documents_visible(access=access).filter(meeting=meeting).order_by("title"):
         documents.setdefault(document.agenda_item_id, []).append(document)

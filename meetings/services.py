@@ -18,12 +18,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from circulation.models import Circulation
 from circulation.services import File, Recipient, circulation_create
-from meetings import flows, ics, links
+from meetings import flows, ics, links, signals
 from meetings.models import (
     AgendaApproval,
     AgendaItem,
@@ -67,6 +68,11 @@ if TYPE_CHECKING:
 CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "location", "online_url")
 EDITABLE_FIELDS = ("kind", "working_group", "title", *CALENDAR_FIELDS[1:])
 DEFAULT_ROLES = (Role.SECRETARIAT, Role.CO_CHAIR, Role.MEMBER)
+
+
+def _meeting_link(meeting: Meeting, network: Network, page: str = "detail") -> str:
+    """The meeting's page (or its `page`: "minutes"), for a mailing's link."""
+    return reverse(f"meetings:{page}", kwargs={"network": network.slug, "meeting_id": meeting.pk})
 
 
 def _locked(meeting: Meeting) -> Meeting:
@@ -464,7 +470,7 @@ def _tell_other_co_chairs(meeting: Meeting, *, by: User, signed: set[int]) -> No
             "approver": by.get_full_name() or by.email,
         },
         about=meeting,
-        link=f"/n/{network.slug}/meetings/{meeting.pk}/#agenda",
+        link=_meeting_link(meeting, network) + "#agenda",
     )
 
 
@@ -629,7 +635,7 @@ def _circulate(
             "cancelled": meeting.is_cancelled,
         },
         about=meeting,
-        link=f"/n/{network.slug}/meetings/{meeting.pk}/",
+        link=_meeting_link(meeting, network),
         attachments=attachments,
     )
 
@@ -1050,10 +1056,7 @@ def minutes_approve(*, minutes: Minutes, by: User, content_sha256: str) -> Minut
             locked.version += 1
             locked.save()
             _circulate_minutes(locked, pending, by=by)
-            from decisions.services import action_points_from_minutes, decisions_from_minutes
-
-            decisions_from_minutes(minutes_version=pending)
-            action_points_from_minutes(minutes_version=pending)
+            signals.minutes_approved.send(sender=MinutesVersion, minutes_version=pending)
     return pending
 
 
@@ -1131,5 +1134,5 @@ def _circulate_minutes(minutes: Minutes, version: MinutesVersion, *, by: User) -
             "correction": version.number > 1 and bool(version.reason),
         },
         about=version,
-        link=f"/n/{network.slug}/meetings/{meeting.pk}/minutes/",
+        link=_meeting_link(meeting, network, "minutes"),
     )

@@ -75,7 +75,9 @@ class MeetingPageMixin(NetworkPageMixin):
         return meeting
 
     def meeting_url(self, meeting: Meeting) -> str:
-        return f"/n/{self.network.slug}/meetings/{meeting.pk}/"
+        return reverse(
+            "meetings:detail", kwargs={"network": self.network.slug, "meeting_id": meeting.pk}
+        )
 
 
 class MeetingListView(MeetingPageMixin, TemplateView):
@@ -624,7 +626,9 @@ def calendar_feed(request, token: str):
 
 class MinutesMixin(MeetingPageMixin):
     def minutes_url(self, meeting: Meeting) -> str:
-        return self.meeting_url(meeting) + "minutes/"
+        return reverse(
+            "meetings:minutes", kwargs={"network": self.network.slug, "meeting_id": meeting.pk}
+        )
 
     def get_minutes(self, meeting: Meeting) -> Minutes:
         minutes = Minutes.objects.filter(meeting=meeting).select_related("meeting").first()

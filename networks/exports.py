@@ -7,22 +7,17 @@ where the format has room for it (the PDF).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.exports import csv_response, dated_filename, private_download
 from networks import selectors
 from networks.models import Network, Participation
 from networks.pdf import render_pdf
 from portal import clock
-
-# A spreadsheet runs a cell that starts with one of these as a formula. Names come from
-# people's own profiles, so a name like "=HYPERLINK(…)" must stay text when opened in Excel.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def member_headers() -> list[str]:
@@ -62,32 +57,12 @@ def member_rows(network: Network) -> Iterator[list[str]]:
                 ]
 
 
-def _spreadsheet_safe(value: str) -> str:
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
-
-
 def filename(network: Network, extension: str) -> str:
-    today = clock.network_today(network).isoformat()
-    return f"members-{network.slug}-{today}.{extension}"
-
-
-def _private_download(response: HttpResponse, name: str) -> HttpResponse:
-    # Personal data: never kept by a shared cache or the browser's disk cache.
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return dated_filename("members", network, extension=extension)
 
 
 def member_list_csv(network: Network) -> HttpResponse:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # the byte order mark tells Excel the file is UTF-8
-    writer = csv.writer(buffer)
-    writer.writerow(member_headers())
-    for row in member_rows(network):
-        writer.writerow([_spreadsheet_safe(cell) for cell in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    return _private_download(response, filename(network, "csv"))
+    return csv_response(member_headers(), member_rows(network), filename(network, "csv"))
 
 
 def member_list_pdf(network: Network, *, request=None) -> HttpResponse:
@@ -102,4 +77,4 @@ def member_list_pdf(network: Network, *, request=None) -> HttpResponse:
         request=request,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
-    return _private_download(response, filename(network, "pdf"))
+    return private_download(response, filename(network, "pdf"))

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common import quarters
 from reports.services import MAX_NARRATIVE, MAX_REASON
 
 
@@ -12,8 +13,7 @@ class OpenForm(forms.Form):
         self.fields["quarter"].choices = [(label, label) for label in quarters]
 
     def year_and_quarter(self) -> tuple[int, int]:
-        year, quarter = self.cleaned_data["quarter"].split("-Q")
-        return int(year), int(quarter)
+        return quarters.parse_label(self.cleaned_data["quarter"])
 
 
 class NarrativeForm(forms.Form):

@@ -15,12 +15,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.quarters import quarter_label
 from networks.scoping import NetworkOwned, NetworkScopedManager
-
-# One exception for "approved is frozen" across the portal, and one spelling of a quarter.
-from workflow.frozen import FrozenError as FrozenError
 from workflow.frozen import FrozenQuerySet, FrozenVersion
-from workplans.models import quarter_label
 
 
 class QuarterlyReport(NetworkOwned):

@@ -28,65 +28,30 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from circulation.models import Circulation
+from common import quarters
+from common.quarters import Quarter
+from decisions.models import ActionPoint, Decision, Procedure
+from meetings.models import Attendance, Meeting, Minutes
 from networks.access import NetworkAccess
 from networks.models import Network, Organisation, Participation
 from networks.roles import Action
 from portal import clock
-from reports.models import QuarterlyReport, ReportVersion, quarter_label
-from workplans.selectors import last_ended
+from reports.models import QuarterlyReport, ReportVersion
+from workplans import selectors as workplan_selectors
+from workplans.models import Workplan
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
 PLAN_STATUSES = ("endorsed", "active", "closed")
-
-
-@dataclass(frozen=True)
-class Quarter:
-    year: int
-    quarter: int
-    start: datetime  # aware, in the network's zone
-    end: datetime  # the start of the next quarter
-
-    @property
-    def label(self) -> str:
-        return quarter_label(self.year, self.quarter)
-
-    @property
-    def last_day(self) -> date:
-        return (self.end - timedelta(days=1)).date()
-
-    @property
-    def next(self) -> Quarter:
-        year, quarter = (self.year, self.quarter + 1) if self.quarter < 4 else (self.year + 1, 1)
-        return quarter_in(self.start.tzinfo, year, quarter)
-
-
-def quarter_in(zone: tzinfo | None, year: int, quarter: int) -> Quarter:
-    start = datetime(year, 3 * quarter - 2, 1, tzinfo=zone)
-    end_year, end_month = (year, 3 * quarter + 1) if quarter < 4 else (year + 1, 1)
-    return Quarter(year, quarter, start, datetime(end_year, end_month, 1, tzinfo=zone))
-
-
-def quarter_of(network: Network, year: int, quarter: int) -> Quarter:
-    return quarter_in(network.zone, year, quarter)
-
-
-def last_ended_quarter(network: Network, now: datetime | None = None) -> Quarter:
-    """The latest quarter that has ended in the network's time zone."""
-    return quarter_of(network, *last_ended(network, now))
-
-
-def has_ended(network: Network, year: int, quarter: int, now: datetime | None = None) -> bool:
-    return quarter_of(network, year, quarter).end <= (now or timezone.now())
 
 
 def visible_reports(access: NetworkAccess) -> QuerySet[QuarterlyReport]:
@@ -111,12 +76,8 @@ def quarter_figures(
 ) -> dict[str, Any]:
     """The figures of `network`'s quarter (see the module docstring), computed now. The
     network must be entered. A fixed number of queries (about 15) whatever the history."""
-    from circulation.models import Circulation
-    from decisions.models import ActionPoint, Decision, Procedure
-    from meetings.models import Attendance, Meeting, Minutes
-
     now = now or timezone.now()
-    period = quarter_of(network, year, quarter)
+    period = quarters.quarter_of(network, year, quarter)
     following = period.next
 
     # Meetings and representation -------------------------------------------------------
@@ -336,9 +297,6 @@ def quarter_figures(
 def workplan_figures(period: Quarter) -> dict[str, Any]:
     """Progress by status and by GCM objective, and the budget, of the entered network's
     workplans that run in the quarter — with workplans.selectors' roll-up and coverage."""
-    from workplans import selectors as workplan_selectors
-    from workplans.models import Workplan
-
     running = Workplan.objects.filter(status__in=PLAN_STATUSES, start_year__lte=period.year).filter(
         start_year__gt=period.year - F("years")
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from circulation.models import Circulation
 from circulation.services import Recipient, circulation_create
+from common import quarters
 from networks import signoff
 from networks.access import actor_of
 from networks.models import Membership, Network
@@ -56,7 +57,7 @@ def report_open(
     is announced to the secretariat and the co-chairs."""
     if quarter not in (1, 2, 3, 4) or not 2000 <= year <= 2100:
         raise ValidationError({"quarter": _("Choose a quarter.")})
-    if not selectors.has_ended(network, year, quarter):
+    if not quarters.has_ended(network, year, quarter):
         raise ValidationError(
             {"quarter": _("A quarter is reported on once it has ended in the network's time zone.")}
         )
@@ -137,7 +138,7 @@ def report_submit(
         locked.network = network
         if locked.drafted_by_id == by.pk:
             raise ValidationError(_("You drafted this report: another co-chair submits it."))
-        if not selectors.has_ended(network, locked.year, locked.quarter):
+        if not quarters.has_ended(network, locked.year, locked.quarter):
             raise ValidationError(_("A quarter is submitted once it has ended."))
         actor = actor_of(by, network)
         content = report_content(locked)

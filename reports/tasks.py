@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from common import quarters
 from networks.models import Network
 from networks.scoping import network_entered
-from reports import selectors, services
+from reports import services
 
 
 @shared_task
@@ -16,7 +17,7 @@ def draft_ended_quarter(network_id: int) -> bool:
     co-chairs, once. Returns whether a draft was made by this run."""
     with network_entered(network_id):
         network = Network.objects.get(pk=network_id)
-        period = selectors.last_ended_quarter(network)
+        period = quarters.last_ended_quarter(network)
         if network.created_at >= period.end:
             return False  # the network did not exist yet in that quarter
         _report, created = services.report_open(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from common import quarters
 from networks.access import not_found, region_or_404
 from networks.formtools import form_errors, refused
 from networks.mixins import NetworkPageMixin
@@ -21,8 +22,9 @@ from networks.scoping import scopes_disabled
 from networks.signoff import signoff_people
 from reports import exports, flows, presentation, selectors, services
 from reports.forms import NarrativeForm, OpenForm, SubmitForm
-from reports.models import QuarterlyReport, ReportVersion, quarter_label
+from reports.models import QuarterlyReport, ReportVersion
 from workflow import content_hash
+from workplans.selectors import regional_coverage
 
 OPEN_QUARTERS = 8  # how many ended quarters the secretariat may open a report for
 
@@ -49,14 +51,8 @@ class ReportMixin(NetworkPageMixin):
         return f"/n/{self.network.slug}/reports/{report.pk}/"
 
 
-def ended_quarters(network, count: int = OPEN_QUARTERS) -> list[str]:
-    period = selectors.last_ended_quarter(network)
-    labels = []
-    year, quarter = period.year, period.quarter
-    for _n in range(count):
-        labels.append(quarter_label(year, quarter))
-        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
-    return labels
+def ended_quarters(network: Network) -> list[str]:
+    return quarters.ended_quarters(network, OPEN_QUARTERS)
 
 
 class ReportListView(ReportMixin, TemplateView):
@@ -71,11 +67,11 @@ class ReportListView(ReportMixin, TemplateView):
             report.latest = latest.get(report.pk)
         can_write = self.network_access.can(Action.REPORTS_WRITE)
         opened = {report.label for report in reports}
-        quarters = [q for q in ended_quarters(self.network) if q not in opened]
+        openable = [q for q in ended_quarters(self.network) if q not in opened]
         context.update(
             reports=reports,
             can_write=can_write,
-            open_form=OpenForm(quarters=quarters) if can_write and quarters else None,
+            open_form=OpenForm(quarters=openable) if can_write and openable else None,
         )
         return context
 
@@ -298,8 +294,6 @@ class RegionalReportsView(LoginRequiredMixin, TemplateView):
     template_name = "reports/regional.html"
 
     def get_context_data(self, **kwargs):
-        from workplans.selectors import regional_coverage
-
         context = super().get_context_data(**kwargs)
         region = region_or_404(self.request.user, self.kwargs["region"])
         networks = list(Network.objects.filter(region=region).order_by("name"))
@@ -309,18 +303,18 @@ class RegionalReportsView(LoginRequiredMixin, TemplateView):
         zones = {network.time_zone: network for network in networks} or {
             "UTC": Network(time_zone="UTC")
         }
-        quarters = sorted(
+        offered = sorted(
             {label for network in zones.values() for label in ended_quarters(network)},
             reverse=True,
         )[:OPEN_QUARTERS]
         asked = self.request.GET.get("quarter", "")
-        chosen = asked if asked in quarters else quarters[0]
-        year, quarter = (int(part) for part in chosen.split("-Q"))
+        chosen = asked if asked in offered else offered[0]
+        year, quarter = quarters.parse_label(chosen)
         rows = comparison(networks, year, quarter)
         coverage = regional_coverage(networks)
         context.update(
             region=region,
-            quarters=quarters,
+            quarters=offered,
             quarter=chosen,
             rows=rows,
             submitted=sum(1 for row in rows if row["version"]),

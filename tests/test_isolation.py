@@ -365,13 +365,14 @@ def _cleared_statement(victim: TestNetwork) -> int:
 def _report(victim: TestNetwork) -> int:
     """The report of the victim's last ended quarter (built once, found again), submitted
     by a co-chair: version 1."""
-    from reports import selectors, services
+    from common.quarters import last_ended_quarter
+    from reports import services
     from reports.models import QuarterlyReport
 
     with network_scope(victim.network):
         report = QuarterlyReport.objects.first()
         if report is None:
-            period = selectors.last_ended_quarter(victim.network)
+            period = last_ended_quarter(victim.network)
             report, _created = services.report_open(
                 network=victim.network,
                 by=victim.people["secretariat"],

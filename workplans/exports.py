@@ -3,8 +3,6 @@ empty template itself. Cells that a spreadsheet would run as a formula are defus
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 from django.db.models import prefetch_related_objects
@@ -15,19 +13,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from networks.exports import _private_download, _spreadsheet_safe
-from portal import clock
+from common.exports import (
+    csv_response,
+    dated_filename,
+    download_filename,
+    spreadsheet_safe,
+    xlsx_response,
+)
 from workplans import columns, selectors
 from workplans.columns import ACTIVITY_COLUMNS, INDICATOR_COLUMNS, PLAN_ROWS, SEPARATOR
 from workplans.models import Workplan
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _safe(value):
-    if isinstance(value, str):
-        return _spreadsheet_safe(value)
-    return value
 
 
 def _names(items, attribute) -> str:
@@ -91,7 +86,7 @@ def _workbook(workplan: Workplan | None, tree=None) -> Workbook:
     plan.title = str(columns.PLAN_SHEET)
     values = [workplan.title, workplan.start_year, workplan.years] if workplan else ["", "", 1]
     for (_key, label), value in zip(PLAN_ROWS, values, strict=True):
-        plan.append([str(label), _safe(value)])
+        plan.append([str(label), spreadsheet_safe(value)])
     plan.column_dimensions["A"].width = 28
     plan.column_dimensions["B"].width = 50
 
@@ -101,13 +96,15 @@ def _workbook(workplan: Workplan | None, tree=None) -> Workbook:
     _header(indicators, columns.headers(INDICATOR_COLUMNS))
     if tree is not None:
         for outcome, output, activity in _rows(tree):
-            activities.append([_safe(v) for v in activity_row(outcome, output, activity)])
+            activities.append(
+                [spreadsheet_safe(v) for v in activity_row(outcome, output, activity)]
+            )
             for indicator in activity.indicators.all():
                 indicators.append(
                     [
-                        _safe(activity.code),
-                        _safe(indicator.name),
-                        _safe(indicator.unit),
+                        spreadsheet_safe(activity.code),
+                        spreadsheet_safe(indicator.name),
+                        spreadsheet_safe(indicator.unit),
                         indicator.baseline,
                         indicator.target,
                     ]
@@ -115,15 +112,8 @@ def _workbook(workplan: Workplan | None, tree=None) -> Workbook:
     return book
 
 
-def _xlsx_response(book: Workbook, name: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return _private_download(HttpResponse(buffer.getvalue(), content_type=XLSX), name)
-
-
 def _filename(workplan: Workplan, extension: str) -> str:
-    today = clock.network_today(workplan.network).isoformat()
-    return f"workplan-{workplan.network.slug}-{workplan.pk}-{today}.{extension}"
+    return dated_filename("workplan", workplan.network, workplan.pk, extension=extension)
 
 
 def rollup_headers() -> list[str]:
@@ -174,27 +164,19 @@ def workplan_xlsx(workplan: Workplan) -> HttpResponse:
     rollup = book.create_sheet(str(columns.ROLLUP_SHEET))
     _header(rollup, rollup_headers())
     for values in rollup_rows(tree):
-        rollup.append([_safe(v) for v in values])
-    return _xlsx_response(book, _filename(workplan, "xlsx"))
+        rollup.append([spreadsheet_safe(v) for v in values])
+    return xlsx_response(book, _filename(workplan, "xlsx"))
 
 
 def workplan_csv(workplan: Workplan) -> HttpResponse:
     """The activities, one per line, with their derived figures after the template's."""
     tree = _tree(workplan)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # the byte order mark tells Excel the file is UTF-8
-    writer = csv.writer(buffer)
-    writer.writerow(
-        columns.headers(ACTIVITY_COLUMNS) + [_("To be mobilised (USD)"), _("Progress (%)")]
+    headers = columns.headers(ACTIVITY_COLUMNS) + [_("To be mobilised (USD)"), _("Progress (%)")]
+    rows = (
+        activity_row(outcome, output, activity) + [activity.to_be_mobilised, activity.progress]
+        for outcome, output, activity in _rows(tree)
     )
-    for outcome, output, activity in _rows(tree):
-        values = activity_row(outcome, output, activity) + [
-            activity.to_be_mobilised,
-            activity.progress,
-        ]
-        writer.writerow([_safe(v) if isinstance(v, str) else _csv(v) for v in values])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    return _private_download(response, _filename(workplan, "csv"))
+    return csv_response(headers, rows, _filename(workplan, "csv"), plain=_csv)
 
 
 def _csv(value):
@@ -205,4 +187,6 @@ def _csv(value):
 
 def import_template(network) -> HttpResponse:
     book = _workbook(None)
-    return _xlsx_response(book, f"workplan-template-{network.slug}.xlsx")
+    return xlsx_response(
+        book, download_filename("workplan-template", network.slug, extension="xlsx")
+    )

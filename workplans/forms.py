@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from documents.forms import IdsChoiceField
+from common.widgets import IdsChoiceField
 from networks.models import Organisation, Participation, UNSDCFOutcome, WorkingGroup
 from reference.models import GCMObjective, GuidingPrinciple, SDGTarget
 from workplans.models import MARKERS, Activity

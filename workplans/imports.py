@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from documents import uploads
+from common import archives
 from networks.models import Network, Organisation, UNSDCFOutcome
 from reference.models import GCMObjective, GuidingPrinciple, SDGTarget
 from workplans import columns, services
@@ -64,7 +64,7 @@ def _read(upload) -> list[list[list]] | str:
     if data[:4] != b"PK\x03\x04":
         return _("This is not an XLSX file. Download the template, fill it in and upload it.")
     try:
-        archive = uploads.open_archive(data, max_bytes=MAX_UNCOMPRESSED)
+        archive = archives.open_archive(data, max_bytes=MAX_UNCOMPRESSED)
     except ValidationError as error:
         return " ".join(error.messages)
     if "xl/workbook.xml" not in archive.names:

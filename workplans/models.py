@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from common.quarters import quarter_label
 from networks.scoping import NetworkOwned
 
 if TYPE_CHECKING:
@@ -30,11 +31,6 @@ MARKERS = [
     (2, _("2 — a significant objective")),
     (3, _("3 — the principal objective")),
 ]
-
-
-def quarter_label(year: int, quarter: int) -> str:
-    """The one spelling of a quarter, used in stored lists, forms, files and the API."""
-    return f"{year}-Q{quarter}"
 
 
 class Workplan(NetworkOwned):

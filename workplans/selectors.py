@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
+from common import quarters
 from networks.access import NetworkAccess
 from networks.models import Network
 from networks.roles import Action
@@ -32,7 +32,6 @@ from workplans.models import (
     Outcome,
     Output,
     Workplan,
-    quarter_label,
 )
 
 if TYPE_CHECKING:
@@ -51,21 +50,10 @@ def visible_workplans(access: NetworkAccess) -> QuerySet[Workplan]:
     return plans
 
 
-def quarter_of(moment: datetime, zone: tzinfo) -> tuple[int, int]:
-    local = timezone.localtime(moment, zone)
-    return local.year, (local.month - 1) // 3 + 1
-
-
-def last_ended(network: Network, now: datetime | None = None) -> tuple[int, int]:
-    """(year, quarter) of the last quarter that has ended in the network's time zone (in
-    November, the third). Progress is reported on it, and the quarterly report covers it."""
-    year, quarter = quarter_of(now or timezone.now(), network.zone)
-    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
-
-
 def reporting_quarter(network: Network, now: datetime | None = None) -> str:
-    """The label of the quarter progress is reported on (`last_ended`)."""
-    return quarter_label(*last_ended(network, now))
+    """The label of the quarter progress is reported on: the last one that has ended in the
+    network's time zone."""
+    return quarters.last_ended_quarter(network, now).label
 
 
 def activity_progress(activity: Activity) -> int:

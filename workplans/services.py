@@ -652,7 +652,9 @@ def updates_chase(*, workplan: Workplan, by: User, quarter: str) -> int:
                     "workplan": locked,
                 },
                 about=locked,
-                link=f"/n/{network.slug}/workplans/{locked.pk}/",
+                link=reverse(
+                    "workplans:detail", kwargs={"network": network.slug, "workplan_id": locked.pk}
+                ),
             )
             chased.append(organisation)
         if not chased:

@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from common import quarters
 from networks.access import not_found, region_or_404
 from networks.formtools import add_service_errors, form_errors
 from networks.mixins import NetworkPageMixin
@@ -60,10 +61,14 @@ class WorkplanMixin(NetworkPageMixin):
         return activity
 
     def plan_url(self, workplan) -> str:
-        return f"/n/{self.network.slug}/workplans/{workplan.pk}/"
+        return reverse(
+            "workplans:detail", kwargs={"network": self.network.slug, "workplan_id": workplan.pk}
+        )
 
     def activity_url(self, activity) -> str:
-        return f"/n/{self.network.slug}/workplans/activities/{activity.pk}/"
+        return reverse(
+            "workplans:activity", kwargs={"network": self.network.slug, "activity_id": activity.pk}
+        )
 
 
 class WorkplanListView(WorkplanMixin, TemplateView):
@@ -349,8 +354,7 @@ class UpdateView(ActivityChangeMixin, FormView):
         self.setup_activity()
         workplan = self.activity.workplan
         reporting = selectors.reporting_quarter(self.network)
-        current = selectors.quarter_of(timezone.now(), self.network.zone)
-        current_label = f"{current[0]}-Q{current[1]}"
+        current_label = quarters.quarter_at(self.network).label
         # Quarters up to the current one: progress is not reported ahead of time.
         self.quarters = [q for q in workplan.quarters if q <= current_label] or workplan.quarters
         self.initial_quarter = reporting if reporting in self.quarters else self.quarters[-1]
@@ -447,7 +451,10 @@ class MissingUpdatesView(WorkplanMixin, TemplateView):
                 % {"count": chased},
             )
         suffix = f"?quarter={quarter}" if quarter in workplan.quarters else ""
-        return redirect(f"{self.plan_url(workplan)}updates/{suffix}")
+        missing = reverse(
+            "workplans:missing", kwargs={"network": self.network.slug, "workplan_id": workplan.pk}
+        )
+        return redirect(f"{missing}{suffix}")
 
 
 class CoverageView(WorkplanMixin, TemplateView):

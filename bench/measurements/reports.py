@@ -40,9 +40,9 @@ def _submitted(network, year: int, quarter: int):
 
 
 def _quarters_back(network, count: int):
-    from reports import selectors
+    from common.quarters import last_ended_quarter
 
-    period = selectors.last_ended_quarter(network)
+    period = last_ended_quarter(network)
     year, quarter = period.year, period.quarter
     for _step in range(count):
         year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)

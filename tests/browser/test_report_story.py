@@ -8,11 +8,11 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from common.quarters import last_ended_quarter
 from networks.models import Network
 from networks.scoping import network_scope, scopes_disabled
 from reports import services
 from reports.models import ReportVersion
-from reports.selectors import last_ended_quarter
 from tests.browser.test_meeting_story import as_person  # noqa: F401
 from tests.factories import build_network
 from tests.reports.conftest import build_quarter

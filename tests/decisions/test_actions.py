@@ -55,6 +55,39 @@ def test_approved_minutes_turn_their_action_points_into_follow_ups(kyrgyzstan):
     )
 
 
+def test_minutes_whose_decisions_cannot_be_registered_stay_unapproved(kyrgyzstan, monkeypatch):
+    """The register is written inside the approval's transaction (meetings' signal): when it
+    fails, the last co-chair's approval is undone with it."""
+    from meetings import services as meeting_services
+    from meetings.models import Minutes, MinutesApproval
+    from tests.meetings.conftest import add_items, schedule
+    from tests.meetings.test_minutes import written
+
+    def broken(**kwargs):
+        raise RuntimeError("the register is down")
+
+    meeting = schedule(kyrgyzstan, start=timezone.now() - timedelta(days=1))
+    add_items(kyrgyzstan, meeting, "Welcome", "Labour migration study")
+    minutes = written(kyrgyzstan, meeting)
+    with network_scope(kyrgyzstan.network):
+        version = meeting_services.minutes_submit(minutes=minutes, by=kyrgyzstan.secretariat)
+        meeting_services.minutes_approve(
+            minutes=minutes, by=kyrgyzstan.co_chair, content_sha256=version.content_sha256
+        )
+        monkeypatch.setattr("decisions.receivers.action_points_from_minutes", broken)
+        with pytest.raises(RuntimeError):
+            meeting_services.minutes_approve(
+                minutes=minutes, by=kyrgyzstan.co_chair2, content_sha256=version.content_sha256
+            )
+        minutes.refresh_from_db()
+        version.refresh_from_db()
+        assert minutes.status == Minutes.Status.SUBMITTED and version.approved_at is None
+        assert MinutesApproval.objects.filter(version=version).count() == 1
+        from decisions.models import Decision
+
+        assert not Decision.objects.exists() and not ActionPoint.objects.exists()
+
+
 def test_the_owner_organisation_updates_with_dated_notes(kyrgyzstan):
     point = add(kyrgyzstan)
     with pytest.raises(ValidationError, match="owner organisation"):

@@ -16,10 +16,10 @@ from circulation.models import Circulation, Delivery
 from decisions import services
 from decisions.models import JointStatement, Procedure, StatementVersion
 from decisions.tasks import close_due_procedures
-from meetings.models import FrozenError
 from networks.models import Network
 from networks.scoping import network_scope
 from tests.decisions.test_procedures import answer, draft, pass_deadline, refreshed
+from workflow import FrozenError
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,6 @@ from circulation.models import Circulation, Delivery
 from meetings import services
 from meetings.models import (
     Attendance,
-    FrozenError,
     Minutes,
     MinutesItem,
     MinutesVersion,
@@ -25,6 +24,7 @@ from meetings.models import (
 from networks.models import Network
 from networks.scoping import network_scope
 from tests.meetings.conftest import add_items, schedule
+from workflow import FrozenError
 
 
 def url(meeting, name="minutes", **kwargs):

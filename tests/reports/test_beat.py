@@ -4,11 +4,11 @@ co-chairs — once, however often it runs."""
 import datetime as dt
 
 from circulation.models import Circulation
+from common.quarters import last_ended_quarter
 from networks.models import Network
 from networks.scoping import network_scope, scopes_disabled
 from reports import tasks
 from reports.models import QuarterlyReport
-from reports.selectors import last_ended_quarter
 
 
 def test_the_beat_drafts_the_ended_quarter_once_and_tells_secretariat_and_co_chairs(

@@ -1,6 +1,7 @@
 """A hand-built quarter's report equals the figures worked out by hand, quarter boundaries
 in the network's time zone included."""
 
+from common import quarters
 from networks.scoping import network_scope
 from reports import presentation, selectors
 from tests.reports.conftest import utc
@@ -56,12 +57,12 @@ def test_the_same_data_in_another_time_zone_moves_the_edges(q3, kyrgyzstan):
 
 
 def test_quarter_boundaries_are_midnight_in_the_networks_zone(kyrgyzstan):
-    period = selectors.quarter_of(kyrgyzstan.network, 2026, 4)
+    period = quarters.quarter_of(kyrgyzstan.network, 2026, 4)
     assert period.start == utc(2026, 9, 30, 18) and period.end == utc(2026, 12, 31, 18)
     assert period.label == "2026-Q4" and period.next.label == "2027-Q1"
-    assert selectors.last_ended_quarter(kyrgyzstan.network, utc(2026, 9, 30, 17)).label == (
+    assert quarters.last_ended_quarter(kyrgyzstan.network, utc(2026, 9, 30, 17)).label == (
         "2026-Q2"
     )
-    assert selectors.last_ended_quarter(kyrgyzstan.network, utc(2026, 9, 30, 18)).label == (
+    assert quarters.last_ended_quarter(kyrgyzstan.network, utc(2026, 9, 30, 18)).label == (
         "2026-Q3"
     )
