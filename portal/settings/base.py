@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "workplans",
     "reports",
     "documents",
+    # The top layer: the demo composes every app above (docs/apps.md).
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -12,8 +12,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from networks import services
-from networks.demo import UN_SYSTEM, organisation_get_or_create
 from networks.models import LANGUAGE_CHOICES, Network, Organisation, Region
+from networks.organisations import UN_SYSTEM, organisation_get_or_create
 from networks.roles import Role
 
 
