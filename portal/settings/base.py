@@ -441,7 +441,7 @@ if DOCUMENTS_ORPHAN_GRACE_HOURS < 1:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.api.authentication.AccessTokenAuthentication",
-        "networks.api.authentication.PortalSessionAuthentication",
+        "accounts.api.authentication.PortalSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
