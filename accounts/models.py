@@ -114,6 +114,12 @@ class AccessToken(models.Model):
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
+    @property
+    def allows_writes(self) -> bool:
+        """Whether requests made with it may change things (the API's permission asks,
+        networks.api.permissions.TokenScopeAllowsMethod)."""
+        return self.scope == self.Scope.READ_WRITE
+
 
 def _domains(text: str) -> list[str]:
     return sorted({d.strip().lower().lstrip("@") for d in text.replace(",", " ").split() if d})

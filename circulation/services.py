@@ -17,6 +17,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -313,7 +314,7 @@ def digests_send(*, network: Network) -> int:
                         for item in items
                     ]
                 },
-                link=f"/n/{network.slug}/mail/mine/",
+                link=reverse("circulation:mine", kwargs={"network": network.slug}),
             )
             carrier = Delivery.objects.get(circulation=digest)
             Delivery.objects.filter(pk__in=[item.pk for item in items]).update(bundled_in=carrier)

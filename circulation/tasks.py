@@ -1,7 +1,8 @@
-"""Sending deliveries. Tasks take ids, enter the network, and are safe to run twice: the row
-lock and the status guard let only one run send a queued delivery. A delivery sends what was
-rendered and stored when the mailing was made, on the network's clock (circulation.services);
-only the digest renders anything here, and it enters the network's clock to do so."""
+"""Sending deliveries. Tasks take ids and are safe to run twice: the row lock and the status
+guard let only one run send a queued delivery. Each works inside the network of its row,
+entered by its base (networks.tasks.NetworkTask: its rows and its clock). A delivery sends
+what was rendered and stored when the mailing was made, on the network's clock
+(circulation.services); only the digest renders anything here."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from django.utils import timezone
 from circulation.mail import PermanentFailure, build_message, classify
 from circulation.models import Circulation, Delivery
 from networks.models import Invitation, Network
-from networks.scoping import network_entered, network_scope, scopes_disabled
+from networks.scoping import scopes_disabled
+from networks.tasks import NetworkTask
 
 
 def backoff(attempts: int) -> int:
@@ -26,28 +28,18 @@ def backoff(attempts: int) -> int:
     )
 
 
-def _network_of(model, pk: int) -> int | None:
-    # Only the network is read across scopes; everything else happens inside it.
-    with scopes_disabled():
-        return model.objects.filter(pk=pk).values_list("network_id", flat=True).first()
-
-
-@shared_task
+@shared_task(base=NetworkTask, network_model=Circulation, missing=0)
 def send_circulation(circulation_id: int) -> int:
     """After the mailing's transaction commits: the deliveries of a large mailing are
     created, then one delivery task per queued delivery is enqueued."""
     from circulation.services import circulation_expand
 
-    network_id = _network_of(Circulation, circulation_id)
-    if network_id is None:
-        return 0
-    with network_scope(network_id):
-        circulation_expand(circulation_id=circulation_id)
-        ids = list(
-            Delivery.objects.filter(
-                circulation_id=circulation_id, status=Delivery.Status.QUEUED
-            ).values_list("pk", flat=True)
-        )
+    circulation_expand(circulation_id=circulation_id)
+    ids = list(
+        Delivery.objects.filter(
+            circulation_id=circulation_id, status=Delivery.Status.QUEUED
+        ).values_list("pk", flat=True)
+    )
     for pk in ids:
         deliver.delay(pk)
     return len(ids)
@@ -110,34 +102,32 @@ def _finish_bundled(digest: Delivery, status: str, error: str, now) -> None:
         )
 
 
-@shared_task(bind=True, max_retries=None)
+@shared_task(
+    bind=True, max_retries=None, base=NetworkTask, network_model=Delivery, missing="missing"
+)
 def deliver(self, delivery_id: int) -> str:
-    network_id = _network_of(Delivery, delivery_id)
-    if network_id is None:
-        return "missing"
-    with network_scope(network_id):
-        delivery = _claim(delivery_id)
-        if delivery is None:
-            return "skipped"
-        try:
-            build_message(delivery).send()
-        except Exception as exc:  # classified below; nothing escapes unrecorded
-            failure = classify(exc)
-            if isinstance(failure, PermanentFailure):
-                _finish(delivery, Delivery.Status.FAILED, str(failure))
-                return "failed"
-            if delivery.attempts >= settings.CIRCULATION_MAX_ATTEMPTS:
-                _finish(
-                    delivery,
-                    Delivery.Status.FAILED,
-                    f"Gave up after {delivery.attempts} attempts: {failure}",
-                )
-                return "failed"
-            countdown = backoff(delivery.attempts)
-            _finish(delivery, Delivery.Status.QUEUED, str(failure), retry_in=countdown)
-            raise self.retry(countdown=countdown, exc=None) from None
-        _finish(delivery, Delivery.Status.SENT)
-        return "sent"
+    delivery = _claim(delivery_id)
+    if delivery is None:
+        return "skipped"
+    try:
+        build_message(delivery).send()
+    except Exception as exc:  # classified below; nothing escapes unrecorded
+        failure = classify(exc)
+        if isinstance(failure, PermanentFailure):
+            _finish(delivery, Delivery.Status.FAILED, str(failure))
+            return "failed"
+        if delivery.attempts >= settings.CIRCULATION_MAX_ATTEMPTS:
+            _finish(
+                delivery,
+                Delivery.Status.FAILED,
+                f"Gave up after {delivery.attempts} attempts: {failure}",
+            )
+            return "failed"
+        countdown = backoff(delivery.attempts)
+        _finish(delivery, Delivery.Status.QUEUED, str(failure), retry_in=countdown)
+        raise self.retry(countdown=countdown, exc=None) from None
+    _finish(delivery, Delivery.Status.SENT)
+    return "sent"
 
 
 @shared_task
@@ -178,17 +168,19 @@ def sweep_stuck_deliveries() -> int:
 @shared_task
 def send_digests() -> int:
     """Beat, daily: each person's waiting optional mail, one digest per network."""
-    from circulation.services import digests_send
-
     with scopes_disabled():
         network_ids = list(
             Delivery.objects.filter(status=Delivery.Status.DIGEST, bundled_in__isnull=True)
-            .order_by()
+            .order_by("network_id")
             .values_list("network_id", flat=True)
             .distinct()
         )
-    sent = 0
-    for network in Network.objects.filter(pk__in=network_ids):
-        with network_entered(network):
-            sent += digests_send(network=network)
-    return sent
+    return sum(send_network_digests.for_each_network(network_ids))
+
+
+@shared_task(base=NetworkTask)
+def send_network_digests(network_id: int) -> int:
+    """One network's digests (send_digests)."""
+    from circulation.services import digests_send
+
+    return digests_send(network=Network.objects.get(pk=network_id))

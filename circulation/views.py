@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -173,7 +174,9 @@ class OpenedLinkView(LoginRequiredMixin, View):
             raise not_found()
         if recipient:
             services.delivery_mark_opened(delivery=delivery)
-        target = delivery.circulation.link or f"/n/{delivery.network.slug}/"
+        target = delivery.circulation.link or reverse(
+            "networks:home", kwargs={"network": delivery.network.slug}
+        )
         if not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
             target = "/"
         return redirect(target)

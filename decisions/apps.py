@@ -7,7 +7,7 @@ class DecisionsConfig(AppConfig):
     verbose_name = _("Decisions")
 
     def ready(self) -> None:
-        from decisions import receivers
+        from decisions import home, receivers
         from decisions.selectors import public_statements
         from documents import public
         from meetings import signals
@@ -18,3 +18,4 @@ class DecisionsConfig(AppConfig):
         )
         # The network's public page shows its public joint statements.
         public.register("statements", public_statements)
+        home.register()  # what the network home shows of decisions (networks.home)

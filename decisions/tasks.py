@@ -1,4 +1,6 @@
-"""Celery tasks of the decision register."""
+"""Celery tasks of the decision register. The beat jobs find what is due across networks and
+call a task on networks.tasks.NetworkTask for each, which works inside that network (its
+rows and its clock)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from decisions.models import Procedure
-from decisions.services import procedure_close, procedure_remind
-from networks.scoping import network_entered, scopes_disabled
+from decisions.services import action_points_chase, procedure_close, procedure_remind
+from networks.models import Network
+from networks.scoping import scopes_disabled
+from networks.tasks import NetworkTask
 
 
 @shared_task
@@ -24,9 +28,13 @@ def close_due_procedures() -> int:
             .values_list("pk", "network_id")[:500]
         )
     for procedure_id, network_id in due:
-        with network_entered(network_id):
-            procedure_close(procedure=Procedure.objects.get(pk=procedure_id))
+        close_procedure(procedure_id=procedure_id, network_id=network_id)
     return len(due)
+
+
+@shared_task(base=NetworkTask)
+def close_procedure(procedure_id: int, network_id: int) -> None:
+    procedure_close(procedure=Procedure.objects.get(pk=procedure_id))
 
 
 @shared_task
@@ -44,19 +52,21 @@ def remind_before_deadlines() -> int:
             ).values_list("pk", "network_id")[:500]
         )
     for procedure_id, network_id in due:
-        with network_entered(network_id):
-            procedure_remind(procedure=Procedure.objects.get(pk=procedure_id))
+        remind_procedure(procedure_id=procedure_id, network_id=network_id)
     return len(due)
+
+
+@shared_task(base=NetworkTask)
+def remind_procedure(procedure_id: int, network_id: int) -> None:
+    procedure_remind(procedure=Procedure.objects.get(pk=procedure_id))
 
 
 @shared_task
 def chase_overdue_action_points() -> int:
     """Beat, weekly: each network's overdue action points, to their owner organisations."""
-    from decisions.services import action_points_chase
-    from networks.models import Network
+    return sum(chase_action_points.for_each_network())
 
-    chased = 0
-    for network in Network.objects.all():
-        with network_entered(network):
-            chased += action_points_chase(network=network)
-    return chased
+
+@shared_task(base=NetworkTask)
+def chase_action_points(network_id: int) -> int:
+    return action_points_chase(network=Network.objects.get(pk=network_id))

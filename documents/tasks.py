@@ -1,5 +1,5 @@
-"""Celery tasks of the document library. Each takes an id, enters the network, and is safe
-to run twice."""
+"""Celery tasks of the document library. Each takes an id, works inside the network of its
+row (entered by networks.tasks.NetworkTask), and is safe to run twice."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.db.models import Value
 from documents import text
 from documents.models import Document, DocumentVersion
 from documents.storage import STORAGE_ERRORS
-from networks.scoping import network_scope, scopes_disabled
+from networks.tasks import NetworkTask
 
 SEARCH_CONFIG = "simple"  # no stemming: the networks write in English, Russian and more
 
@@ -33,38 +33,36 @@ def refresh_search_vector(document_id: int) -> None:
         Document.objects.filter(pk=document_id).update(search_vector=search_vector())
 
 
-@shared_task(bind=True, max_retries=3, default_retry_delay=60)
+@shared_task(
+    bind=True,
+    max_retries=3,
+    default_retry_delay=60,
+    base=NetworkTask,
+    network_model=DocumentVersion,
+    missing="missing",
+)
 def extract_text(self, version_id: int) -> str:
     """Read the text of a version; if it is still the document's latest, make it what the
     document is found by."""
-    with scopes_disabled():
-        network_id = (
-            DocumentVersion.objects.filter(pk=version_id)
-            .values_list("network_id", flat=True)
+    version = DocumentVersion.objects.get(pk=version_id)
+    try:
+        with version.file.open("rb") as handle:
+            data = handle.read()
+    except STORAGE_ERRORS as error:
+        # The disk or the bucket did not answer: try again later.
+        raise self.retry(exc=error) from error
+    found = text.extract(data, version.content_type)
+    with transaction.atomic():
+        latest = (
+            DocumentVersion.objects.filter(document_id=version.document_id)
+            .order_by("-number")
+            .values_list("pk", flat=True)
             .first()
         )
-    if network_id is None:
-        return "missing"
-    with network_scope(network_id):
-        version = DocumentVersion.objects.get(pk=version_id)
-        try:
-            with version.file.open("rb") as handle:
-                data = handle.read()
-        except STORAGE_ERRORS as error:
-            # The disk or the bucket did not answer: try again later.
-            raise self.retry(exc=error) from error
-        found = text.extract(data, version.content_type)
-        with transaction.atomic():
-            latest = (
-                DocumentVersion.objects.filter(document_id=version.document_id)
-                .order_by("-number")
-                .values_list("pk", flat=True)
-                .first()
-            )
-            if latest != version.pk:
-                return "superseded"
-            Document.objects.filter(pk=version.document_id).update(search_text=Value(found))
-            refresh_search_vector(version.document_id)
+        if latest != version.pk:
+            return "superseded"
+        Document.objects.filter(pk=version.document_id).update(search_text=Value(found))
+        refresh_search_vector(version.document_id)
     return "indexed"
 
 

@@ -1,62 +1,66 @@
-"""Celery tasks of the meetings app. Each enters the network it works on (its rows and its
-clock) and is safe to run twice."""
+"""Celery tasks of the meetings app. Each works inside the network it is given (its rows and
+its clock, entered by networks.tasks.NetworkTask) and is safe to run twice."""
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.urls import reverse
 
 from circulation.models import Circulation
 from circulation.services import Recipient, circulation_create
 from meetings.selectors import cadence
 from networks.models import Membership, Network
 from networks.roles import Role
-from networks.scoping import network_entered
+from networks.tasks import NetworkTask
 
 
 @shared_task
 def remind_missed_cadence() -> int:
     """Beat, daily: the secretariat of a network whose next meeting is overdue under its
     cadence gets one reminder per missed due date. Returns how many networks were reminded."""
-    reminded = 0
-    for network_id in Network.objects.values_list("pk", flat=True):
-        with network_entered(network_id), transaction.atomic():
-            network = Network.objects.select_for_update().get(pk=network_id)
-            state = cadence(network=network)
-            if not state.missed or state.due is None:
-                continue
-            already = Circulation.objects.filter(
-                kind=Circulation.Kind.REMINDER,
-                about_type=ContentType.objects.get_for_model(Network),
-                about_id=network.pk,
-                created_at__gte=state.due,
-            ).exists()
-            secretariat = [
-                m.user
-                for m in Membership.objects.active()
-                .filter(role=Role.SECRETARIAT, user__is_active=True)
-                .select_related("user")
-            ]
-            if already or not secretariat:
-                continue
-            circulation_create(
-                network=network,
-                kind=Circulation.Kind.REMINDER,
-                sender=None,
-                recipients=[Recipient.of(person) for person in secretariat],
-                template="cadence_reminder",
-                context={
-                    "due": state.due,
-                    "last": state.last,
-                    "last_date": state.last and state.last.starts_at,
-                    "cadence": network.get_meeting_cadence_display(),
-                },
-                about=network,
-                link=f"/n/{network.slug}/meetings/new/",
-            )
-            reminded += 1
-    return reminded
+    return sum(remind_cadence.for_each_network())
+
+
+@shared_task(base=NetworkTask)
+def remind_cadence(network_id: int) -> bool:
+    """One network's cadence reminder (remind_missed_cadence): whether it was sent."""
+    with transaction.atomic():
+        network = Network.objects.select_for_update().get(pk=network_id)
+        state = cadence(network=network)
+        if not state.missed or state.due is None:
+            return False
+        already = Circulation.objects.filter(
+            kind=Circulation.Kind.REMINDER,
+            about_type=ContentType.objects.get_for_model(Network),
+            about_id=network.pk,
+            created_at__gte=state.due,
+        ).exists()
+        secretariat = [
+            m.user
+            for m in Membership.objects.active()
+            .filter(role=Role.SECRETARIAT, user__is_active=True)
+            .select_related("user")
+        ]
+        if already or not secretariat:
+            return False
+        circulation_create(
+            network=network,
+            kind=Circulation.Kind.REMINDER,
+            sender=None,
+            recipients=[Recipient.of(person) for person in secretariat],
+            template="cadence_reminder",
+            context={
+                "due": state.due,
+                "last": state.last,
+                "last_date": state.last and state.last.starts_at,
+                "cadence": network.get_meeting_cadence_display(),
+            },
+            about=network,
+            link=reverse("meetings:create", kwargs={"network": network.slug}),
+        )
+        return True
 
 
 @shared_task

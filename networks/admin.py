@@ -16,6 +16,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -316,7 +317,7 @@ class NetworkAdmin(admin.ModelAdmin):
                 % {"email": email, "reason": " ".join(error.messages)},
             )
             return
-        link = request.build_absolute_uri(f"/accounts/invitations/{token}/")
+        link = request.build_absolute_uri(reverse("invitation-accept", kwargs={"token": token}))
         messages.warning(
             request,
             gettext(

@@ -15,19 +15,21 @@ secretariat or co-chair), anything else is bad input (a 400).
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import UTC, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.models import User, hash_token
+from networks import signals
 from networks.access import access_for
 from networks.models import (
     Invitation,
@@ -50,7 +52,7 @@ from workflow import Refusal
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
-    from circulation.models import Circulation
+    from accounts.models import User
 
 # The refusals whose cause is the person's standing or the state (see above): the shared
 # workflow's codes, so that workflow.status_of answers them on pages and in the API alike.
@@ -399,6 +401,11 @@ def invitation_create(
         return invitation, raw
 
 
+def hash_token(raw: str) -> str:
+    """What an invitation stores of its link's token: its SHA-256."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
 def _open_invitations() -> QuerySet[Invitation]:
     return Invitation.objects.filter(
         accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
@@ -424,29 +431,18 @@ def invitation_link_token(invitation: Invitation) -> str | None:
     return None
 
 
-def invitation_email(*, invitation: Invitation, sender: User | None, language: str) -> Circulation:
-    """Secretariat, in the transaction that created the invitation: its email, as a stored
-    circulation with one delivery, sent after the commit. The stored message holds a
-    placeholder where the link goes; the delivery task puts in the link it rebuilds from the
-    row (`invitation_link_token`), so neither the database nor the queue holds the token."""
-    from circulation.mail import INVITATION_URL_PLACEHOLDER
-    from circulation.models import Circulation
-    from circulation.services import Recipient, circulation_create
-
+def invitation_email(*, invitation: Invitation, sender: User | None, language: str) -> None:
+    """Secretariat, in the transaction that created the invitation: its email, stored and
+    sent after the commit by the receiver of `signals.invitation_to_mail` (circulation: a
+    mailing with one delivery whose stored message holds a placeholder where the link goes;
+    the delivery task puts in the link it rebuilds from the row, `invitation_link_token`, so
+    neither the database nor the queue holds the token)."""
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
-    return circulation_create(
-        network=invitation.network,
-        kind=Circulation.Kind.INVITATION,
-        sender=sender,
-        recipients=[Recipient(address=invitation.email, language=language)],
-        template="invitation",
-        context={
-            "invitation": invitation,
-            "invitation_url": INVITATION_URL_PLACEHOLDER,
-            "invitation_days": settings.PORTAL_INVITATION_DAYS,
-        },
-        about=invitation,
+    if not signals.invitation_to_mail.has_listeners(Invitation):
+        raise ImproperlyConfigured("Nothing mails invitations: the circulation app is missing.")
+    signals.invitation_to_mail.send(
+        sender=Invitation, invitation=invitation, by=sender, language=language
     )
 
 
@@ -513,9 +509,10 @@ def invitation_accept(
                 code=NOT_ALLOWED,
             )
         if user is None:
-            if User.objects.filter(email__iexact=locked.email).exists():
+            people = get_user_model().objects
+            if people.filter(email__iexact=locked.email).exists():
                 raise ValidationError(_("An account with this email exists: sign in first."))
-            user = User.objects.create_user(
+            user = people.create_user(
                 email=locked.email, password=password, full_name=full_name.strip()
             )
         elif user.email.lower() != locked.email:

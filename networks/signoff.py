@@ -11,12 +11,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import User
 from networks.models import Membership, Network, SignoffRule
 from networks.roles import Role
 from workflow import Signoff, evaluate
@@ -117,7 +117,8 @@ def signoff_people(signoff: Signoff) -> SignoffPeople:
     """The names behind a sign-off's user ids, in one query."""
     ids = {*signoff.signed, *signoff.awaited}
     names = {
-        user.pk: user.get_full_name() or user.email for user in User.objects.filter(pk__in=ids)
+        user.pk: user.get_full_name() or user.email
+        for user in get_user_model().objects.filter(pk__in=ids)
     }
     return SignoffPeople(
         rule=signoff.rule.value,

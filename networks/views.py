@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from networks import exports, selectors, services, signoff
+from networks import exports, home, selectors, services, signoff
 from networks.access import my_networks, not_found
 from networks.forms import InvitationForm, MembershipEndForm, SignoffRulesForm
 from networks.formtools import refused
@@ -62,17 +62,10 @@ class NetworkHomeView(NetworkPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["my_roles"] = sorted(str(role.label) for role in self.network_access.roles)
-        if self.network_access.can(Action.MEETINGS_VIEW):
-            from meetings import selectors as meeting_selectors
-
-            context["cadence"] = meeting_selectors.cadence(network=self.network)
-            context["waiting"] = meeting_selectors.waiting_for(access=self.network_access)
-        if self.network_access.can(Action.POSITION_STATE):
-            from decisions.selectors import awaiting_my_position
-
-            context.setdefault("waiting", {})["positions"] = awaiting_my_position(
-                access=self.network_access
-            )
+        # What the apps above show here: their panels, and what waits for this person
+        # (networks.home; each app registers its own in its AppConfig.ready()).
+        context["panels"] = home.panels_for(self.network_access)
+        context["waiting"] = home.waiting_for(self.network_access)
         if self.network_access.can(Action.MEMBERS_VIEW):
             context["members"] = selectors.member_list(network=self.network)
             grantable = grantable_roles(self.network_access.roles)

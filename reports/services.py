@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,9 @@ MAX_REASON = 500
 
 
 def report_url(report: QuarterlyReport) -> str:
-    return f"/n/{report.network.slug}/reports/{report.pk}/"
+    return reverse(
+        "reports:detail", kwargs={"network": report.network.slug, "report_id": report.pk}
+    )
 
 
 def _people(network: Network, roles: Iterable[Role]) -> list[User]:

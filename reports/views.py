@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -48,7 +49,9 @@ class ReportMixin(NetworkPageMixin):
         return versions
 
     def report_url(self, report) -> str:
-        return f"/n/{self.network.slug}/reports/{report.pk}/"
+        return reverse(
+            "reports:detail", kwargs={"network": self.network.slug, "report_id": report.pk}
+        )
 
 
 def ended_quarters(network: Network) -> list[str]:

@@ -4,8 +4,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from accounts.models import AccessToken
-
 
 class NetworkActionPermission(BasePermission):
     """The view's `required_action` (or `required_actions[method]`) from the one permission
@@ -22,7 +20,8 @@ class NetworkActionPermission(BasePermission):
 
 
 class TokenScopeAllowsMethod(BasePermission):
-    """A read-only personal access token may only read."""
+    """A read-only personal access token may only read. The token (`request.auth`) says so
+    itself (`allows_writes`, accounts.models.AccessToken); a session has no token."""
 
     message = _("This access token is read-only: make a read and write token to change things.")
     code = "read_only_token"
@@ -30,5 +29,4 @@ class TokenScopeAllowsMethod(BasePermission):
     def has_permission(self, request, view) -> bool:
         if request.method in SAFE_METHODS:
             return True
-        token = request.auth
-        return not isinstance(token, AccessToken) or token.scope == AccessToken.Scope.READ_WRITE
+        return getattr(request.auth, "allows_writes", True)

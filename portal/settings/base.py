@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "workplans",
     "reports",
     "documents",
+    # The top layer: the demo composes every app above (docs/apps.md).
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -444,7 +446,7 @@ if DOCUMENTS_ORPHAN_GRACE_HOURS < 1:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.api.authentication.AccessTokenAuthentication",
-        "networks.api.authentication.PortalSessionAuthentication",
+        "accounts.api.authentication.PortalSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 
-from networks.demo import NETWORKS
+from demo.loader import NETWORKS
 from networks.models import (
     Invitation,
     Membership,

@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 
 from networks import services
-from networks.demo import UN_SYSTEM, organisation_get_or_create
 from networks.models import LANGUAGE_CHOICES, Network, Organisation, Region
+from networks.organisations import UN_SYSTEM, organisation_get_or_create
 from networks.roles import Role
 
 
@@ -160,9 +161,8 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(f"{_describe(exc)} Nothing was created.") from exc
 
-        self.stdout.write(
-            self.style.SUCCESS(f"Created {network.name} ({network.code}) at /n/{network.slug}/.")
-        )
+        home = reverse("networks:home", kwargs={"network": network.slug})
+        self.stdout.write(self.style.SUCCESS(f"Created {network.name} ({network.code}) at {home}."))
         for line in links:
             self.stdout.write(line)
         if links:
@@ -203,8 +203,8 @@ class Command(BaseCommand):
             full_name=full_name,
         )
         label = "secretariat" if role == Role.SECRETARIAT else "co-chair"
-        return (
-            f"Invitation for {email} as {label} of {organisation}: /accounts/invitations/{token}/"
+        return f"Invitation for {email} as {label} of {organisation}: " + reverse(
+            "invitation-accept", kwargs={"token": token}
         )
 
     def _languages(self, value: str) -> list[str]:

@@ -32,8 +32,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from networks.demo import UN_SYSTEM, demo_password, organisation_get_or_create
-from networks.management.commands._demo_mode import require_demo_mode
+from demo.loader import demo_password
+from demo.mode import require_demo_mode
 from networks.models import (
     Membership,
     Network,
@@ -43,6 +43,7 @@ from networks.models import (
     WorkingGroup,
     WorkingGroupMember,
 )
+from networks.organisations import UN_SYSTEM, organisation_get_or_create
 from networks.roles import Role
 from networks.scoping import network_scope, scopes_disabled
 

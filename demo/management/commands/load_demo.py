@@ -5,8 +5,8 @@ import os
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from networks.demo import demo_load, demo_password
-from networks.management.commands._demo_mode import require_demo_mode
+from demo.loader import demo_load, demo_password
+from demo.mode import require_demo_mode
 
 
 class Command(BaseCommand):

@@ -16,7 +16,7 @@ class AccessTokenScheme(OpenApiAuthenticationExtension):
 
 
 class SessionScheme(OpenApiAuthenticationExtension):
-    target_class = "networks.api.authentication.PortalSessionAuthentication"
+    target_class = "accounts.api.authentication.PortalSessionAuthentication"
     name = "session"
 
     def get_security_definition(self, auto_schema):

@@ -1,0 +1,14 @@
+"""The signals networks sends: steps in a network that an app above it acts on.
+
+networks imports none of those apps (the layering in docs/architecture.md): they connect
+their receivers in their AppConfig.ready(). A receiver runs in the sender's transaction, so
+what it fails at rolls the step back, and what it stores is committed with it."""
+
+from django.dispatch import Signal
+
+# An invitation is to be mailed to the person it invites: sent (sender=Invitation) with
+# `invitation`, `by` (the inviting person, or None) and `language` (one of LANGUAGES), in
+# the transaction that created the invitation. circulation's receiver stores the mailing
+# (one delivery) and sends it after the commit; the one-time link is rebuilt when the mail
+# goes (networks.services.invitation_link_token), never stored.
+invitation_to_mail = Signal()
