@@ -14,10 +14,10 @@ import hmac
 from datetime import datetime, timedelta
 from typing import Any
 
-from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
-from allauth.socialaccount.models import SocialAccount
-from allauth.usersessions.models import UserSession
+from allauth.account.models import EmailAddress  # type: ignore[import-untyped]
+from allauth.mfa.models import Authenticator  # type: ignore[import-untyped]
+from allauth.socialaccount.models import SocialAccount  # type: ignore[import-untyped]
+from allauth.usersessions.models import UserSession  # type: ignore[import-untyped]
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
