@@ -26,6 +26,7 @@ from requests import RequestException
 from accounts import privacy, services
 from accounts.forms import AccessTokenForm, InvitationAcceptForm, ProfileForm
 from accounts.identity import provider_for_email, start_sign_in
+from accounts.middleware import mfa_required_message, needs_mfa
 from accounts.models import AccessToken
 from networks import services as network_services
 
@@ -98,6 +99,12 @@ class PersonalDataExportView(LoginRequiredMixin, View):
     (accounts.privacy.person_export): theirs only, whatever network it lies in."""
 
     def get(self, request):
+        # The account pages are open without the second factor (to set it up); the export
+        # holds network records, so a person who must have one sets it up first, as for
+        # tokens (accounts.middleware.GUARDED_PREFIXES).
+        if needs_mfa(request.user, request):
+            messages.warning(request, mfa_required_message(request.user))
+            return redirect("mfa_activate_totp")
         data = privacy.person_export(request.user)
         response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
         day = timezone.now().date().isoformat()

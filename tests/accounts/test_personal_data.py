@@ -133,3 +133,12 @@ def test_the_privacy_page_names_the_contact_and_reads_in_russian(client, db, set
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
     russian = client.get("/privacy/").content.decode()
     assert "Конфиденциальность" in russian and "2 года" in russian
+
+
+def test_a_person_who_must_have_a_second_factor_sets_it_up_before_the_export(kyrgyzstan, settings):
+    settings.PORTAL_REQUIRE_MFA = True
+    secretariat = as_(kyrgyzstan.secretariat)
+    assert secretariat.get(reverse("account-personal-data")).status_code == 200
+    response = secretariat.get(EXPORT)
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
+    assert as_(kyrgyzstan.member).get(EXPORT).status_code == 200  # members are not forced
