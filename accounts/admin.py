@@ -20,11 +20,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import privacy
 from accounts.identity import domain_of
-from accounts.models import IdentityProvider, OperatorAction, User, _domains
+from accounts.models import Erasure, IdentityProvider, OperatorAction, User, _domains
 
 for model in (Authenticator, SocialApp, SocialToken, SocialAccount, EmailAddress, UserSession):
     if admin.site.is_registered(model):
@@ -79,8 +82,8 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["is_staff", "is_superuser", "is_active", "language"]
     search_fields = ["email", "full_name"]
     ordering = ["email"]
-    readonly_fields = ["email", "last_login", "date_joined"]
-    actions = ["send_password_reset_link"]
+    readonly_fields = ["email", "last_login", "date_joined", "erased_at"]
+    actions = ["send_password_reset_link", "erase_personal_data"]
     fieldsets = [
         (None, {"fields": ["email"]}),
         (_("About the person"), {"fields": ["full_name", "job_title", "language", "time_zone"]}),
@@ -88,7 +91,7 @@ class UserAdmin(DjangoUserAdmin):
             _("Platform access"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined", "erased_at"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name"]})]
 
@@ -125,6 +128,81 @@ class UserAdmin(DjangoUserAdmin):
             % {"count": sent},
             messages.SUCCESS,
         )
+
+    @admin.action(description=_("Erase personal data (on the person's request)"))
+    def erase_personal_data(self, request, queryset):
+        """A confirmation page with the reason first; then accounts.privacy.person_erase.
+        One person at a time, so that nobody erases a list by a slip of the hand."""
+        people = list(queryset[:2])
+        if len(people) != 1:
+            self.message_user(request, gettext("Erase one person at a time."), messages.ERROR)
+            return None
+        person = people[0]
+        if person.erased_at is not None:
+            self.message_user(
+                request, gettext("This person's data has already been erased."), messages.ERROR
+            )
+            return None
+        form = ErasureForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            try:
+                erasure = privacy.person_erase(
+                    user=person, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.log_change(
+                    request,
+                    person,
+                    gettext("Erased the person's personal data on request: %(reason)s")
+                    % {"reason": erasure.reason},
+                )
+                self.message_user(
+                    request,
+                    gettext("The personal data is erased; the person is now “%(pseudonym)s”.")
+                    % {"pseudonym": erasure.pseudonym},
+                    messages.SUCCESS,
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Erase this person's personal data?"),
+            "person": person,
+            "preview": privacy.erasure_preview(person),
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/accounts/user/erase_confirmation.html", context)
+
+
+class ErasureForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=privacy.MAX_REASON,
+        help_text=_("The person's request: when and how they asked, and its reference."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@admin.register(Erasure)
+class ErasureAdmin(admin.ModelAdmin):
+    """Who was erased (by pseudonym), why, when and by which operator. Read only."""
+
+    list_display = ["erased_at", "pseudonym", "erased_by", "reason"]
+    search_fields = ["pseudonym", "reason"]
+    fields = ["pseudonym", "reason", "erased_by", "erased_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class IdentityProviderForm(forms.ModelForm):

@@ -50,6 +50,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Set when the person's data was erased on their request (accounts.privacy): the row
+    # stays, under a pseudonym, so that what they signed keeps its signer.
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -228,3 +231,35 @@ class OperatorAction(LogEntry):
         verbose_name = _("operator action")
         verbose_name_plural = _("operator actions")
         ordering = ["-action_time"]
+
+
+class Erasure(models.Model):
+    """The record that a person's personal data was erased on their request: who asked it
+    done, why, when, and the pseudonym the person now goes by. `address_digest` is a keyed
+    SHA-256 of the former address (accounts.privacy.address_digest), never the address: it
+    lets the pages recognise the person in a frozen record that still holds it (approved
+    minutes' attendance) and show the pseudonym there instead."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="erasure"
+    )
+    pseudonym = models.CharField(_("pseudonym"), max_length=200)
+    address_digest = models.CharField(max_length=64, db_index=True, editable=False)
+    reason = models.CharField(_("reason"), max_length=500)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("erased by"),
+    )
+    erased_at = models.DateTimeField(_("erased"))
+
+    class Meta:
+        ordering = ["-erased_at"]
+        verbose_name = _("erasure of personal data")
+        verbose_name_plural = _("erasures of personal data")
+
+    def __str__(self) -> str:
+        return self.pseudonym

@@ -19,6 +19,7 @@ urlpatterns = [
     path("switch/", network_views.SwitchNetworkView.as_view(), name="switch-network"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("privacy/", account_views.PrivacyNoticeView.as_view(), name="privacy"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path(

@@ -98,6 +98,15 @@ class ReportVersion(FrozenVersion, NetworkOwned):
     def __str__(self) -> str:
         return f"{self.report} v{self.number}"
 
+    @property
+    def submitter_name(self) -> str:
+        """Who submitted it, as pages and files name them: the person's current name through
+        the account (a pseudonym once their data is erased, accounts.privacy), else the name
+        kept when it was submitted. Callers select `submitted_by` with the version."""
+        if self.submitted_by is not None:
+            return self.submitted_by.get_full_name()
+        return self.submitted_by_name
+
 
 class ReportSignature(NetworkOwned):
     """One co-chair's sign-off of the report as it stood (the SHA-256 of its figures and

@@ -337,6 +337,10 @@ def workplan_figures(period: Quarter) -> dict[str, Any]:
 def latest_versions(reports: Iterable[QuarterlyReport]) -> dict[int, ReportVersion]:
     """The latest submitted version of each report: one query."""
     latest: dict[int, ReportVersion] = {}
-    for version in ReportVersion.objects.filter(report__in=list(reports)).order_by("number"):
+    for version in (
+        ReportVersion.objects.filter(report__in=list(reports))
+        .select_related("submitted_by")
+        .order_by("number")
+    ):
         latest[version.report_id] = version
     return latest

@@ -43,7 +43,11 @@ class ReportMixin(NetworkPageMixin):
         return report
 
     def get_versions(self, report) -> list[ReportVersion]:
-        versions = list(ReportVersion.objects.filter(report=report).order_by("number"))
+        versions = list(
+            ReportVersion.objects.filter(report=report)
+            .select_related("submitted_by")
+            .order_by("number")
+        )
         for version in versions:
             version.report = report
         return versions

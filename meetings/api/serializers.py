@@ -1,6 +1,8 @@
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.privacy import masked_attendance
 from meetings import flows, services
 from meetings.models import AgendaItem, Meeting, Minutes, MinutesVersion, Participant
 from networks import signoff
@@ -144,7 +146,9 @@ class MinutesApprovalSerializer(serializers.Serializer):
 
 class MinutesVersionSerializer(serializers.ModelSerializer):
     approvals = MinutesApprovalSerializer(many=True, read_only=True)
-    content = serializers.JSONField(read_only=True)
+    # As stored, but an erased person is shown by their pseudonym (accounts.privacy); the
+    # SHA-256 is of the stored content.
+    content = serializers.SerializerMethodField()
 
     class Meta:
         model = MinutesVersion
@@ -159,3 +163,7 @@ class MinutesVersionSerializer(serializers.ModelSerializer):
             "returned_at",
             "approvals",
         ]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_content(self, version: MinutesVersion) -> dict:
+        return masked_attendance(version.content)

@@ -217,6 +217,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.draft_quarterly_reports",
         "schedule": crontab(minute=15),
     },
+    # Personal data kept no longer than PORTAL_RETENTION_DAYS says (accounts.privacy).
+    "apply-retention": {
+        "task": "accounts.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=45),
+    },
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -328,6 +333,21 @@ MFA_TOTP_ISSUER = "Network Portal"
 USERSESSIONS_TRACK_ACTIVITY = True
 PORTAL_REQUIRE_MFA = env_bool("PORTAL_REQUIRE_MFA", False)
 PORTAL_INVITATION_DAYS = 7
+# Personal data: how many days each kind of record is kept (accounts.privacy.apply_retention,
+# daily; the /privacy/ page states them). Each can be set by PORTAL_RETENTION_<KIND>_DAYS.
+# Where a person asks for the erasure of their data (shown on /privacy/); empty: through
+# their network's secretariat.
+PORTAL_PRIVACY_CONTACT = os.environ.get("PORTAL_PRIVACY_CONTACT", "")
+PORTAL_RETENTION_DAYS = {
+    kind: int(os.environ.get(f"PORTAL_RETENTION_{kind.upper()}_DAYS", str(days)))
+    for kind, days in {
+        "deliveries": 730,  # a mailing's delivery rows: address, status, when opened
+        "opened_links": 730,  # when the recipient opened the email's link
+        "sessions": 365,  # a sign-in's address and browser (Where you are signed in)
+        "invitations": 365,  # invitations never accepted, after they expired or were revoked
+        "document_reads": 730,  # who opened a document version, and when
+    }.items()
+}
 # Circulation: retries of temporary SMTP failures, and when a delivery counts as stuck.
 CIRCULATION_MAX_ATTEMPTS = int(os.environ.get("CIRCULATION_MAX_ATTEMPTS", "8"))
 CIRCULATION_RETRY_BASE = int(os.environ.get("CIRCULATION_RETRY_BASE", "30"))

@@ -135,7 +135,7 @@ class VersionSummarySerializer(serializers.Serializer):
     number = serializers.IntegerField()
     submitted_at = serializers.DateTimeField()
     submitted_by = serializers.CharField(
-        source="submitted_by_name", allow_null=True, help_text="null for a regional viewer"
+        source="submitter_name", allow_null=True, help_text="null for a regional viewer"
     )
     reason = serializers.CharField(help_text="Why it was submitted again (empty for the first).")
 
@@ -154,7 +154,7 @@ class ReportSerializer(serializers.Serializer):
 
 class ReportVersionSerializer(ReportSerializer):
     submitted_by = serializers.CharField(
-        source="submitted_by_name", allow_null=True, help_text="null for a regional viewer"
+        source="submitter_name", allow_null=True, help_text="null for a regional viewer"
     )
     reason = serializers.CharField()
     narrative = serializers.CharField()

@@ -52,7 +52,11 @@ class ReportDetailView(ReportAPIMixin, generics.RetrieveAPIView):
 
     def versions(self) -> list[ReportVersion]:
         report = self.get_object()
-        versions = list(ReportVersion.objects.filter(report=report).order_by("number"))
+        versions = list(
+            ReportVersion.objects.filter(report=report)
+            .select_related("submitted_by")
+            .order_by("number")
+        )
         for version in versions:
             version.report = report
         return versions
