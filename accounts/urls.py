@@ -6,12 +6,6 @@ urlpatterns = [
     # Before allauth's own "login/", which this one extends.
     path("login/", views.LoginView.as_view(), name="account_login"),
     path("profile/", views.ProfileView.as_view(), name="account-profile"),
-    path("personal-data/", views.PersonalDataView.as_view(), name="account-personal-data"),
-    path(
-        "personal-data/export.json",
-        views.PersonalDataExportView.as_view(),
-        name="account-personal-data-export",
-    ),
     path("tokens/", views.AccessTokenListView.as_view(), name="account-tokens"),
     path(
         "tokens/<id:token_id>/revoke/",

@@ -9,6 +9,7 @@ from meetings import views as meeting_views
 from networks import views as network_views
 from portal import health
 from portal.converters import IdConverter
+from privacy import views as privacy_views
 from reports import views as report_views
 from workplans import views as workplan_views
 
@@ -19,7 +20,7 @@ urlpatterns = [
     path("switch/", network_views.SwitchNetworkView.as_view(), name="switch-network"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("privacy/", account_views.PrivacyNoticeView.as_view(), name="privacy"),
+    path("privacy/", privacy_views.PrivacyNoticeView.as_view(), name="privacy"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path(
@@ -28,6 +29,7 @@ urlpatterns = [
         name="calendar-subscription",
     ),
     path("calendar/<str:token>.ics", meeting_views.calendar_feed, name="calendar-feed"),
+    path("accounts/", include("privacy.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     # Before the admin's own: operators sign in through allauth like everyone.

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "documents",
     # The top layer: the demo composes every app above (docs/apps.md).
     "demo",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -217,9 +218,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.draft_quarterly_reports",
         "schedule": crontab(minute=15),
     },
-    # Personal data kept no longer than PORTAL_RETENTION_DAYS says (accounts.privacy).
+    # Personal data kept no longer than PORTAL_RETENTION_DAYS says (privacy.services).
     "apply-retention": {
-        "task": "accounts.tasks.apply_retention",
+        "task": "privacy.tasks.apply_retention",
         "schedule": crontab(hour=2, minute=45),
     },
 }
@@ -333,7 +334,7 @@ MFA_TOTP_ISSUER = "Network Portal"
 USERSESSIONS_TRACK_ACTIVITY = True
 PORTAL_REQUIRE_MFA = env_bool("PORTAL_REQUIRE_MFA", False)
 PORTAL_INVITATION_DAYS = 7
-# Personal data: how many days each kind of record is kept (accounts.privacy.apply_retention,
+# Personal data: how many days each kind of record is kept (privacy.services.apply_retention,
 # daily; the /privacy/ page states them). Each can be set by PORTAL_RETENTION_<KIND>_DAYS.
 # Where a person asks for the erasure of their data (shown on /privacy/); empty: through
 # their network's secretariat.

@@ -1,4 +1,4 @@
-"""Erasing a person on their request (accounts.privacy.person_erase, the operators' admin
+"""Erasing a person on their request (privacy.services.person_erase, the operators' admin
 action, `manage.py erase_person`): the account is pseudonymised and can no longer sign in,
 while every frozen version — approved minutes, cleared statements, submitted reports — stays
 byte for byte as signed, its stored SHA-256 still equal to the hash of its stored content,
@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccessToken, Erasure, User
-from accounts.privacy import person_erase
 from accounts.services import access_token_create
 from decisions.models import StatementClearance, StatementVersion
 from decisions.services import statement_content_hash
@@ -27,6 +26,7 @@ from meetings import services as meetings
 from meetings.models import MinutesApproval, MinutesItem, MinutesVersion
 from networks.models import Membership
 from networks.scoping import network_scope, scopes_disabled
+from privacy.services import person_erase
 from reports import services as report_services
 from reports.models import ReportSignature, ReportVersion
 from tests.decisions.test_statements import cleared

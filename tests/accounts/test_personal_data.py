@@ -1,4 +1,4 @@
-"""A person downloads everything the portal holds about them (accounts.privacy.
+"""A person downloads everything the portal holds about them (privacy.services.
 person_export) from their account, in a fixed number of queries, holding only their own
 data; everyone reads the privacy page, in English and Russian."""
 

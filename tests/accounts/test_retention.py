@@ -1,4 +1,4 @@
-"""Retention (accounts.privacy.apply_retention, the beat job accounts.tasks.apply_retention):
+"""Retention (privacy.services.apply_retention, the beat job privacy.tasks.apply_retention):
 each kind of record goes once older than its period in PORTAL_RETENTION_DAYS — exactly
 those, with rows a day either side of each cut-off — and a second run removes nothing."""
 
@@ -11,12 +11,12 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from accounts.privacy import apply_retention
-from accounts.tasks import apply_retention as apply_retention_task
 from circulation.models import Circulation, Delivery
 from documents.models import DocumentRead, DocumentVersion
 from networks.models import Invitation
 from networks.scoping import scopes_disabled
+from privacy.services import apply_retention
+from privacy.tasks import apply_retention as apply_retention_task
 
 NOW = timezone.now()
 DAY = timedelta(days=1)
@@ -24,7 +24,7 @@ DAY = timedelta(days=1)
 
 def test_the_job_is_on_the_daily_beat():
     entry = django_settings.CELERY_BEAT_SCHEDULE["apply-retention"]
-    assert entry["task"] == "accounts.tasks.apply_retention"
+    assert entry["task"] == "privacy.tasks.apply_retention"
 
 
 @pytest.fixture

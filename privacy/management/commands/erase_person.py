@@ -1,5 +1,5 @@
 """manage.py erase_person <email> --reason "…" — an operator erases a person's personal data
-on their request, as the admin's “Erase personal data” action does (accounts.privacy.
+on their request, as the admin's “Erase personal data” action does (privacy.services.
 person_erase). Asks for confirmation unless --yes; prints what it did."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from accounts.privacy import erasure_preview, person_erase
+from accounts.privacy import erasure_preview
+from privacy.services import person_erase
 
 
 class Command(BaseCommand):
