@@ -7,7 +7,7 @@ from circulation import views as circulation_views
 from documents import views as document_views
 from meetings import views as meeting_views
 from networks import views as network_views
-from portal import health
+from portal import health, metrics
 from portal.converters import IdConverter
 from reports import views as report_views
 from workplans import views as workplan_views
@@ -19,6 +19,7 @@ urlpatterns = [
     path("switch/", network_views.SwitchNetworkView.as_view(), name="switch-network"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path(
