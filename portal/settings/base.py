@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "csp",
+    # The portal as a whole: its commands (backup, restore).
+    "portal",
     "reference",
     "networks",
     "accounts",
