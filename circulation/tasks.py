@@ -114,6 +114,12 @@ def _finish_bundled(digest: Delivery, status: str, error: str, now) -> None:
         )
 
 
+def _drop_connection() -> None:
+    """A broken database connection is dropped, so the next query opens a new one."""
+    if not connection.in_atomic_block:
+        connection.close()
+
+
 def _record_sent(delivery_id: int) -> bool:
     """The mail server has accepted the message: the delivery is sent, whatever run had it
     (sending, or queued again by the sweeper meanwhile). False if it is neither."""
@@ -144,7 +150,7 @@ def deliver(self, delivery_id: int, accepted: bool = False) -> str:
         try:
             _record_sent(delivery_id)
         except DatabaseError:
-            connection.close()
+            _drop_connection()
             raise self.retry(countdown=min(2**self.request.retries, 5), exc=None) from None
         return "sent"
     try:
@@ -155,7 +161,7 @@ def deliver(self, delivery_id: int, accepted: bool = False) -> str:
             delivery = _claim(delivery_id)
     except DatabaseError:
         # Nothing was sent: try again shortly on a new connection (the sweeper would too).
-        connection.close()
+        _drop_connection()
         raise self.retry(countdown=2, exc=None) from None
     if delivery is None:
         return "skipped"
@@ -186,11 +192,11 @@ def deliver(self, delivery_id: int, accepted: bool = False) -> str:
                 "delivery %s accepted by the mail server; recording it failed, retrying",
                 delivery_id,
             )
-            connection.close()
+            _drop_connection()
             try:
                 _record_sent(delivery_id)
             except DatabaseError:
-                connection.close()
+                _drop_connection()
                 raise self.retry(kwargs={"accepted": True}, countdown=1, exc=None) from None
         return "sent"
 

@@ -46,6 +46,9 @@ FIELDS = (
     "task",
     "task_id",
     "queue",
+    "request_id",
+    "network",
+    "user_id",
 )
 
 
@@ -71,7 +74,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         line.update(_context())
-        for field in FIELDS:
+        for field in FIELDS:  # what the record carries itself wins
             if hasattr(record, field):
                 line[field] = getattr(record, field)
         if record.exc_info:
@@ -173,6 +176,7 @@ class RequestContextMiddleware:
                 route,
                 response.status_code,
                 extra={
+                    **_context(),
                     "event": "request",
                     "method": request.method,
                     "route": route,
@@ -249,6 +253,7 @@ def _task_finished(
         name,
         state or "-",
         extra={
+            **_context(),
             "event": "task",
             "task": name,
             "task_id": task_id,

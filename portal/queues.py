@@ -50,5 +50,7 @@ def enqueue(task: Any, *args: Any, **kwargs: Any) -> bool:
 
 
 def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
-    """Once the current transaction commits, enqueue(task, *args, **kwargs)."""
-    transaction.on_commit(lambda: enqueue(task, *args, **kwargs))
+    """Once the current transaction commits, enqueue(task, *args, **kwargs) — in the context
+    of now (the request's id goes into the task's headers, portal.observability)."""
+    context = contextvars.copy_context()
+    transaction.on_commit(lambda: context.run(enqueue, task, *args, **kwargs))
