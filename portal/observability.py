@@ -154,7 +154,7 @@ class RequestContextMiddleware:
             (request_id_var, request_id_var.set(request_id)),
             (network_var, network_var.set("")),
             (user_var, user_var.set(None)),
-            (queues.deferred, queues.deferred.set(False)),
+            (queues.deferred, queues.deferred.set([])),
         ]
         started = time.perf_counter()
         try:
@@ -205,7 +205,7 @@ class DeferredWorkMessageMiddleware:
         from portal import queues
 
         response = self.get_response(request)
-        if queues.deferred.get() and hasattr(request, "_messages"):
+        if queues.deferred.get() and hasattr(request, "_messages"):  # a list of task names
             messages.warning(
                 request,
                 _(

@@ -28,8 +28,11 @@ except ImportError:  # pragma: no cover - redis comes with celery[redis]
 else:
     BROKER_ERRORS = (KombuOperationalError, OSError, RedisConnectionError, RedisTimeoutError)
 
-# Set when a task of this request (or task) could not reach the broker.
-deferred: contextvars.ContextVar[bool] = contextvars.ContextVar("portal_deferred", default=False)
+# The tasks of this request that could not reach the broker (a list of their names, shared
+# with the contexts its on_commit callbacks run in; None outside a request).
+deferred: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "portal_deferred", default=None
+)
 
 
 def enqueue(task: Any, *args: Any, **kwargs: Any) -> bool:
@@ -38,7 +41,9 @@ def enqueue(task: Any, *args: Any, **kwargs: Any) -> bool:
     try:
         task.delay(*args, **kwargs)
     except BROKER_ERRORS as error:
-        deferred.set(True)
+        waiting = deferred.get()
+        if waiting is not None:
+            waiting.append(task.name)
         logger.warning(
             "broker unavailable: %s left for the sweeper (%s)",
             task.name,
