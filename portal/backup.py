@@ -120,7 +120,7 @@ def _pg_args(params: dict[str, Any]) -> list[str]:
     ]
 
 
-def _pg_connect(params: dict[str, Any]):
+def _pg_connect(params: dict[str, Any]) -> Any:
     import psycopg
 
     return psycopg.connect(
@@ -133,7 +133,7 @@ def _pg_connect(params: dict[str, Any]):
     )
 
 
-def _pg_counts(cursor) -> dict[str, int]:
+def _pg_counts(cursor: Any) -> dict[str, int]:
     cursor.execute(
         "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
     )
@@ -256,7 +256,7 @@ def sqlite_restore_from(path: Path) -> None:
 # --- Files --------------------------------------------------------------------------------
 
 
-def _storage():
+def _storage() -> Any:
     return storages["default"]
 
 

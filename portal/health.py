@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
 
 from django.core.files.storage import storages
 from django.db import connection
@@ -63,7 +64,8 @@ def _storage_answers() -> None:
         return
     # A bucket: one HEAD request on it (the service answers, the bucket exists, the
     # credentials may list it).
-    storage.bucket.meta.client.head_bucket(Bucket=storage.bucket_name)
+    bucket: Any = storage
+    bucket.bucket.meta.client.head_bucket(Bucket=bucket.bucket_name)
 
 
 def storage_check() -> str:

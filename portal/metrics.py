@@ -57,7 +57,7 @@ def observe_request(route: str, method: str, seconds: float) -> None:
     REQUEST_LATENCY.labels(route=route, method=method).observe(seconds)
 
 
-def count_failed_login(**kwargs) -> None:
+def count_failed_login(**kwargs: object) -> None:
     """django.contrib.auth's user_login_failed (allauth's password sign-in sends it)."""
     try:
         cache.add(FAILED_LOGINS_KEY, 0, timeout=None)

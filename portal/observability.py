@@ -150,7 +150,7 @@ class RequestContextMiddleware:
 
         request_id = new_request_id(request.headers.get("X-Request-ID"))
         request.request_id = request_id  # type: ignore[attr-defined]
-        tokens = [
+        tokens: list[tuple[Any, Any]] = [
             (request_id_var, request_id_var.set(request_id)),
             (network_var, network_var.set("")),
             (user_var, user_var.set(None)),
