@@ -177,7 +177,7 @@ def test_an_agenda_circulated_while_redis_is_down_is_saved_then_sent_once_it_is_
 @pytest.mark.realworker
 @pytest.mark.django_db(transaction=True)
 def test_a_task_log_line_carries_the_id_of_the_request_that_enqueued_it(
-    kyrgyzstan, smtp, tmp_path, client
+    kyrgyzstan, smtp, tmp_path, client, settings
 ):
     broker = Broker.for_this_run(tmp_path)
     try:
@@ -185,7 +185,11 @@ def test_a_task_log_line_carries_the_id_of_the_request_that_enqueued_it(
             worker = Worker(
                 tmp_path,
                 broker,
-                {"EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}", "LOG_FORMAT": "json"},
+                {
+                    "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
+                    "LOG_FORMAT": "json",
+                    "MEDIA_ROOT": str(settings.MEDIA_ROOT),  # where the upload went
+                },
             ).start()
             try:
                 client.force_login(kyrgyzstan.secretariat)
