@@ -5,10 +5,20 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
     DJANGO_SETTINGS_MODULE=portal.settings.production PORTAL_VAR_DIR=/var/lib/portal
 
 # WeasyPrint needs Pango (and HarfBuzz's subsetter for fonts in PDFs); gettext compiles the
-# translations; curl is the web container's health check.
+# translations; curl is the web container's health check. pg_dump and pg_restore of the
+# server's major version (manage.py backup/restore; compose runs PostgreSQL 16, newer than
+# Debian 12's client) come from the PostgreSQL project's own Debian repository.
+ARG PG_MAJOR=16
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-        libharfbuzz-subset0 fonts-dejavu-core gettext curl \
+        libharfbuzz-subset0 fonts-dejavu-core gettext curl ca-certificates \
+ && install -d /usr/share/postgresql-common/pgdg \
+ && curl -fsSo /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc \
+        https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+ && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
+        > /etc/apt/sources.list.d/pgdg.list \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client-${PG_MAJOR} \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -23,8 +33,8 @@ COPY . .
 RUN SECRET_KEY=build-only python manage.py compilemessages -v 0 \
  && SECRET_KEY=build-only python manage.py collectstatic --no-input -v 0 \
  && useradd --system --home-dir /app --shell /usr/sbin/nologin portal \
- && mkdir -p /var/lib/portal/media \
- && chown -R portal /var/lib/portal
+ && mkdir -p /var/lib/portal/media /var/backups/portal \
+ && chown -R portal /var/lib/portal /var/backups/portal
 
 USER portal
 EXPOSE 8000

@@ -22,6 +22,7 @@ system-packages:
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	[ -n "$(FOR_TESTS)" ] && [ ! -x /usr/bin/chromium ] && missing="$$missing chromium"; \
 	[ -n "$(FOR_TESTS)" ] && ! command -v redis-server >/dev/null && missing="$$missing redis-server"; \
+	[ -n "$(FOR_TESTS)" ] && ! command -v pg_dump >/dev/null && missing="$$missing postgresql-client"; \
 	[ -n "$(FOR_TESTS)" ] && [ ! -x /usr/sbin/dovecot ] && missing="$$missing dovecot-imapd"; \
 	[ -n "$(FOR_TESTS)" ] && ! command -v npm >/dev/null && missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \

@@ -26,6 +26,7 @@ from circulation.models import Attachment, Circulation, Delivery, MailPreference
 from networks.models import Network
 from networks.scoping import network_scope
 from portal.clock import network_time
+from portal.queues import enqueue_on_commit
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -163,7 +164,7 @@ def circulation_create(
         if queued:
             # One message whatever the number of recipients keeps the caller's request fast;
             # the worker fans out one task per delivery.
-            transaction.on_commit(lambda: send_circulation.delay(circulation.pk))
+            enqueue_on_commit(send_circulation, circulation.pk)
     return circulation
 
 
@@ -241,7 +242,7 @@ def delivery_resend(*, delivery: Delivery) -> Delivery:
         locked.last_error = ""
         locked.retry_at = None
         locked.save(update_fields=["status", "last_error", "retry_at", "updated_at"])
-        transaction.on_commit(lambda: deliver.delay(locked.pk))
+        enqueue_on_commit(deliver, locked.pk)
         return locked
 
 

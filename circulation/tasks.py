@@ -6,11 +6,12 @@ what was rendered and stored when the mailing was made, on the network's clock
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -19,6 +20,9 @@ from circulation.models import Circulation, Delivery
 from networks.models import Invitation, Network
 from networks.scoping import scopes_disabled
 from networks.tasks import NetworkTask
+from portal.queues import enqueue
+
+logger = logging.getLogger(__name__)
 
 
 def backoff(attempts: int) -> int:
@@ -102,11 +106,50 @@ def _finish_bundled(digest: Delivery, status: str, error: str, now) -> None:
         )
 
 
+def _drop_connection() -> None:
+    """A broken database connection is dropped, so the next query opens a new one."""
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+def _record_sent(delivery_id: int) -> bool:
+    """The mail server has accepted the message: the delivery is sent, whatever run had it
+    (sending, or queued again by the sweeper meanwhile). False if it is neither. Runs
+    inside the delivery's network (the task's base entered it)."""
+    delivery = (
+        Delivery.objects.select_related("circulation")
+        .filter(pk=delivery_id, status__in=[Delivery.Status.SENDING, Delivery.Status.QUEUED])
+        .first()
+    )
+    if delivery is None:
+        return False
+    Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.QUEUED).update(
+        status=Delivery.Status.SENDING
+    )
+    _finish(delivery, Delivery.Status.SENT)
+    return True
+
+
 @shared_task(
     bind=True, max_retries=None, base=NetworkTask, network_model=Delivery, missing="missing"
 )
-def deliver(self, delivery_id: int) -> str:
-    delivery = _claim(delivery_id)
+def deliver(self, delivery_id: int, accepted: bool = False) -> str:
+    """Send one delivery, then record it sent. `accepted`: the mail server already has the
+    message and only recording it failed (the database dropped the connection): record it,
+    never send again."""
+    if accepted:
+        try:
+            _record_sent(delivery_id)
+        except DatabaseError:
+            _drop_connection()
+            raise self.retry(countdown=min(2**self.request.retries, 5), exc=None) from None
+        return "sent"
+    try:
+        delivery = _claim(delivery_id)
+    except DatabaseError:
+        # Nothing was sent: try again shortly on a new connection (the sweeper would too).
+        _drop_connection()
+        raise self.retry(countdown=2, exc=None) from None
     if delivery is None:
         return "skipped"
     try:
@@ -126,7 +169,21 @@ def deliver(self, delivery_id: int) -> str:
         countdown = backoff(delivery.attempts)
         _finish(delivery, Delivery.Status.QUEUED, str(failure), retry_in=countdown)
         raise self.retry(countdown=countdown, exc=None) from None
-    _finish(delivery, Delivery.Status.SENT)
+    try:
+        _finish(delivery, Delivery.Status.SENT)
+    except DatabaseError:
+        # The message is with the mail server: sending it again would be a duplicate. On a
+        # new connection, record it now or in a second (before the sweeper's turn).
+        logger.warning(
+            "delivery %s accepted by the mail server; recording it failed, retrying",
+            delivery_id,
+        )
+        _drop_connection()
+        try:
+            _record_sent(delivery_id)
+        except DatabaseError:
+            _drop_connection()
+            raise self.retry(kwargs={"accepted": True}, countdown=1, exc=None) from None
     return "sent"
 
 
@@ -153,7 +210,7 @@ def sweep_stuck_deliveries() -> int:
         Delivery.objects.filter(pk__in=stuck).update(
             status=status.QUEUED, retry_at=None, updated_at=now
         )
-        transaction.on_commit(lambda: [deliver.delay(pk) for pk in stuck])
+        transaction.on_commit(lambda: [enqueue(deliver, pk) for pk in stuck])
         # A large mailing whose deliveries were never created (its first task was lost).
         unexpanded = list(
             Circulation.objects.filter(pending__isnull=False, created_at__lt=limit).values_list(
@@ -161,7 +218,7 @@ def sweep_stuck_deliveries() -> int:
             )[:500]
         )
     for pk in unexpanded:
-        send_circulation.delay(pk)
+        enqueue(send_circulation, pk)
     return len(stuck) + len(unexpanded)
 
 

@@ -9,7 +9,10 @@ from gunicorn.http import wsgi
 
 bind = "0.0.0.0:8000"
 workers = 3
-accesslog = "-"
+# No access log of gunicorn's own: the portal writes one line per request itself, with the
+# route's name instead of the path (paths carry calendar and link tokens) and the request id
+# (portal.observability).
+accesslog = None
 
 _default_headers = wsgi.Response.default_headers
 
@@ -19,3 +22,14 @@ def _without_server(self):
 
 
 wsgi.Response.default_headers = _without_server
+
+
+def child_exit(server, worker):
+    """With PROMETHEUS_MULTIPROC_DIR (/metrics adding up every worker's latency figures), a
+    worker that exits leaves its live gauges behind."""
+    import os
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

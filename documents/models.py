@@ -150,12 +150,22 @@ class DocumentVersion(NetworkOwned):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # When the worker read its text (documents.tasks.extract_text); null: still to be read
+    # (/metrics counts them; documents.tasks.sweep_unread_versions queues them again).
+    text_read_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-number"]
         verbose_name = _("version")
         constraints = [
             models.UniqueConstraint(fields=["document", "number"], name="one_number_per_document")
+        ]
+        indexes = [
+            models.Index(
+                fields=["uploaded_at"],
+                condition=models.Q(text_read_at__isnull=True),
+                name="version_text_unread",
+            )
         ]
 
     def __str__(self) -> str:

@@ -39,6 +39,7 @@ from documents.selectors import openers
 from documents.storage import STORAGE_ERRORS
 from networks.models import Network
 from networks.scoping import scopes_disabled
+from portal.queues import enqueue_on_commit
 
 if TYPE_CHECKING:
     from django.core.files import File
@@ -158,7 +159,7 @@ def _store_version(
 
     # Found by its title at once; by its text once the worker has read it.
     refresh_search_vector(document.pk)
-    transaction.on_commit(lambda: extract_text.delay(version.pk))
+    enqueue_on_commit(extract_text, version.pk)
     return version
 
 

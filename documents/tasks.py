@@ -10,10 +10,12 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import Value
+from django.utils import timezone
 
 from documents import text
 from documents.models import Document, DocumentVersion
 from documents.storage import STORAGE_ERRORS
+from networks.scoping import scopes_disabled
 from networks.tasks import NetworkTask
 
 SEARCH_CONFIG = "simple"  # no stemming: the networks write in English, Russian and more
@@ -59,11 +61,36 @@ def extract_text(self, version_id: int) -> str:
             .values_list("pk", flat=True)
             .first()
         )
+        DocumentVersion.objects.filter(pk=version.pk).update(text_read_at=timezone.now())
         if latest != version.pk:
             return "superseded"
         Document.objects.filter(pk=version.document_id).update(search_text=Value(found))
         refresh_search_vector(version.document_id)
     return "indexed"
+
+
+@shared_task
+def sweep_unread_versions() -> int:
+    """Beat, every minute: versions whose text nobody has read a while after their upload
+    (the broker was down when they were saved, or the message was lost with a worker or a
+    restarted Redis) are handed to extract_text again. Reading twice changes nothing. An
+    indexed query (version_text_unread) over the few unread versions."""
+    from portal.queues import enqueue
+
+    now = timezone.now()
+    since = now - timedelta(seconds=settings.DOCUMENTS_UNREAD_AFTER)
+    # Older ones failed for good (extract_text gave up): /metrics keeps counting them.
+    horizon = now - timedelta(days=2)
+    with scopes_disabled():
+        ids = list(
+            DocumentVersion.objects.filter(
+                text_read_at__isnull=True, uploaded_at__lt=since, uploaded_at__gte=horizon
+            ).values_list("pk", flat=True)[:1000]
+        )
+    for pk in ids:
+        if not enqueue(extract_text, pk):
+            break  # the broker is still down: the next sweep tries again
+    return len(ids)
 
 
 @shared_task

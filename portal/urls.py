@@ -7,7 +7,7 @@ from circulation import views as circulation_views
 from documents import views as document_views
 from meetings import views as meeting_views
 from networks import views as network_views
-from portal import health
+from portal import health, metrics
 from portal.converters import IdConverter
 from privacy import views as privacy_views
 from reports import views as report_views
@@ -21,6 +21,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("privacy/", privacy_views.PrivacyNoticeView.as_view(), name="privacy"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path(

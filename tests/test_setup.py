@@ -111,9 +111,17 @@ def test_compose_runs_the_production_shape_with_health_checks():
 
     compose = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
-    for name in ("postgres", "redis", "web", "worker", "beat"):
+    every = {"postgres", "redis", "web", "worker", "beat", "backup"}
+    workers = {"worker-mail": "mail", "worker-documents": "documents", "worker-reports": "reports"}
+    assert every | set(workers) <= set(services)
+    for name in every | set(workers):
         assert "healthcheck" in services[name], name
+    # One worker per queue: a slow PDF never delays an agenda.
+    for name, queue in workers.items():
+        assert f"--queues={queue}" in services[name]["command"], name
+    assert "--queues=celery" in services["worker"]["command"]
+    assert "--keep-days" in " ".join(services["backup"]["command"])
+    assert "backups" in compose["volumes"]
     assert "gunicorn" in (settings.BASE_DIR / "Dockerfile").read_text()
     assert services["web"]["environment"]["DJANGO_SETTINGS_MODULE"] == "portal.settings.production"
     assert {"pgdata", "media"} <= set(compose["volumes"])

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "csp",
+    # The portal as a whole: its commands (backup, restore).
+    "portal",
     "reference",
     "networks",
     "accounts",
@@ -78,6 +80,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request's id (X-Request-ID), its log line and its latency (portal.observability).
+    "portal.observability.RequestContextMiddleware",
     # REMOTE_ADDR becomes the real client's address behind our proxies (TRUSTED_PROXY_COUNT).
     "portal.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -88,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # "Saved; the sending follows" when the broker did not answer (portal.queues).
+    "portal.observability.DeferredWorkMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A Content-Security-Policy on every response that has none of its own (downloads set
     # "default-src 'none'", documents.views).
@@ -166,9 +172,42 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Longer than the longest retry back-off, so Redis never hands a task to a second
-    # worker while the first is still waiting to retry it.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message taken by a worker that died unacknowledged goes back to the queue after
+        # this long. Longer than the longest retry back-off (CIRCULATION_RETRY_MAX, an hour:
+        # a worker holds a retry until it is due), so Redis never hands a task to a second
+        # worker while the first still waits to run it. Lost deliveries do not wait for it:
+        # the sweeper queues them again within a minute (circulation.tasks).
+        "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(70 * 60))),
+        # A broker that does not answer is an error within seconds, not a hung request
+        # (portal.queues.enqueue leaves the work to the sweepers then).
+        "socket_connect_timeout": 3,
+        "socket_timeout": 10,
+        "retry_on_timeout": True,
+    }
+# Publishing a task when the broker is down: a few quick tries, then the error.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Separate queues, so that a slow PDF or report never delays an agenda: mail (circulation:
+# every mailing, its deliveries, the sweeper, the digests), documents (text extraction, the
+# file sweep), reports (drafting quarterly reports); beat's other jobs (which make mailings
+# and hand them to the mail queue) stay on the default queue "celery". docker-compose.yml runs one worker
+# per queue; `make run`'s worker (bin/run-dev) consumes them all (CELERY_QUEUES_ALL).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "circulation.tasks.*": {"queue": "mail"},
+    "documents.tasks.*": {"queue": "documents"},
+    "reports.tasks.*": {"queue": "reports"},
+}
+CELERY_QUEUES_ALL = ("celery", "mail", "documents", "reports")
+# Which request enqueued a task travels in the task's headers (portal.logging).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_RESULT_BACKEND = None
 # A task's message is acknowledged after it ran, so Redis hands it to another worker if this
 # one dies. The filesystem broker removes a message when it is taken anyway, and a late
@@ -179,9 +218,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
+    # Often and cheaply (an indexed query over the few unfinished deliveries): a delivery
+    # whose task was lost (a killed worker, Redis restarted empty, a broker down when it was
+    # circulated) is sent again within a minute (CIRCULATION_STUCK_AFTER + this period).
     "sweep-stuck-deliveries": {
         "task": "circulation.tasks.sweep_stuck_deliveries",
-        "schedule": 300.0,
+        "schedule": float(os.environ.get("CIRCULATION_SWEEP_SECONDS", "20")),
+    },
+    "sweep-unread-document-versions": {
+        "task": "documents.tasks.sweep_unread_versions",
+        "schedule": 60.0,
     },
     "send-daily-digests": {
         "task": "circulation.tasks.send_digests",
@@ -353,7 +399,10 @@ PORTAL_RETENTION_DAYS = {
 CIRCULATION_MAX_ATTEMPTS = int(os.environ.get("CIRCULATION_MAX_ATTEMPTS", "8"))
 CIRCULATION_RETRY_BASE = int(os.environ.get("CIRCULATION_RETRY_BASE", "30"))
 CIRCULATION_RETRY_MAX = 3600
-CIRCULATION_STUCK_AFTER = int(os.environ.get("CIRCULATION_STUCK_AFTER", str(15 * 60)))
+# Longer than a message takes to reach the SMTP server (EMAIL_TIMEOUT is 30 s a step), so
+# the sweeper does not send again what is still being sent; short enough that a lost task is
+# sent again within a minute of the fault.
+CIRCULATION_STUCK_AFTER = int(os.environ.get("CIRCULATION_STUCK_AFTER", "40"))
 # The "opened" link in a circulated email (/c/o/<token>/) stops working this long after the
 # email was built: then it is a 404 like any missing page.
 OPENED_LINK_MAX_AGE_DAYS = int(os.environ.get("OPENED_LINK_MAX_AGE_DAYS", "90"))
@@ -458,6 +507,8 @@ STORAGES = {
 }
 # A file in storage that no document version references (an upload whose transaction rolled
 # back) is removed by documents.tasks.sweep_orphan_files once it is this old.
+# A version whose text is still unread this long after its upload is queued again.
+DOCUMENTS_UNREAD_AFTER = int(os.environ.get("DOCUMENTS_UNREAD_AFTER", "120"))
 DOCUMENTS_ORPHAN_GRACE_HOURS = int(os.environ.get("DOCUMENTS_ORPHAN_GRACE_HOURS", "24"))
 if DOCUMENTS_ORPHAN_GRACE_HOURS < 1:
     # Younger files may belong to an upload whose transaction has not committed yet.
@@ -539,9 +590,19 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# One line per request and per task with the request's id (portal.observability): JSON
+# objects with LOG_FORMAT=json (the production settings' default), readable text otherwise.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+
+
+def _logging(log_format: str) -> dict:
+    from portal.observability import logging_config
+
+    return logging_config(log_format, os.environ.get("LOG_LEVEL", "WARNING"))
+
+
+LOGGING = _logging(LOG_FORMAT)
+
+# /metrics for Prometheus (portal.metrics): a 404 until this is set; then a scrape sends
+# "Authorization: Bearer <METRICS_TOKEN>" (401 without one, 403 with another).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")

@@ -163,6 +163,8 @@ class Worker:
                 "worker",
                 "--loglevel=INFO",
                 f"--concurrency={self.concurrency}",
+                # Every queue (CELERY_TASK_ROUTES), as `make run`'s worker does.
+                "--queues=" + ",".join(settings.CELERY_QUEUES_ALL),
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
