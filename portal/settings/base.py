@@ -174,11 +174,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # A message taken by a worker that died unacknowledged goes back to the queue after
-        # this long. Longer than the longest retry back-off (CIRCULATION_RETRY_MAX, an hour:
+        # this long: twice the longest retry back-off and more (CIRCULATION_RETRY_MAX, an hour:
         # a worker holds a retry until it is due), so Redis never hands a task to a second
         # worker while the first still waits to run it. Lost deliveries do not wait for it:
         # the sweeper queues them again within a minute (circulation.tasks).
-        "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(70 * 60))),
+        "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(130 * 60))),
         # A broker that does not answer is an error within seconds, not a hung request
         # (portal.queues.enqueue leaves the work to the sweepers then).
         "socket_connect_timeout": 3,
