@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "workplans",
     "reports",
     "documents",
+    "audit",
 ]
 
 MIDDLEWARE = [
