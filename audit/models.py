@@ -149,3 +149,13 @@ class AuditChain(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class SecurityEvent(AuditEvent):
+    """The platform's security events, as the operators' admin lists them (sign-in, second
+    factors, tokens, operators' actions): no network's content."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit import triggers
-from audit.chain import chain_key, record, verify
+from audit.chain import chain_key, record
 from audit.models import AppendOnlyError, AuditEvent
 from meetings import services as meetings
 from meetings.models import AgendaItem, MinutesItem
@@ -45,9 +45,7 @@ def a_row(net) -> AuditEvent:
 def test_the_database_refuses_to_update_an_audit_row(kyrgyzstan):
     row = a_row(kyrgyzstan)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {triggers.TABLE} SET event = %s WHERE id = %s", ["forged", row.pk]
-        )
+        cursor.execute(f"UPDATE {triggers.TABLE} SET event = %s WHERE id = %s", ["forged", row.pk])
     with scopes_disabled():
         assert AuditEvent.every_chain.get(pk=row.pk).event == "test.step"
 
@@ -267,9 +265,7 @@ def test_sign_in_and_sign_out_are_recorded(kyrgyzstan, client):
         reverse("account_login"), {"login": kyrgyzstan.member.email, "password": TEST_PASSWORD}
     )
     client.post(reverse("account_logout"))
-    recorded = AuditEvent.every_chain.filter(user=kyrgyzstan.member).values_list(
-        "event", flat=True
-    )
+    recorded = AuditEvent.every_chain.filter(user=kyrgyzstan.member).values_list("event", flat=True)
     assert {"signin", "signout"} <= set(recorded)
 
 
@@ -301,9 +297,7 @@ def test_an_operators_admin_action_is_recorded_from_djangos_log(kyrgyzstan, clie
     assert (change.object_type, change.object_id) == ("networks.organisation", str(organisation.pk))
 
 
-def test_downloading_a_restricted_document_is_recorded_and_an_internal_one_is_not(
-    victim, client
-):
+def test_downloading_a_restricted_document_is_recorded_and_an_internal_one_is_not(victim, client):
     from documents import services
     from documents.models import Document
 
