@@ -193,7 +193,11 @@ def membership_start(
 
 
 def _role_changed(
-    network: Network, by: User | None, event: str, obj: Membership | Invitation, person_id: int | None
+    network: Network,
+    by: User | None,
+    event: str,
+    obj: Membership | Invitation,
+    person_id: int | None,
 ) -> None:
     """Tell the audit trail, inside the change's transaction (networks.signals)."""
     role_changed.send(
