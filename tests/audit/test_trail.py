@@ -324,3 +324,24 @@ def test_downloading_a_restricted_document_is_recorded_and_an_internal_one_is_no
         net.organisations["UNDP"].pk,
     )
     assert download.summary == {"version": 1}
+
+
+def test_a_second_factor_added_and_removed_is_recorded(
+    kyrgyzstan, client, django_capture_on_commit_callbacks
+):
+    from tests.accounts.test_mfa import current_code
+
+    member = kyrgyzstan.member
+    client.post(reverse("account_login"), {"login": member.email, "password": TEST_PASSWORD})
+    to_confirm = client.get(reverse("mfa_activate_totp"))
+    client.post(to_confirm["Location"], {"password": TEST_PASSWORD})
+    secret = client.get(reverse("mfa_activate_totp")).context["form"].secret
+    # allauth announces an added factor once its transaction has committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("mfa_activate_totp"), {"code": current_code(secret)})
+    client.post(reverse("mfa_deactivate_totp"))
+    recorded = AuditEvent.every_chain.filter(user=member, event__startswith="mfa.")
+    events = list(recorded.order_by("seq").values_list("event", "object_label"))
+    assert events.index(("mfa.add", "totp")) < events.index(("mfa.remove", "totp"))
+    # Nothing of the secret is kept.
+    assert secret not in str(list(recorded.values_list("summary", "object_label")))
