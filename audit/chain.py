@@ -98,7 +98,7 @@ def chains(network_id: int | None = None) -> list[str]:
     if network_id is not None:
         return [chain_key(network_id)]
     keys = set(AuditChain.objects.values_list("key", flat=True))
-    networks = AuditEvent.every_chain.values_list("network_id", flat=True).distinct()
+    networks = AuditEvent.every_chain.order_by().values_list("network_id", flat=True).distinct()
     keys |= {chain_key(n) for n in networks}
     return sorted(keys, key=lambda k: (k != "platform", len(k), k))
 
@@ -120,11 +120,14 @@ def verify(key: str) -> Checked:
     for row in _rows(key):
         count += 1
         if row.seq != expected_seq:
-            problem = (
-                f"rows #{expected_seq}–#{row.seq - 1} are missing (removed)"
-                if row.seq > expected_seq
-                else f"is out of order (expected #{expected_seq})"
-            )
+            if row.seq == expected_seq + 1:
+                problem = f"follows a gap: row #{expected_seq} is missing (removed)"
+            elif row.seq > expected_seq:
+                problem = (
+                    f"follows a gap: rows #{expected_seq}–#{row.seq - 1} are missing (removed)"
+                )
+            else:
+                problem = f"is out of order (expected #{expected_seq})"
             breaks.append(Break(key, row.seq, row.pk, problem))
         elif row.previous_sha256 != previous:
             breaks.append(
