@@ -8,11 +8,15 @@ from allauth.account.signals import user_logged_in as allauth_user_logged_in
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from accounts import middleware
 from accounts.identity import IDP_MFA_SESSION_KEY
 from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
+
+# A personal access token authenticated its first request of the day (UTC): `token`, `request`.
+# Sent by accounts.api.authentication; the audit trail records it.
+access_token_used = Signal()
 
 
 @receiver(user_logged_in, dispatch_uid="portal-session-signed-in-at")

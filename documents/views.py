@@ -31,6 +31,7 @@ from networks.mixins import NetworkPageMixin
 from networks.models import Membership
 from networks.roles import Action
 from reference.models import GCMObjective
+from workflow.signals import happened
 
 PAGE_SIZE = 25
 # Shown in the browser (never HTML or SVG, which the upload check refuses anyway) when the
@@ -338,6 +339,18 @@ class DownloadView(DocumentMixin, View):
             user=request.user,
             organisation=membership.organisation if membership else None,
         )
+        if document.confidentiality == Document.Confidentiality.RESTRICTED:
+            # The audit trail keeps every download of a restricted document (its name and
+            # version, never its contents).
+            happened.send(
+                sender=DocumentVersion,
+                network_id=document.network_id,
+                user=request.user,
+                organisation_id=membership.organisation_id if membership else None,
+                record=document,
+                event="document.download",
+                summary={"version": version.number},
+            )
         return file_response(version)
 
 

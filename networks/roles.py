@@ -186,6 +186,10 @@ class Action(models.TextChoices):
         "reports.working_copy",
         _("See a submitted report's figures as they stand now, before resubmitting it"),
     )
+    AUDIT_VIEW = (
+        "audit.view",
+        _("See the network's audit trail: who took which step, changed which role, when"),
+    )
 
 
 S, C, M, P, R, G = (
@@ -265,6 +269,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.REPORTS_WRITE: frozenset({S}),
     Action.REPORTS_SUBMIT: frozenset({C}),
     Action.REPORTS_WORKING_COPY: frozenset({S, C}),
+    # Who signs off and who drafts see what was done; members see the records themselves.
+    Action.AUDIT_VIEW: frozenset({S, C}),
 }
 
 # Roles whose holders speak for their organisation: state its position in a written

@@ -47,6 +47,7 @@ from networks.roles import (
     Role,
 )
 from networks.scoping import network_scope
+from networks.signals import role_changed
 from workflow import Refusal
 
 if TYPE_CHECKING:
@@ -178,7 +179,7 @@ def membership_start(
         _check_exclusive(Membership.objects.active().filter(user=user), role=role, person=user)
         try:
             with transaction.atomic():
-                return Membership.objects.create(
+                membership = Membership.objects.create(
                     network=network,
                     user=user,
                     organisation=organisation,
@@ -189,6 +190,27 @@ def membership_start(
             raise ValidationError(
                 _("This person already holds that role in this network.")
             ) from exc
+        _role_changed(network, started_by, "membership.start", membership, user.pk)
+        return membership
+
+
+def _role_changed(
+    network: Network,
+    by: User | None,
+    event: str,
+    obj: Membership | Invitation,
+    person_id: int | None,
+) -> None:
+    """Tell the audit trail, inside the change's transaction (networks.signals)."""
+    role_changed.send(
+        sender=type(obj),
+        network=network,
+        by=by,
+        event=event,
+        obj=obj,
+        person_id=person_id,
+        summary={"role": str(obj.role), "organisation": obj.organisation_id},
+    )
 
 
 def _check_exclusive(held: QuerySet[Membership], *, role: Role | str, person: object) -> None:
@@ -298,6 +320,7 @@ def membership_end(
         locked.ended_by = ended_by
         locked.end_reason = reason.strip()
         locked.save(update_fields=["ended_at", "ended_by", "end_reason"])
+        _role_changed(locked.network, ended_by, "membership.end", locked, locked.user_id)
         return locked
 
 
@@ -398,6 +421,7 @@ def invitation_create(
         raw = _invitation_token(invitation, secret=settings.SECRET_KEY)
         invitation.token_hash = hash_token(raw)
         invitation.save(update_fields=["token_hash"])
+        _role_changed(network, invited_by, "invitation.create", invitation, None)
         return invitation, raw
 
 
@@ -544,4 +568,5 @@ def invitation_revoke(*, invitation: Invitation, by: User | None = None) -> Invi
         if locked.revoked_at is None:
             locked.revoked_at = timezone.now()
             locked.save(update_fields=["revoked_at"])
+            _role_changed(locked.network, by, "invitation.revoke", locked, None)
         return locked

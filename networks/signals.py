@@ -2,7 +2,8 @@
 
 networks imports none of those apps (the layering in docs/architecture.md): they connect
 their receivers in their AppConfig.ready(). A receiver runs in the sender's transaction, so
-what it fails at rolls the step back, and what it stores is committed with it."""
+what it fails at rolls the step back, and what it stores is committed with it.
+"""
 
 from django.dispatch import Signal
 
@@ -12,3 +13,11 @@ from django.dispatch import Signal
 # (one delivery) and sends it after the commit; the one-time link is rebuilt when the mail
 # goes (networks.services.invitation_link_token), never stored.
 invitation_to_mail = Signal()
+
+# A membership started or ended, an invitation into a role was made or revoked — sent by
+# networks.services inside the change's transaction (the audit trail listens,
+# audit/receivers.py). Arguments: `network`, `by` (who did it, or None for the system),
+# `event` ("membership.start", "membership.end", "invitation.create",
+# "invitation.revoke"), `obj` (the Membership or Invitation), `person_id` (whose role, when
+# there is an account) and `summary` (role and organisation).
+role_changed = Signal()

@@ -43,6 +43,7 @@ urlpatterns = [
     path("n/<slug:network>/decisions/", include("decisions.urls")),
     path("n/<slug:network>/workplans/", include("workplans.urls")),
     path("n/<slug:network>/reports/", include("reports.urls")),
+    path("n/<slug:network>/audit/", include("audit.urls")),
     path(
         "regions/<slug:region>/coverage/",
         workplan_views.RegionalCoverageView.as_view(),

@@ -6,6 +6,7 @@ The apps describe their record's life as a `Workflow` — a table of
 `(state, step) → Transition(next state, action)` — and call `require()` before a step and
 `steps_for()` to learn which steps a person may take now. `signoff` says who must sign and
 who is still awaited; `frozen` is the one base for a version that never changes once signed.
+`signals` tells whoever listens (the audit trail) of each step `require()` lets through.
 """
 
 from workflow.core import (

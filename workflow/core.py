@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from workflow.signals import step_taken
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -112,7 +114,27 @@ class Workflow(Generic[R]):
     def require(self, record: R, step: str, actor: Actor) -> Transition:
         """The transition `step` takes from the record's state now, or a Refusal:
         not_allowed when the person lacks its action, wrong_state when the step does not
-        apply to this state, or whatever the step's guard says."""
+        apply to this state, or whatever the step's guard says.
+
+        A step let through is announced (`workflow.signals.step_taken`) before it returns:
+        services call this on the locked row inside the change's transaction, so the audit
+        trail records each step once, with the person, and loses it if the change rolls
+        back."""
+        before = self.state(record)
+        transition = self.check(record, step, actor)
+        step_taken.send(
+            sender=type(self),
+            flow=self,
+            record=record,
+            step=step,
+            actor=actor,
+            before=before,
+            transition=transition,
+        )
+        return transition
+
+    def check(self, record: R, step: str, actor: Actor) -> Transition:
+        """`require()` without announcing anything: may this person take the step now?"""
         if step not in self.steps():
             raise ValueError(f"{self.kind} has no step {step!r}.")
         state = self.state(record)
@@ -139,7 +161,7 @@ class Workflow(Generic[R]):
         allowed = []
         for step in self.steps():
             try:
-                self.require(record, step, actor)
+                self.check(record, step, actor)
             except Refusal:
                 continue
             allowed.append(step)

@@ -17,6 +17,7 @@ from rest_framework.authentication import (
 
 from accounts.middleware import mfa_required_message, needs_mfa
 from accounts.models import AccessToken, hash_token
+from accounts.signals import access_token_used
 
 # Longer than any token the portal makes; a longer one is not looked up at all.
 MAX_TOKEN_LENGTH = 200
@@ -59,6 +60,9 @@ class AccessTokenAuthentication(BaseAuthentication):
         # At most one write a minute per token, so a busy script does not write on every call.
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        # The audit trail keeps the first use of each day, not every call.
+        if token.last_used_at is None or token.last_used_at.date() != now.date():
+            access_token_used.send(sender=AccessToken, token=token, request=request)
         return token.user, token
 
     def authenticate_header(self, request) -> str:

@@ -44,4 +44,5 @@ urlpatterns = [
     path("", include("decisions.api.urls")),
     path("", include("workplans.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("audit.api.urls")),
 ]

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "workplans",
     "reports",
     "documents",
+    "audit",
     # The top layer: the demo composes every app above (docs/apps.md).
     "demo",
     "privacy",
