@@ -215,11 +215,12 @@ def test_asking_which_steps_apply_records_nothing(kyrgyzstan, client):
 
 
 def test_a_report_submitted_by_a_co_chair_is_recorded(kyrgyzstan):
-    from reports import selectors, services
+    from common import quarters
+    from reports import services
 
     net = kyrgyzstan
     with network_scope(net.network):
-        period = selectors.last_ended_quarter(net.network)
+        period = quarters.last_ended_quarter(net.network)
         report, _created = services.report_open(
             network=net.network, by=net.secretariat, year=period.year, quarter=period.quarter
         )
