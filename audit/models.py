@@ -140,12 +140,19 @@ class AuditEvent(models.Model):
 class AuditChain(models.Model):
     """The head of one chain: how long it is and its last row's SHA-256. Its row is locked
     while a row is appended, so two transactions never append after the same row; and a
-    chain whose last rows were removed no longer ends where its head says."""
+    chain whose last rows were removed no longer ends where its head says. Its anchor
+    (`start`, `start_sha256`) says where the kept rows begin once retention removed the
+    oldest of the platform's chain."""
 
     key = models.CharField(max_length=40, unique=True)  # "platform" or "network:<id>"
     network = _no_constraint("networks.Network")
     length = models.PositiveBigIntegerField(default=0)
     head = models.CharField(max_length=64, default=GENESIS)
+    # Where the chain's kept rows start: after row #start, whose SHA-256 was `start_sha256`.
+    # 0 and GENESIS for a whole chain; moved on only by the retention of the platform's
+    # security events (audit.chain.apply_retention), which removes the oldest rows.
+    start = models.PositiveBigIntegerField(default=0)
+    start_sha256 = models.CharField(max_length=64, default=GENESIS)
 
     def __str__(self) -> str:
         return self.key

@@ -458,6 +458,7 @@ DEFAULT_RETENTION_DAYS = {
     "sessions": 365,
     "invitations": 365,
     "document_reads": 730,
+    "security_events": 365,
 }
 
 
@@ -472,7 +473,7 @@ def retention_days() -> dict[str, int]:
 
 
 def apply_retention(now: datetime | None = None) -> dict[str, int]:
-    """The daily beat job (accounts.tasks.apply_retention), across every network: removes
+    """The daily beat job (privacy.tasks.apply_retention), across every network: removes
     exactly what is older than its kind's period, and nothing else; a second run finds
     nothing to do. Returns how many rows of each kind went.
 
@@ -481,7 +482,13 @@ def apply_retention(now: datetime | None = None) -> dict[str, int]:
     - opened_links: when a recipient opened a delivery, for deliveries not yet removed;
     - sessions: allauth's rows of a sign-in (address, browser) not seen since the cut-off;
     - invitations: invitations never accepted that expired (or were revoked) before it;
-    - document_reads: who opened a document version, when, before it."""
+    - document_reads: who opened a document version, when, before it;
+    - security_events: the audit trail's platform chain (sign-ins, failed sign-ins, second
+      factors, tokens, operators' actions) recorded before it, oldest first, its anchor
+      moved on so that `audit_verify` still proves what stays (audit.chain.apply_retention).
+      The networks' chains (workflow steps, role changes, downloads) are their record and
+      are kept."""
+    from audit.chain import apply_retention as audit_retention
     from circulation.models import Delivery
     from documents.models import DocumentRead
     from networks.models import Invitation
@@ -517,4 +524,5 @@ def apply_retention(now: datetime | None = None) -> dict[str, int]:
             .delete()[1]
             .get(DocumentRead._meta.label, 0)
         )
+        removed["security_events"] = audit_retention(before=cut("security_events"))
     return removed

@@ -394,6 +394,9 @@ PORTAL_RETENTION_DAYS = {
         "sessions": 365,  # a sign-in's address and browser (Where you are signed in)
         "invitations": 365,  # invitations never accepted, after they expired or were revoked
         "document_reads": 730,  # who opened a document version, and when
+        # the audit trail's platform chain: sign-ins, second factors, tokens, operators'
+        # actions (the networks' chains are kept: audit.chain.apply_retention)
+        "security_events": 365,
     }.items()
 }
 # Circulation: retries of temporary SMTP failures, and when a delivery counts as stuck.

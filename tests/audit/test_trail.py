@@ -5,6 +5,7 @@ security events — each once, with the person."""
 from __future__ import annotations
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -13,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit import triggers
-from audit.chain import chain_key, record
-from audit.models import AppendOnlyError, AuditEvent
+from audit.chain import apply_retention, chain_key, record
+from audit.models import AppendOnlyError, AuditChain, AuditEvent
 from meetings import services as meetings
 from meetings.models import AgendaItem, MinutesItem
 from networks import services as networks
@@ -144,6 +145,59 @@ def test_audit_verify_of_every_chain_includes_the_platform_chain(kyrgyzstan, cli
     assert code == 0, out
     assert "platform:" in out
     assert "kyrgyzstan" in out
+
+
+# --- Retention of the platform's security events (audit.chain.apply_retention) ----------
+
+
+def security_rows(count: int) -> list[AuditEvent]:
+    with transaction.atomic():
+        return [
+            record(kind=AuditEvent.Kind.SECURITY, event="signin.failed", summary={"n": n})
+            for n in range(count)
+        ]
+
+
+def test_retention_cuts_the_platform_chain_at_a_prefix_and_it_still_verifies(kyrgyzstan):
+    network_rows = [a_row(kyrgyzstan) for _ in range(2)]
+    old = security_rows(3)
+    later = timezone.now() + timedelta(seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=later + timedelta(seconds=1)):
+        kept = security_rows(1)[0]
+    assert apply_retention(before=later) == 3
+    head = AuditChain.objects.get(key="platform")
+    assert (head.start, head.start_sha256) == (old[-1].seq, old[-1].sha256)
+    assert not AuditEvent.every_chain.filter(pk__in=[row.pk for row in old]).exists()
+    assert AuditEvent.every_chain.filter(pk=kept.pk).exists()
+    assert AuditEvent.every_chain.filter(pk__in=[row.pk for row in network_rows]).count() == 2
+    code, out = run_verify()
+    assert code == 0, out
+    assert "platform: 2 rows, intact" in out  # the kept event and the row recording the cut
+    # The trigger is back: the database still refuses a DELETE.
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {triggers.TABLE} WHERE id = %s", [kept.pk])
+
+
+def test_retention_never_cuts_a_broken_platform_chain(kyrgyzstan):
+    rows = security_rows(3)
+    tamper(f"DELETE FROM {triggers.TABLE} WHERE id = %s", [rows[1].pk])
+    assert apply_retention(before=timezone.now() + timedelta(days=1)) == 0
+    assert AuditEvent.every_chain.filter(pk__in=[rows[0].pk, rows[2].pk]).count() == 2
+    assert AuditChain.objects.get(key="platform").start == 0
+    assert run_verify()[0] == 1
+
+
+def test_audit_verify_catches_the_oldest_rows_removed_and_the_anchor_moved_by_hand(kyrgyzstan):
+    rows = security_rows(3)
+    tamper(f"DELETE FROM {triggers.TABLE} WHERE id = %s", [rows[0].pk])
+    code, out = run_verify()
+    assert code == 1
+    assert "missing (removed)" in out
+    # Moving the anchor over the gap, as retention would, is not enough: no row records it.
+    AuditChain.objects.filter(key="platform").update(start=rows[0].seq, start_sha256=rows[0].sha256)
+    code, out = run_verify()
+    assert code == 1
+    assert "no audit.retention row records that cut" in out
 
 
 def test_audit_verify_refuses_an_unknown_network(db):

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 # stored SHA-256 of the models (signed versions: content_sha256, pdf_sha256; document
 # versions: sha256) by table and id, and the SHA-256 of every file in the storage.
 REPORT = """
-import hashlib, json, os, django
+import hashlib, json, os, django, django.db.models
 django.setup()
 from django.apps import apps
 from django.conf import settings
@@ -50,7 +50,14 @@ for folder, _dirs, names in os.walk(settings.MEDIA_ROOT):
         path = os.path.join(folder, name)
         with open(path, "rb") as handle:
             files[os.path.relpath(path, settings.MEDIA_ROOT)] = hashlib.sha256(handle.read()).hexdigest()
-print(json.dumps({"counts": counts, "hashes": hashes, "files": files}))
+from audit.models import AuditEvent
+audit = sorted(
+    [row["network"] is None, row["kind"], row["count"]]
+    for row in AuditEvent.every_chain.order_by().values("network", "kind").annotate(
+        count=django.db.models.Count("pk")
+    )
+)
+print(json.dumps({"counts": counts, "hashes": hashes, "files": files, "audit": audit}))
 """
 
 BUILD_WORLD = """
@@ -59,6 +66,13 @@ django.setup()
 import os
 from tests import world
 world.build(os.environ["MEDIA_ROOT"])
+# A security event too, on the platform's own chain (the world's steps and role changes are
+# on the networks' chains).
+from django.db import transaction
+from audit.chain import record
+from audit.models import AuditEvent
+with transaction.atomic():
+    record(kind=AuditEvent.Kind.SECURITY, event="signin.failed", summary={"reason": "test"})
 """
 
 
@@ -167,6 +181,12 @@ def test_a_populated_portal_round_trips_through_backup_and_restore(new_database,
     signed = {t: rows for t, rows in before["hashes"].items() if t != "documents_documentversion"}
     assert sum(len(rows) for rows in signed.values()) >= 3, signed
     assert before["files"]
+    # …and so is its audit trail: workflow steps and role changes on the networks' chains,
+    # a security event on the platform's; its chains verify before the backup.
+    kinds = {(platform, kind) for platform, kind, count in before["audit"] if count}
+    assert {(False, "step"), (False, "role"), (True, "security")} <= kinds, before["audit"]
+    verified = manage("audit_verify", url=source, media=source_media, tmp_path=tmp_path)
+    assert "are intact" in verified.stdout
 
     archive = tmp_path / "backups" / "portal.tar"
     made = manage("backup", str(archive), url=source, media=source_media, tmp_path=tmp_path)
@@ -185,6 +205,14 @@ def test_a_populated_portal_round_trips_through_backup_and_restore(new_database,
     assert after["counts"] == before["counts"]
     assert after["hashes"] == before["hashes"]
     assert after["files"] == before["files"]
+    assert after["audit"] == before["audit"]
+    # The restored audit trail proves itself: every chain (the networks' and the platform's)
+    # walks intact from its first row to its head.
+    restored = manage("audit_verify", url=target, media=target_media, tmp_path=tmp_path)
+    assert "BROKEN" not in restored.stdout
+    chains = len(verified.stdout.strip().splitlines()) - 1
+    assert chains >= 4, verified.stdout  # three networks and the platform
+    assert f"All {chains} chains are intact." in restored.stdout, restored.stdout
     # Every document version's recorded SHA-256 is that of its restored file.
     for _pk, sha in after["hashes"]["documents_documentversion"]:
         assert sha in set(after["files"].values())
