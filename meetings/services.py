@@ -201,6 +201,9 @@ def meeting_update(*, meeting: Meeting, by: User, version: int, **changes: Any) 
                 code=Refusal.WRONG_STATE,
             )
             raise ValidationError({"starts_at": refusal})
+        if merged["starts_at"] != locked.starts_at:
+            # Moved: the day-before reminder goes out again before the new time.
+            locked.reminded_at = None
         for field, value in merged.items():
             setattr(locked, field, value)
         if locked.kind != Meeting.Kind.WORKING_GROUP:

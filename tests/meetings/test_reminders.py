@@ -7,6 +7,7 @@ from html import unescape
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
+from django.utils import timezone
 
 from circulation.models import Circulation, Delivery
 from meetings import services
@@ -99,3 +100,44 @@ def test_the_meeting_page_says_which_member_organisations_nobody_attends_from_ye
         answer(kyrgyzstan, meeting, key, "accepted")
     text = client.get(page).content.decode()
     assert "Every member organisation is represented." in text
+
+
+def test_a_meeting_moved_after_its_reminder_is_reminded_again_before_its_new_time(kyrgyzstan):
+    meeting = schedule(kyrgyzstan, title="Moved meeting", start=next_ten_oclock(kyrgyzstan))
+    assert remind_upcoming_meetings() == 1
+    with network_scope(kyrgyzstan.network):
+        meeting.refresh_from_db()
+        # Three hours later, or earlier when later would be beyond the next day.
+        ahead = meeting.starts_at + timedelta(hours=3) <= timezone.now() + timedelta(days=1)
+        later = meeting.starts_at + timedelta(hours=3 if ahead else -3)
+        services.meeting_update(
+            meeting=meeting,
+            by=kyrgyzstan.secretariat,
+            version=meeting.version,
+            starts_at=later,
+            ends_at=later + timedelta(hours=2),
+        )
+    assert remind_upcoming_meetings() == 1
+    with network_scope(kyrgyzstan.network):
+        texts = [
+            mailing.rendered["en"]["text"]
+            for mailing in Circulation.objects.filter(kind=Circulation.Kind.REMINDER).order_by("pk")
+        ]
+    expected = "13:00–15:00" if ahead else "07:00–09:00"
+    assert f"{expected} (Bishkek time, UTC+6)" in texts[-1]
+    assert remind_upcoming_meetings() == 0
+
+
+def test_representation_is_not_shown_to_a_guest_nor_for_a_cancelled_meeting(kyrgyzstan, login):
+    meeting = schedule(kyrgyzstan)
+    with network_scope(kyrgyzstan.network):
+        services.participant_invite(
+            meeting=meeting, by=kyrgyzstan.secretariat, user=kyrgyzstan.people["partner"]
+        )
+    page = reverse("meetings:detail", kwargs={"network": "kyrgyzstan", "meeting_id": meeting.pk})
+    sentence = "member organisations have someone attending"
+    assert sentence in login(kyrgyzstan.member).get(page).content.decode()
+    assert sentence not in login(kyrgyzstan.people["partner"]).get(page).content.decode()
+    with network_scope(kyrgyzstan.network):
+        services.meeting_cancel(meeting=meeting, by=kyrgyzstan.secretariat, reason="No quorum")
+    assert sentence not in login(kyrgyzstan.member).get(page).content.decode()
