@@ -64,6 +64,8 @@ class Meeting(NetworkOwned):
     )
     agenda_approved_at = models.DateTimeField(null=True, blank=True)
     agenda_circulated_at = models.DateTimeField(null=True, blank=True)
+    # When the day-before reminder went out (meetings.tasks.remind_upcoming_meetings): once.
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # The calendar event (RFC 5545): one UID for the meeting's life; SEQUENCE goes up with
     # every circulated change, so calendars replace the event rather than add one.

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from documents.selectors import documents_visible
 from meetings.models import AgendaItem, CalendarFeed, Meeting, Participant
+from meetings.representation import representation
 from meetings.timetable import Slot, timetable
 from networks.models import Network
 from networks.roles import Action
@@ -79,10 +80,13 @@ class MeetingPage:
     # agenda item id (or None) → [Document]
     documents: dict[int | None, list[Document]] = field(default_factory=dict)
     timetable: list[Slot] = field(default_factory=list)
+    # Before the meeting ends, from the answers (meetings.representation); None otherwise,
+    # and for those who see only the meetings they are invited to.
+    representation: dict[str, Any] | None = None
 
 
 def meeting_page(*, access: NetworkAccess, meeting_id: int) -> MeetingPage | None:
-    """The meeting with its agenda and participants: 3 queries."""
+    """The meeting with its agenda, participants and who is still missing: fixed queries."""
     meeting = (
         meetings_visible(access=access)
         .select_related("agenda_approved_by", "created_by")
@@ -110,8 +114,24 @@ def meeting_page(*, access: NetworkAccess, meeting_id: int) -> MeetingPage | Non
     documents: dict[int | None, list[Document]] = {}
     for document in documents_visible(access=access).filter(meeting=meeting).order_by("title"):
         documents.setdefault(document.agenda_item_id, []).append(document)
+    expected = None
+    if not meeting.is_cancelled and meeting.ends_at > timezone.now() and not _only_invited(access):
+        # A participant who sends a colleague of their organisation has it represented.
+        expected = representation(
+            p.organisation_id
+            for p in participants
+            if p.answer in (Participant.Answer.ACCEPTED, Participant.Answer.DELEGATED)
+        )
     return MeetingPage(
-        meeting, items, participants, mine, answers, status, documents, timetable(meeting, items)
+        meeting,
+        items,
+        participants,
+        mine,
+        answers,
+        status,
+        documents,
+        timetable(meeting, items),
+        expected,
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -41,14 +41,13 @@ from meetings.models import (
     Participant,
     parse_reminders,
 )
+from meetings.representation import representation
 from meetings.timetable import timetable
 from networks import signoff
 from networks.access import actor_of
 from networks.models import (
     Membership,
     Network,
-    Organisation,
-    Participation,
     WorkingGroupMember,
 )
 from networks.pdf import render_pdf
@@ -202,6 +201,9 @@ def meeting_update(*, meeting: Meeting, by: User, version: int, **changes: Any) 
                 code=Refusal.WRONG_STATE,
             )
             raise ValidationError({"starts_at": refusal})
+        if merged["starts_at"] != locked.starts_at:
+            # Moved: the day-before reminder goes out again before the new time.
+            locked.reminded_at = None
         for field, value in merged.items():
             setattr(locked, field, value)
         if locked.kind != Meeting.Kind.WORKING_GROUP:
@@ -640,6 +642,54 @@ def _circulate(
     )
 
 
+# The day-before reminder -----------------------------------------------------------------
+
+REMINDER_AHEAD = timedelta(days=1)
+# Who is reminded: those who attend and those who have not answered (a colleague sent in
+# one's place is a participant of their own, so they are reminded while they have not
+# answered or once they attend).
+REMINDED_ANSWERS = (Participant.Answer.ACCEPTED, Participant.Answer.PENDING)
+
+
+def meeting_remind(*, meeting: Meeting, now: datetime | None = None) -> Circulation | None:
+    """The system, one day before: the reminder to the meeting's attending and unanswered
+    participants, each in their language, once. A cancelled meeting, one already reminded or
+    one not starting within REMINDER_AHEAD is left alone (None). The meeting is recorded as
+    reminded even when nobody is left to remind."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().select_related("network").get(pk=meeting.pk)
+        if (
+            locked.is_cancelled
+            or locked.reminded_at is not None
+            or not now < locked.starts_at <= now + REMINDER_AHEAD
+        ):
+            return None
+        locked.reminded_at = now
+        locked.save(update_fields=["reminded_at"])
+        people = [
+            participant.user
+            for participant in Participant.objects.filter(
+                meeting=locked, answer__in=REMINDED_ANSWERS, user__is_active=True
+            )
+            .select_related("user")
+            .order_by("pk")
+        ]
+        if not people:
+            return None
+        network = locked.network
+        return circulation_create(
+            network=network,
+            kind=Circulation.Kind.REMINDER,
+            sender=None,
+            recipients=[Recipient.of(person) for person in people],
+            template="meeting_reminder",
+            context={"meeting": locked},
+            about=locked,
+            link=_meeting_link(locked, network),
+        )
+
+
 # Calendar subscription --------------------------------------------------------------------
 
 
@@ -802,11 +852,6 @@ def minutes_content(minutes: Minutes) -> dict[str, Any]:
     attendance = list(
         Attendance.objects.filter(minutes=minutes).select_related("user", "organisation")
     )
-    members = set(
-        Participation.objects.active()
-        .filter(type=Participation.Type.MEMBER)
-        .values_list("organisation_id", flat=True)
-    )
     present = {row.organisation_id for row in attendance if row.status == Attendance.Status.PRESENT}
     items = list(
         MinutesItem.objects.filter(minutes=minutes).prefetch_related(
@@ -835,13 +880,7 @@ def minutes_content(minutes: Minutes) -> dict[str, Any]:
             }
             for row in attendance
         ],
-        "representation": {
-            "member_organisations": len(members),
-            "represented": len(members & present),
-            "missing": sorted(
-                org.display_name for org in Organisation.objects.filter(pk__in=members - present)
-            ),
-        },
+        "representation": representation(present),
         "items": [
             {
                 "title": item.title,

@@ -7,10 +7,13 @@ from celery import shared_task
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from circulation.models import Circulation
 from circulation.services import Recipient, circulation_create
+from meetings.models import Meeting
 from meetings.selectors import cadence
+from meetings.services import REMINDER_AHEAD, meeting_remind
 from networks.models import Membership, Network
 from networks.roles import Role
 from networks.tasks import NetworkTask
@@ -61,6 +64,26 @@ def remind_cadence(network_id: int) -> bool:
             link=reverse("meetings:create", kwargs={"network": network.slug}),
         )
         return True
+
+
+@shared_task
+def remind_upcoming_meetings() -> int:
+    """Beat, hourly: every meeting starting within the next day that is not cancelled gets
+    its reminder once (meetings.services.meeting_remind). Returns how many went out."""
+    return sum(remind_meetings.for_each_network())
+
+
+@shared_task(base=NetworkTask)
+def remind_meetings(network_id: int) -> int:
+    """One network's day-before reminders (remind_upcoming_meetings): how many went out."""
+    now = timezone.now()
+    due = Meeting.objects.filter(
+        status=Meeting.Status.SCHEDULED,
+        reminded_at__isnull=True,
+        starts_at__gt=now,
+        starts_at__lte=now + REMINDER_AHEAD,
+    ).order_by("starts_at", "pk")
+    return sum(meeting_remind(meeting=meeting, now=now) is not None for meeting in due)
 
 
 @shared_task

@@ -251,6 +251,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "meetings.tasks.read_calendar_replies",
         "schedule": 300.0,
     },
+    # Hourly: a meeting starting within the next day is reminded once (meetings.tasks).
+    "remind-upcoming-meetings": {
+        "task": "meetings.tasks.remind_upcoming_meetings",
+        "schedule": crontab(minute=10),
+    },
     "remind-missed-meeting-cadence": {
         "task": "meetings.tasks.remind_missed_cadence",
         "schedule": crontab(hour=5, minute=0),
