@@ -21,6 +21,19 @@ def can(network_access, action: str) -> bool:
 
 
 @register.filter
+def shows_person(network_access, person) -> bool:
+    """`{% if network_access|shows_person:participant.user %}`: whether the page may name this
+    person (name, email address). Only the roles the permission table lets see people
+    (Action.PEOPLE_CONTACT_VIEW); the others (external partners, regional viewers) read the
+    organisation instead. One's own name is never hidden from oneself."""
+    if network_access is None or network_access == "":
+        return False
+    if network_access.can(Action.PEOPLE_CONTACT_VIEW):
+        return True
+    return person is not None and getattr(person, "pk", None) == network_access.user_id
+
+
+@register.filter
 def get_item(mapping, key):
     """`{{ mapping|get_item:key }}`: a dict's value for a key a template computes."""
     if not hasattr(mapping, "get"):

@@ -287,3 +287,24 @@ def test_deleting_an_agenda_item_asks_first(kyrgyzstan, login):
     client.post(delete)
     with network_scope(kyrgyzstan.network):
         assert list(meeting.agenda_items.values_list("title", flat=True)) == ["Welcome"]
+
+
+def test_an_invited_partner_sees_the_organisations_not_the_other_participants(kyrgyzstan, login):
+    extended = schedule(kyrgyzstan, title="Extended meeting with partners", kind="extended")
+    add_items(kyrgyzstan, extended, "Welcome")
+    with network_scope(kyrgyzstan.network):
+        services.participant_invite(
+            meeting=extended, by=kyrgyzstan.co_chair, user=kyrgyzstan.partner
+        )
+    others = (kyrgyzstan.member, kyrgyzstan.co_chair, kyrgyzstan.secretariat)
+    page = login(kyrgyzstan.partner).get(url(extended))
+    assert page.status_code == 200
+    text = page.content.decode()
+    for other in others:
+        assert other.email not in text, other.email
+        assert other.full_name not in text, other.full_name
+    assert "UNDP" in text  # the organisations stay
+    assert kyrgyzstan.partner.full_name in text  # one's own row is not hidden
+    # The network's own people still read who takes part.
+    member_page = login(kyrgyzstan.member).get(url(extended)).content.decode()
+    assert kyrgyzstan.co_chair.full_name in member_page
