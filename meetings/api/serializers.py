@@ -6,7 +6,7 @@ from accounts.privacy import masked_attendance
 from meetings import flows, services
 from meetings.models import AgendaItem, Meeting, Minutes, MinutesVersion, Participant
 from networks import signoff
-from networks.api.privacy import hide_people
+from networks.api.privacy import hide_people, may_see_people
 
 
 class OrganisationRefSerializer(serializers.Serializer):
@@ -104,7 +104,8 @@ STEPS = serializers.ListField(child=serializers.CharField())
 class MeetingDetailSerializer(MeetingSerializer):
     """`agenda_steps` and `minutes_steps` are the steps the caller may take now (the shared
     workflow's answer, the same the pages show as buttons); `agenda_signoff` says, while the
-    agenda awaits approval, who has signed and who is awaited."""
+    agenda awaits approval, who has signed and who is awaited — null for callers who may not
+    see people's names (partners, regional viewers: networks.api.privacy)."""
 
     agenda_items = AgendaItemSerializer(many=True, read_only=True)
     participants = ParticipantSerializer(many=True, read_only=True)
@@ -129,6 +130,8 @@ class MeetingDetailSerializer(MeetingSerializer):
     @extend_schema_field(SignoffSerializer(allow_null=True))
     def get_agenda_signoff(self, meeting: Meeting):
         if meeting.agenda_status != Meeting.AgendaStatus.SUBMITTED:
+            return None
+        if not may_see_people(self.context):
             return None
         return vars(signoff.signoff_people(services.agenda_signoff(meeting)))
 

@@ -113,3 +113,20 @@ def test_an_external_partner_reads_organisations_not_the_participants_addresses(
     # A member of the network still reads who takes part.
     member_view = as_(kyrgyzstan.member).get(f"{BASE}{extended.pk}/").json()
     assert kyrgyzstan.co_chair.email in {p["email"] for p in member_view["participants"]}
+
+
+def test_a_partner_does_not_read_who_approved_a_submitted_agenda(kyrgyzstan):
+    """Where the agenda waits for the co-chairs, the members read who has approved and who
+    is awaited; an invited partner reads neither name."""
+    meeting = schedule(kyrgyzstan, title="Extended", kind="extended")
+    add_items(kyrgyzstan, meeting, "Welcome")
+    with network_scope(kyrgyzstan.network):
+        services.participant_invite(
+            meeting=meeting, by=kyrgyzstan.co_chair, user=kyrgyzstan.partner
+        )
+        services.agenda_submit(meeting=meeting, by=kyrgyzstan.secretariat)
+    member = as_(kyrgyzstan.member).get(f"{BASE}{meeting.pk}/").json()
+    assert member["agenda_signoff"]["awaited"]
+    partner = as_(kyrgyzstan.partner).get(f"{BASE}{meeting.pk}/")
+    assert partner.json()["agenda_signoff"] is None
+    assert kyrgyzstan.co_chair.get_full_name() not in partner.content.decode()
