@@ -126,5 +126,10 @@ def portal_exception_handler(exc, context):
             message = _("Send the body as JSON, with “Content-Type: application/json”.")
         else:
             message = " ".join(_flatten(getattr(exc, "detail", ""))) or str(exc)
-        response.data = error_body(response.status_code, _code(exc), message)
+        code = _code(exc)
+        if code == exceptions.PermissionDenied.default_code:
+            # One word for "you may not", whoever refused: the permission table, a view's own
+            # check or a service (workflow.Refusal.NOT_ALLOWED).
+            code = Refusal.NOT_ALLOWED
+        response.data = error_body(response.status_code, code, message)
     return response

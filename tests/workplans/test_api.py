@@ -61,6 +61,7 @@ def test_the_lead_organisation_reports_through_the_api(kyrgyzstan, plan):
     unhcr = as_(kyrgyzstan.member_unhcr).post(url, body, content_type="application/json")
     assert unhcr.status_code == 403
     assert "lead organisation" in unhcr.json()["error"]["message"]
+    assert unhcr.json()["error"]["code"] == "not_allowed"
     undp = as_(kyrgyzstan.member).post(url, body, content_type="application/json")
     assert undp.status_code == 201 and undp.json()["actuals"] == {str(indicator.pk): "10.00"}
     bad = as_(kyrgyzstan.member).post(
