@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -874,31 +874,9 @@ def statement_return(*, statement: JointStatement, by: User, note: str) -> Joint
 
 
 def statement_approval_record(version: StatementVersion) -> list[dict[str, str]]:
-    """Each co-chair who cleared the version, as its PDF prints them: name, role,
-    organisation, UTC and the network's local time, and the hash they cleared."""
-    network = version.network
+    """Each co-chair who cleared the version, as its PDF prints them (the approval record)."""
     clearances = list(StatementClearance.objects.filter(version=version).select_related("co_chair"))
-    organisations = {
-        m.user_id: m.organisation.display_name
-        for m in Membership.objects.filter(
-            user_id__in=[c.co_chair_id for c in clearances], role=Role.CO_CHAIR
-        )
-        .select_related("organisation")
-        .order_by("started_at", "pk")
-    }
-    return [
-        {
-            "name": c.co_chair.get_full_name() or c.co_chair.email,
-            "role": str(Role.CO_CHAIR.label),
-            "organisation": organisations.get(c.co_chair_id, ""),
-            # Formatted here: a template's date filter would move both back to its own zone.
-            "utc": c.cleared_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
-            "local": clock.network_local(c.cleared_at, network).strftime("%Y-%m-%d %H:%M"),
-            "time_zone": clock.zone_label(network, at=c.cleared_at),
-            "content_sha256": c.content_sha256,
-        }
-        for c in clearances
-    ]
+    return signoff.approval_record(version.network, clearances, at="cleared_at")
 
 
 def statement_pdf(version: StatementVersion) -> bytes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -53,7 +53,6 @@ from networks.models import (
 from networks.pdf import render_pdf
 from networks.roles import Role
 from networks.scoping import network_scope
-from portal import clock
 from workflow import Refusal, Signoff, check_signature
 from workflow import content_hash as workflow_content_hash
 
@@ -1010,29 +1009,9 @@ def minutes_signoff(version: MinutesVersion) -> Signoff:
     return signoff.signoff_of(version.network, "minutes", signed)
 
 
-def approval_record(approvals: Iterable[MinutesApproval], network: Network) -> list[dict[str, Any]]:
-    """Each signature as an approved PDF prints it: the co-chair's name, role, organisation,
-    and the moment in UTC and in the network's time."""
-    signers = {a.co_chair_id for a in approvals}
-    organisations = {
-        m.user_id: m.organisation.display_name
-        for m in Membership.objects.filter(user_id__in=signers, role=Role.CO_CHAIR)
-        .select_related("organisation")
-        .order_by("started_at", "pk")
-    }
-    return [
-        {
-            "name": a.co_chair.get_full_name() or a.co_chair.email,
-            "role": Role.CO_CHAIR.label,
-            "organisation": organisations.get(a.co_chair_id, ""),
-            # Formatted here: a template's date filter would move both back to its own zone.
-            "utc": a.approved_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
-            "local": clock.network_local(a.approved_at, network).strftime("%Y-%m-%d %H:%M"),
-            "time_zone": clock.zone_label(network, at=a.approved_at),
-            "content_sha256": a.content_sha256,
-        }
-        for a in approvals
-    ]
+def approval_record(approvals: Iterable[MinutesApproval], network: Network) -> list[dict[str, str]]:
+    """Each approval as the approved minutes' PDF prints it (the approval record)."""
+    return signoff.approval_record(network, list(approvals), at="approved_at")
 
 
 def minutes_approve(*, minutes: Minutes, by: User, content_sha256: str) -> MinutesVersion:

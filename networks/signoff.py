@@ -7,9 +7,10 @@ reads it, and it holds only the rule rows (no membership rule lives here).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import UTC
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from networks.models import Membership, Network, SignoffRule
 from networks.roles import Role
+from portal import clock
 from workflow import Signoff, evaluate
 
 if TYPE_CHECKING:
@@ -126,3 +128,42 @@ def signoff_people(signoff: Signoff) -> SignoffPeople:
         signed=[names[pk] for pk in signoff.signed if pk in names],
         awaited=sorted(names[pk] for pk in signoff.awaited if pk in names),
     )
+
+
+def approval_record(
+    network: Network,
+    signatures: Sequence[Any],
+    *,
+    at: str,
+    organisations: Mapping[int, str] | None = None,
+) -> list[dict[str, str]]:
+    """Each co-chair's signature as an approved or cleared record prints it (minutes,
+    statement, report, workplan): name, role, organisation, the moment in UTC and in the
+    network's time, and the SHA-256 they signed. `signatures` are rows with `co_chair`,
+    `co_chair_id`, `content_sha256` and the moment named by `at`; the organisations are
+    each co-chair's in the network (one query) unless the rows carry their own."""
+    if organisations is None:
+        organisations = {
+            m.user_id: m.organisation.display_name
+            for m in Membership.objects.filter(
+                user_id__in=[s.co_chair_id for s in signatures], role=Role.CO_CHAIR
+            )
+            .select_related("organisation")
+            .order_by("started_at", "pk")
+        }
+    record = []
+    for signature in signatures:
+        moment = getattr(signature, at)
+        record.append(
+            {
+                "name": signature.co_chair.get_full_name() or signature.co_chair.email,
+                "role": str(Role.CO_CHAIR.label),
+                "organisation": organisations.get(signature.co_chair_id, ""),
+                # Formatted here: a template's date filter would move both back to its zone.
+                "utc": moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+                "local": clock.network_local(moment, network).strftime("%Y-%m-%d %H:%M"),
+                "time_zone": clock.zone_label(network, at=moment),
+                "content_sha256": signature.content_sha256,
+            }
+        )
+    return record

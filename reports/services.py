@@ -5,7 +5,6 @@ nothing."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -21,7 +20,6 @@ from networks import signoff
 from networks.access import actor_of
 from networks.models import Membership, Network
 from networks.roles import Role
-from portal import clock
 from reports import flows, selectors
 from reports.models import QuarterlyReport, ReportSignature, ReportVersion
 from workflow import Signoff, check_signature, content_hash
@@ -208,30 +206,9 @@ def report_signoff(report: QuarterlyReport) -> Signoff:
 
 
 def approval_record(version: ReportVersion) -> list[dict[str, str]]:
-    """Each co-chair who signed the version, as its PDF prints them: name, role,
-    organisation, UTC and the network's local time."""
-    network = version.network
+    """Each co-chair who signed the version, as its PDF prints them (the approval record)."""
     signatures = list(ReportSignature.objects.filter(version=version).select_related("co_chair"))
-    organisations = {
-        m.user_id: m.organisation.display_name
-        for m in Membership.objects.filter(
-            user_id__in=[s.co_chair_id for s in signatures], role=Role.CO_CHAIR
-        )
-        .select_related("organisation")
-        .order_by("started_at", "pk")
-    }
-    return [
-        {
-            "name": s.co_chair.get_full_name() or s.co_chair.email,
-            "role": str(Role.CO_CHAIR.label),
-            "organisation": organisations.get(s.co_chair_id, ""),
-            "utc": s.signed_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
-            "local": clock.network_local(s.signed_at, network).strftime("%Y-%m-%d %H:%M"),
-            "time_zone": clock.zone_label(network, at=s.signed_at),
-            "content_sha256": s.content_sha256,
-        }
-        for s in signatures
-    ]
+    return signoff.approval_record(version.network, signatures, at="signed_at")
 
 
 def _announce_submission(report: QuarterlyReport, version: ReportVersion) -> None:

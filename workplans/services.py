@@ -6,7 +6,7 @@ ValidationError and changes nothing."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,6 @@ from networks.models import (
 )
 from networks.roles import Action, Role
 from networks.selectors import people_speaking_for
-from portal import clock
 from workflow import Refusal, Signoff, check_signature, content_hash, evaluate
 from workplans.flows import WORKPLAN, standing_endorsements
 from workplans.models import (
@@ -261,22 +260,15 @@ def _ask_the_awaited(workplan: Workplan, *, by: User, awaited: list[int]) -> Non
 
 
 def endorsement_record(workplan: Workplan) -> list[dict[str, str]]:
-    """Each co-chair who endorsed the plan, as the approval record prints them: name, role,
-    organisation, UTC and the network's local time, and the SHA-256 they endorsed."""
-    network = workplan.network
-    endorsements = standing_endorsements(workplan).select_related("co_chair", "organisation")
-    return [
-        {
-            "name": e.co_chair.get_full_name() or e.co_chair.email,
-            "role": str(Role.CO_CHAIR.label),
-            "organisation": e.organisation.display_name if e.organisation else "",
-            "utc": e.signed_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
-            "local": clock.network_local(e.signed_at, network).strftime("%Y-%m-%d %H:%M"),
-            "time_zone": clock.zone_label(network, at=e.signed_at),
-            "content_sha256": e.content_sha256,
-        }
-        for e in endorsements
-    ]
+    """Each co-chair who endorsed the plan, as the approval record prints them; an
+    endorsement keeps the organisation the co-chair endorsed for."""
+    endorsements = list(standing_endorsements(workplan).select_related("co_chair", "organisation"))
+    organisations = {
+        e.co_chair_id: e.organisation.display_name for e in endorsements if e.organisation
+    }
+    return signoff.approval_record(
+        workplan.network, endorsements, at="signed_at", organisations=organisations
+    )
 
 
 MOVES: dict[str, str] = {Workplan.Status.ACTIVE: "start", Workplan.Status.CLOSED: "close"}
