@@ -19,7 +19,7 @@ from common.exports import (
 )
 from networks.pdf import render_pdf
 from reports import presentation
-from reports.models import ReportVersion
+from reports.models import QuarterlyReport, ReportVersion
 
 
 def filename(version: ReportVersion, extension: str) -> str:
@@ -42,31 +42,168 @@ def report_csv(version: ReportVersion, tables) -> HttpResponse:
     return csv_response(headers(), rows, filename(version, "csv"))
 
 
+# The header block each sheet of the workbook opens with (rows 2 to 9, after the title).
+HEADER_ROWS = 9
+DATE_FORMAT = "yyyy-mm-dd"
+MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
+MONEY_FORMAT = '#,##0.00 "USD"'
+_SHEET_NAME_UNSAFE = str.maketrans({ch: " " for ch in "[]:*?/\\"})
+
+
+def sheet_name(title: str, taken: set[str]) -> str:
+    """A sheet's name from a section's title: at most 31 characters (the format's limit),
+    cut at a word, without the characters a sheet name may not hold, and unique."""
+    name = " ".join(str(title).translate(_SHEET_NAME_UNSAFE).split())
+    if len(name) > 31:
+        name = name[:31].rsplit(" ", 1)[0]
+    candidate, n = name, 2
+    while candidate.lower() in taken:
+        suffix = f" ({n})"
+        candidate, n = name[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _moment(value, network):
+    """A moment of the figures (ISO 8601 with an offset) on the network's wall clock, and
+    its offset as the header and the offset column spell it."""
+    from datetime import datetime
+
+    from portal import clock
+
+    local = clock.network_local(datetime.fromisoformat(str(value)), network)
+    return local.replace(tzinfo=None), local
+
+
+def _header_block(version: ReportVersion, latest: int, offsets: list[str]) -> list[tuple]:
+    """(label, value, number format, note) of the header every sheet starts with: which
+    network, quarter and version, its status, when it was submitted and generated, in
+    which time, and in which currency."""
+    from portal import clock
+
+    report = version.report
+    network = report.network
+    if version.number < latest:
+        status = _("Submitted; superseded by version %(number)s") % {"number": latest}
+    elif version.number > 1:
+        status = _("Submitted (correction: %(reason)s)") % {"reason": version.reason}
+    else:
+        status = str(QuarterlyReport.Status.SUBMITTED.label)
+    submitted, submitted_at = _moment(version.submitted_at.isoformat(), network)
+    generated, generated_at = _moment(timezone.now().isoformat(), network)
+    zone = clock.zone_name(network)
+    times = zone + " (" + ", ".join(offsets) + ")" if offsets else clock.zone_label(network)
+    return [
+        (_("Network"), network.name, None, ""),
+        (_("Quarter"), report.label, None, ""),
+        (_("Version"), version.number, "0", ""),
+        (_("Status"), status, None, ""),
+        (_("Submitted at"), submitted, MOMENT_FORMAT, clock.zone_label(network, submitted_at)),
+        (_("Generated at"), generated, MOMENT_FORMAT, clock.zone_label(network, generated_at)),
+        (_("Times are"), times, None, ""),
+        (_("Amounts are in"), "USD", None, ""),
+    ]
+
+
+def _write_header(sheet, title: str, block: list[tuple]) -> None:
+    sheet.append([spreadsheet_safe(title)])
+    sheet["A1"].font = Font(bold=True, size=13)
+    for label, value, number_format, note in block:
+        sheet.append([label, spreadsheet_safe(value), spreadsheet_safe(note) or None])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+        if number_format:
+            sheet.cell(row=sheet.max_row, column=2).number_format = number_format
+    sheet.append([])
+
+
 def report_xlsx(version: ReportVersion, tables) -> HttpResponse:
+    """The report as a workbook: one sheet per section of the report (the narrative's too),
+    each opening with the same header block (network, quarter, version, status, when
+    submitted and generated, the time zone and its offsets, the currency), then the
+    section's table with real numbers, amounts formatted as USD, days as dates and moments
+    as date-times on the network's clock, each with its UTC offset beside it."""
+    from portal import clock
+
+    network = version.report.network
+    latest = max(version.report.versions.values_list("number", flat=True), default=0)
+    offsets = sorted(
+        {
+            clock.utc_offset(_moment(cell.value, network)[1])
+            for table in tables
+            for row in table.rows
+            for cell in row.cells
+            if cell.kind == presentation.MOMENT and cell.value
+        }
+    )
+    block = _header_block(version, latest, offsets)
     book = Workbook()
-    sheet = book.active
-    sheet.title = _("Figures")[:31]
-    sheet.append(headers())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for section, item, measure, cell in presentation.flat_rows(tables):
-        value = cell.value if cell.kind in (presentation.INT, presentation.MONEY) else cell.text
-        sheet.append(
-            [
-                spreadsheet_safe(section),
-                spreadsheet_safe(item),
-                spreadsheet_safe(measure),
-                spreadsheet_safe(value),
-            ]
-        )
-        if cell.kind == presentation.MONEY:
-            sheet.cell(row=sheet.max_row, column=4).number_format = "#,##0.00"
-    for column, width in zip("ABCD", (34, 44, 26, 18), strict=True):
-        sheet.column_dimensions[column].width = width
-    narrative = book.create_sheet(_("Narrative")[:31])
+    book.remove(book.active)
+    taken: set[str] = set()
+    for table in tables:
+        sheet = book.create_sheet(sheet_name(table.title, taken))
+        _write_header(sheet, table.title, block)
+        header = [table.item_header]
+        moments = {
+            n
+            for row in table.rows
+            for n, cell in enumerate(row.cells)
+            if cell.kind == presentation.MOMENT
+        }
+        for n, column in enumerate(table.columns):
+            header.append(column)
+            if n in moments:
+                header.append(_("UTC offset"))
+        sheet.append([spreadsheet_safe(text) for text in header])
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+        if not table.rows and table.empty:
+            sheet.append([spreadsheet_safe(table.empty)])
+        for row in table.rows:
+            values: list = [spreadsheet_safe(row.item)]
+            formats: dict[int, str] = {}
+            for n, cell in enumerate(row.cells):
+                value, column = _cell_value(cell, network), len(values) + 1
+                if cell.kind == presentation.MONEY:
+                    formats[column] = MONEY_FORMAT
+                elif cell.kind == presentation.DATE and value is not None:
+                    formats[column] = DATE_FORMAT
+                elif cell.kind == presentation.MOMENT and value is not None:
+                    formats[column] = MOMENT_FORMAT
+                values.append(value)
+                if n in moments:
+                    values.append(
+                        clock.utc_offset(_moment(cell.value, network)[1])
+                        if cell.kind == presentation.MOMENT and cell.value
+                        else None
+                    )
+            sheet.append(values)
+            for column, number_format in formats.items():
+                sheet.cell(row=sheet.max_row, column=column).number_format = number_format
+        sheet.column_dimensions["A"].width = 44
+        for letter in "BCDEFGH":
+            sheet.column_dimensions[letter].width = 20
+        sheet.freeze_panes = sheet.cell(row=HEADER_ROWS + 3, column=2)
+    narrative = book.create_sheet(sheet_name(_("Narrative"), taken))
+    _write_header(narrative, _("Narrative"), block)
     narrative.append([spreadsheet_safe(version.narrative)])
     narrative.column_dimensions["A"].width = 120
     return xlsx_response(book, filename(version, "xlsx"))
+
+
+def _cell_value(cell, network):
+    """A figure as a spreadsheet holds it: numbers as numbers, a day as a date, a moment as
+    a date-time on the network's clock, yes/no and text as text."""
+    from datetime import date
+
+    if cell.value is None or cell.value == "":
+        return None
+    if cell.kind in (presentation.INT, presentation.MONEY):
+        return cell.value
+    if cell.kind == presentation.DATE:
+        return date.fromisoformat(str(cell.value)[:10])
+    if cell.kind == presentation.MOMENT:
+        return _moment(cell.value, network)[0]
+    return spreadsheet_safe(cell.text)
 
 
 def report_pdf(version: ReportVersion, context: dict, *, request=None) -> HttpResponse:
