@@ -4,6 +4,8 @@ page (reports.presentation). Private downloads; cells a spreadsheet would run ar
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -216,3 +218,167 @@ def report_pdf(version: ReportVersion, context: dict, *, request=None) -> HttpRe
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     return private_download(response, filename(version, "pdf"))
+
+
+# The regional page's files ------------------------------------------------------------------
+
+
+def _noted_name(network, notes: list[dict]) -> str:
+    noted = {note["network"].pk for note in notes}
+    return network.country + ("*" if network.pk in noted else "")
+
+
+def regional_filename(regional: dict, extension: str) -> str:
+    return download_filename(
+        "region", regional["region"].slug, regional["quarter"], extension=extension
+    )
+
+
+def _regional_header(sheet, title: str, regional: dict) -> None:
+    sheet.append([spreadsheet_safe(title)])
+    sheet["A1"].font = Font(bold=True, size=13)
+    generated = timezone.now().astimezone(UTC).replace(tzinfo=None)
+    for label, value, number_format in (
+        (_("Region"), regional["region"].name, None),
+        (_("Quarter"), regional["quarter"], None),
+        (_("Generated at (UTC)"), generated, MOMENT_FORMAT),
+        (_("Amounts are in"), "USD", None),
+    ):
+        sheet.append([label, spreadsheet_safe(value)])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+        if number_format:
+            sheet.cell(row=sheet.max_row, column=2).number_format = number_format
+    sheet.append([])
+
+
+def _regional_footnotes(sheet, regional: dict) -> None:
+    if regional["footnotes"]:
+        sheet.append([])
+    for note in regional["footnotes"]:
+        sheet.append(["*", spreadsheet_safe(note["text"])])
+
+
+def regional_xlsx(regional: dict) -> HttpResponse:
+    """The regional page as a workbook: the reports of the quarter side by side (each
+    network's latest submitted version; "Not submitted" otherwise) and the GCM coverage of
+    the networks' workplans, numbers as numbers, amounts formatted USD, the designation
+    footnotes of the networks listed below each table."""
+    from decimal import Decimal
+
+    notes = regional["footnotes"]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = sheet_name(_("Reports"), set())
+    _regional_header(
+        sheet, _("Quarterly reports in %(region)s") % {"region": regional["region"].name}, regional
+    )
+    columns = [
+        _("Network"),
+        _("Version"),
+        _("Status"),
+        _("Submitted at (UTC)"),
+        _("Meetings held"),
+        _("Network meetings with attendance recorded"),
+        _("Network meetings with every member organisation represented"),
+        _("Decisions adopted"),
+        _("Workplan activities"),
+        _("Completed"),
+        _("Average progress (%)"),
+        _("Required (USD)"),
+        _("Available (USD)"),
+        _("Spent (USD)"),
+    ]
+    sheet.append(columns)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for row in regional["rows"]:
+        name = spreadsheet_safe(_noted_name(row["network"], notes))
+        version = row["version"]
+        if version is None:
+            sheet.append([name, None, _("Not submitted")])
+            continue
+        f = version.figures
+        plan = f["workplan"]
+        completed = sum(s["activities"] for s in plan["by_status"] if s["status"] == "completed")
+        sheet.append(
+            [
+                name,
+                version.number,
+                str(QuarterlyReport.Status.SUBMITTED.label),
+                version.submitted_at.astimezone(UTC).replace(tzinfo=None),
+                f["meetings"]["held"],
+                f["meetings"]["with_attendance"],
+                f["meetings"]["all_represented"],
+                f["decisions"]["adopted"],
+                plan["activities"],
+                completed,
+                plan["progress"],
+                Decimal(plan["budget"]["required"]),
+                Decimal(plan["budget"]["available"]),
+                Decimal(plan["budget"]["spent"]),
+            ]
+        )
+        sheet.cell(row=sheet.max_row, column=4).number_format = MOMENT_FORMAT
+        for column in (12, 13, 14):
+            sheet.cell(row=sheet.max_row, column=column).number_format = MONEY_FORMAT
+    _regional_footnotes(sheet, regional)
+    sheet.column_dimensions["A"].width = 30
+    for n in range(2, len(columns) + 1):
+        sheet.column_dimensions[sheet.cell(row=1, column=n).column_letter].width = 18
+
+    coverage = regional["coverage"]
+    grid = book.create_sheet(sheet_name(_("GCM coverage"), {sheet.title.lower()}))
+    _regional_header(
+        grid, _("GCM coverage in %(region)s") % {"region": regional["region"].name}, regional
+    )
+    header = [_("GCM objective")]
+    for network in coverage.networks:
+        country = _noted_name(network, notes)
+        header += [
+            _("%(network)s: activities") % {"network": country},
+            _("%(network)s: required (USD)") % {"network": country},
+        ]
+    grid.append([spreadsheet_safe(text) for text in header])
+    for cell in grid[grid.max_row]:
+        cell.font = Font(bold=True)
+    for objective, cells in coverage.rows:
+        values: list = [spreadsheet_safe(str(objective))]
+        for cell in cells:
+            values += [cell.activities, cell.required]
+        grid.append(values)
+        for n in range(len(cells)):
+            grid.cell(row=grid.max_row, column=3 + 2 * n).number_format = MONEY_FORMAT
+    _regional_footnotes(grid, regional)
+    grid.column_dimensions["A"].width = 44
+    return xlsx_response(book, regional_filename(regional, "xlsx"))
+
+
+def regional_csv(regional: dict) -> HttpResponse:
+    """The GCM coverage of the region's networks, a row per network and objective (what the
+    heatmap draws), amounts in USD; the designation footnotes of the networks listed last."""
+    coverage = regional["coverage"]
+    notes = regional["footnotes"]
+    headers = [
+        _("Network"),
+        _("GCM objective"),
+        _("Objective"),
+        _("Activities"),
+        _("Required (USD)"),
+        _("Available (USD)"),
+        _("Spent (USD)"),
+    ]
+    rows: list[list] = [
+        [
+            _noted_name(network, notes),
+            str(objective.number),
+            objective.label,
+            cell.activities,
+            cell.required,
+            cell.available,
+            cell.spent,
+        ]
+        for objective, cells in coverage.rows
+        for network, cell in zip(coverage.networks, cells, strict=True)
+    ]
+    rows += [["*", note["text"]] for note in notes]
+    return csv_response(headers, rows, regional_filename(regional, "csv"))
