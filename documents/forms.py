@@ -190,7 +190,7 @@ def size_units() -> str:
 
     from django.utils.translation import gettext
 
-    return json.dumps({unit: gettext(f"%s {unit}") for unit in ("KB", "MB", "GB")})
+    return json.dumps({"KB": gettext("%s KB"), "MB": gettext("%s MB"), "GB": gettext("%s GB")})
 
 
 class VersionForm(forms.Form):
