@@ -123,16 +123,7 @@ class DocumentForm(ConfidentialityFields):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        limit = settings.DOCUMENTS_MAX_UPLOAD_BYTES
-        # For the browser's own check before anything is sent (static/js/upload.js); the
-        # server's check stays the one that counts.
-        self.fields["file"].widget.attrs.update(
-            {
-                "data-max-bytes": str(limit),
-                "data-too-large": too_large_template(),
-                "data-units": size_units(),
-            }
-        )
+        browser_checks_size(self.fields["file"])
         self.fields["meeting"].queryset = _attached_to("meeting").objects.order_by("-starts_at")
         self.fields["agenda_item"].queryset = (
             _attached_to("agenda_item")
@@ -178,10 +169,11 @@ def too_large_message(refused=None, *, form_kept: bool = True) -> str:
     }
 
 
-def too_large_template() -> str:
+def too_large_template(*, form_kept: bool = True) -> str:
     """The same message for the browser's check (static/js/upload.js), which fills in
     {name} and {size}."""
-    return TOO_LARGE % {"name": "{name}", "size": "{size}", "limit": upload_limit()}
+    message = TOO_LARGE if form_kept else TOO_LARGE_ALONE
+    return message % {"name": "{name}", "size": "{size}", "limit": upload_limit()}
 
 
 def size_units() -> str:
@@ -193,10 +185,26 @@ def size_units() -> str:
     return json.dumps({"KB": gettext("%s KB"), "MB": gettext("%s MB"), "GB": gettext("%s GB")})
 
 
+def browser_checks_size(field: forms.Field, *, form_kept: bool = True) -> None:
+    """The limit and the message for the browser's own check before anything is sent
+    (static/js/upload.js); the server's check stays the one that counts."""
+    field.widget.attrs.update(
+        {
+            "data-max-bytes": str(settings.DOCUMENTS_MAX_UPLOAD_BYTES),
+            "data-too-large": too_large_template(form_kept=form_kept),
+            "data-units": size_units(),
+        }
+    )
+
+
 class VersionForm(forms.Form):
     file = forms.FileField(
         label=_("New version"), error_messages={"required": _("Choose a file to upload.")}
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        browser_checks_size(self.fields["file"], form_kept=False)
 
 
 class ConfidentialityForm(ConfidentialityFields):

@@ -252,3 +252,19 @@ def test_back_returns_to_where_the_upload_started_and_never_elsewhere(kyrgyzstan
         "javascript:alert(1)",
     ):
         assert back(f"?next={unsafe}") == library, unsafe
+
+
+def test_a_new_version_is_checked_in_the_browser_too(kyrgyzstan, login, settings):
+    settings.DOCUMENTS_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+    with network_scope(kyrgyzstan.network):
+        document = services.document_upload(
+            network=kyrgyzstan.network,
+            by=kyrgyzstan.secretariat,
+            title="Budget note",
+            file=upload("budget-note.pdf", pdf()),
+            category="study",
+        )
+    url = reverse("documents:detail", kwargs={"network": "kyrgyzstan", "document_id": document.pk})
+    html = login(kyrgyzstan.secretariat).get(url).content.decode()
+    assert f'data-max-bytes="{5 * 1024 * 1024}"' in html and 'id="id_file_check"' in html
+    assert 'src="/static/js/upload.js"' in html
