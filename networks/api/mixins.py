@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import MethodNotAllowed, NotFound
 from rest_framework.permissions import IsAuthenticated
 
 from networks.access import network_access_or_404
@@ -12,11 +12,32 @@ from networks.api.errors import NOT_FOUND_MESSAGE
 from networks.api.permissions import NetworkActionPermission, TokenScopeAllowsMethod
 from networks.roles import Action
 
+# The methods the API answers anywhere: HEAD wherever GET is (the same statuses and
+# headers, no body). OPTIONS, TRACE, CONNECT and anything else are a 405 on every route,
+# before anything else (they are never answered, so the 405 tells nothing about a network).
+API_METHODS = ["get", "post", "put", "patch", "delete", "head"]
 
-class NetworkAPIMixin:
+
+class APIMethodsMixin:
+    """The methods of every API view (API_METHODS); the schema documents each of them a
+    route answers, HEAD included (networks.api.schema.document_head)."""
+
+    http_method_names = API_METHODS
+
+    def initial(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names:
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+    def route_answers(self, request) -> bool:
+        return hasattr(self, request.method.lower())
+
+
+class NetworkAPIMixin(APIMethodsMixin):
     """In this order: authentication (401 for anyone anonymous, whatever the network), the
     network (404 for anyone outside it, the same body as for a network that does not exist),
-    the view's action (403), and a read-only token's limit (403).
+    a method the route does not answer (405), the view's action (403), and a read-only
+    token's limit (403).
 
     Subclasses set `required_action` (or `required_actions` per method) and define
     `network_queryset()`, which runs with the network entered."""
@@ -46,7 +67,9 @@ class NetworkAPIMixin:
 
     def action_for(self, request) -> Action | tuple[Action, ...] | None:
         if self.required_actions:
-            return self.required_actions.get(request.method, self.required_action)
+            # HEAD is a GET without the body: it needs what GET needs.
+            method = "GET" if request.method == "HEAD" else request.method
+            return self.required_actions.get(method, self.required_action)
         return self.required_action
 
     def initial(self, request, *args, **kwargs):
@@ -58,6 +81,8 @@ class NetworkAPIMixin:
         except Http404 as exc:
             raise NotFound(NOT_FOUND_MESSAGE) from exc
         self.network = self.network_access.network
+        if not self.route_answers(request):
+            raise MethodNotAllowed(request.method)
         for permission in (cls() for cls in self.network_permission_classes):
             if not permission.has_permission(request, self):
                 self.permission_denied(request, message=permission.message, code=permission.code)
