@@ -68,7 +68,9 @@ class DocumentAPIMixin(NetworkAPIMixin):
         return version
 
     def refuse_too_large(self, request) -> None:
-        """The upload handler stopped reading a file over the limit (documents.uploads)."""
+        """The upload handler stopped reading a file over the limit (documents.uploads).
+        Reading `request.data` parses the body, which is when the handler can tell."""
+        request.data  # noqa: B018
         if getattr(request._request, "upload_too_large", False):
             raise ValidationError({"file": [too_large_message()]})
 

@@ -44,6 +44,15 @@ EXCLUDED = {"positive_data_acceptance", "ignored_auth", "missing_required_header
 CHECKED = [check for check in CHECKS.get_all() if check.__name__ not in EXCLUDED]
 
 
+def sends_an_empty_part(case) -> bool:
+    if not (case.media_type or "").startswith("multipart/") or not isinstance(case.body, dict):
+        return False
+    values = [
+        v for value in case.body.values() for v in (value if isinstance(value, list) else [value])
+    ]
+    return any(v in ("", b"") for v in values)
+
+
 @pytest.fixture
 def in_process_requests():
     """Django's test client does this too: a request's end must not close the connection
@@ -69,6 +78,11 @@ def secretariat_token(victim):
 )
 def test_every_operation_keeps_its_schema(case, victim, secretariat_token, in_process_requests):
     negative = case.meta.is_negative_at if case.meta else (lambda location: False)
+    if negative(ParameterLocation.BODY) and sends_an_empty_part(case):
+        # Werkzeug's test client writes an empty multipart value without its line end, so
+        # Django never sees it: the invalid value cannot reach the app in-process. (The
+        # empty value is refused when it does arrive: tests/api/test_documents.py.)
+        return
     if not negative(ParameterLocation.PATH):
         # Real objects of the network, so the request gets past the 404 to the real work.
         route = ROUTES[case.path]
