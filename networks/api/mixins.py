@@ -29,15 +29,12 @@ class APIMethodsMixin:
             raise MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
 
-    def route_answers(self, request) -> bool:
-        return hasattr(self, request.method.lower())
-
 
 class NetworkAPIMixin(APIMethodsMixin):
     """In this order: authentication (401 for anyone anonymous, whatever the network), the
     network (404 for anyone outside it, the same body as for a network that does not exist),
-    a method the route does not answer (405), the view's action (403), and a read-only
-    token's limit (403).
+    the view's action (403), a read-only token's limit (403), and then — as on the pages — a
+    method the route does not answer (405).
 
     Subclasses set `required_action` (or `required_actions` per method) and define
     `network_queryset()`, which runs with the network entered."""
@@ -69,7 +66,11 @@ class NetworkAPIMixin(APIMethodsMixin):
         if self.required_actions:
             # HEAD is a GET without the body: it needs what GET needs.
             method = "GET" if request.method == "HEAD" else request.method
-            return self.required_actions.get(method, self.required_action)
+            action = self.required_actions.get(method, self.required_action)
+            if action is None:
+                # The route declares its methods' actions, and this method is not one of them.
+                raise MethodNotAllowed(request.method)
+            return action
         return self.required_action
 
     def initial(self, request, *args, **kwargs):
@@ -81,8 +82,6 @@ class NetworkAPIMixin(APIMethodsMixin):
         except Http404 as exc:
             raise NotFound(NOT_FOUND_MESSAGE) from exc
         self.network = self.network_access.network
-        if not self.route_answers(request):
-            raise MethodNotAllowed(request.method)
         for permission in (cls() for cls in self.network_permission_classes):
             if not permission.has_permission(request, self):
                 self.permission_denied(request, message=permission.message, code=permission.code)

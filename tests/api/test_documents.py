@@ -301,3 +301,35 @@ def test_an_empty_value_in_a_multipart_list_is_a_400(kyrgyzstan):
     )
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["people"]
+
+
+def queries(client, url, **params) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params).status_code == 200
+    return len(captured)
+
+
+def test_lists_and_a_document_run_a_fixed_number_of_queries(kyrgyzstan):
+    first = make(kyrgyzstan, "Study 1")
+    client = token(kyrgyzstan.secretariat, write=True)
+    client.get(f"{KG}/")  # the token's first use is recorded once
+    small = [
+        queries(client, DOCS),
+        queries(client, DOCS, q="study"),
+        queries(client, f"{DOCS}{first.pk}/"),
+        queries(client, f"{DOCS}{first.pk}/versions/"),
+    ]
+    for number in range(2, 12):
+        make(kyrgyzstan, f"Study {number}")
+    for _ in range(5):
+        client.post(f"{DOCS}{first.pk}/versions/", {"file": upload("next.pdf", pdf("Next"))})
+    large = [
+        queries(client, DOCS),
+        queries(client, DOCS, q="study"),
+        queries(client, f"{DOCS}{first.pk}/"),
+        queries(client, f"{DOCS}{first.pk}/versions/"),
+    ]
+    assert large == small

@@ -204,9 +204,19 @@ def test_options_and_trace_are_a_405_on_every_route_for_everyone(victim, mongoli
 
 
 def test_a_method_a_route_lacks_keeps_the_routes_rules(kyrgyzstan, mongolia, api, client):
-    """404 for an outsider and 401 for anonymous come first; then the 405, whatever the role."""
+    """401 for anonymous, 404 for an outsider and 403 for a role without the action come
+    first, as on the pages; then the 405."""
     assert client.delete(f"{KG}/invitations/").status_code == 401
     assert api(mongolia.secretariat).delete(f"{KG}/invitations/").status_code == 404
-    response = api(kyrgyzstan.member).delete(f"{KG}/invitations/")
+    assert api(kyrgyzstan.member).delete(f"{KG}/invitations/").status_code == 403
+    response = api(kyrgyzstan.secretariat).delete(f"{KG}/invitations/")
     assert response.status_code == 405
     assert response["Allow"] == "POST"
+
+
+def test_a_method_a_route_declares_no_action_for_is_a_405_never_a_500(kyrgyzstan, api):
+    """Action points declare an action for GET and for POST only."""
+    for method in ("put", "patch", "delete"):
+        response = getattr(api(kyrgyzstan.member), method)(f"{KG}/action-points/")
+        assert response.status_code == 405
+        assert response["Allow"] == "GET, POST, HEAD"
