@@ -29,10 +29,8 @@ from documents.models import Document, DocumentVersion, Dossier
 from networks.access import not_found
 from networks.formtools import form_errors, refused
 from networks.mixins import NetworkPageMixin
-from networks.models import Membership
 from networks.roles import Action
 from reference.models import GCMObjective
-from workflow.signals import happened
 
 PAGE_SIZE = 25
 # Shown in the browser (never HTML or SVG, which the upload check refuses anyway) when the
@@ -391,26 +389,8 @@ class DownloadView(DocumentMixin, View):
         version = DocumentVersion.objects.filter(document=document, number=number).first()
         if version is None:
             raise not_found()
-        membership = (
-            Membership.objects.active().filter(user=request.user).order_by("started_at").first()
-        )
-        services.document_read(
-            version=version,
-            user=request.user,
-            organisation=membership.organisation if membership else None,
-        )
-        if document.confidentiality == Document.Confidentiality.RESTRICTED:
-            # The audit trail keeps every download of a restricted document (its name and
-            # version, never its contents).
-            happened.send(
-                sender=DocumentVersion,
-                network_id=document.network_id,
-                user=request.user,
-                organisation_id=membership.organisation_id if membership else None,
-                record=document,
-                event="document.download",
-                summary={"version": version.number},
-            )
+        version.document = document
+        services.version_opened(version=version, user=request.user)
         return file_response(version)
 
 

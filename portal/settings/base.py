@@ -546,11 +546,20 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Network Portal API",
     "DESCRIPTION": "The API of the UN country networks on migration. Every resource of a network "
-    "lives under /api/v1/networks/{network}/; a person outside that network gets 404.",
+    "lives under /api/v1/networks/{network}/; a person outside that network gets 404. Every "
+    'error has one JSON body, `{"error": {"status", "code", "message"}}`. Each path '
+    "answers the methods listed here (HEAD wherever GET is, without the body); any other "
+    "method — OPTIONS and TRACE included — is a 405 `method_not_allowed` with that body and "
+    "an `Allow` header naming the path's methods. There is no CORS.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "networks.api.schema.document_empty_filters",
+        "networks.api.schema.document_head",
+    ],
     # Swagger UI from our own static files: no CDN, works offline and under a strict CSP.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -571,6 +580,7 @@ SPECTACULAR_SETTINGS = {
         "MarkerEnum": "workplans.models.MARKERS",
         "ActionPointStatusEnum": "decisions.models.ActionPoint.Status",
         "JointStatementStatusEnum": "decisions.models.JointStatement.Status",
+        "ConfidentialityEnum": "documents.models.Document.Confidentiality",
     },
 }
 
