@@ -238,3 +238,30 @@ def test_an_unreachable_provider_says_so(client, db):
     response = client.post(reverse("account_login"), {"login": "bolot@undp.org"})
     assert response.status_code == 502
     assert "cannot be reached" in response.content.decode()
+
+
+def test_the_providers_proof_does_not_make_a_token_that_would_outlive_it(
+    client, oidc_server, undp_provider, kyrgyzstan, required
+):
+    """A token is used later without the session that carried the provider's proof: the
+    secretariat needs the portal's own authenticator app to make one, and it is asked for
+    at the tokens page, not when the token is refused later."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from accounts.models import AccessToken
+
+    secretariat = kyrgyzstan.secretariat
+    User.objects.filter(pk=secretariat.pk).update(email="aigul@undp.org")
+    sign_in(client, oidc_server, "aigul@undp.org", "aigul")  # amr: pwd, mfa
+    assert client.get(HOME).status_code == 200
+    page = client.get(reverse("account-tokens"), follow=True)
+    assert page.redirect_chain[0] == (reverse("mfa_activate_totp"), 302)
+    assert "Personal access tokens and calendar feeds need an authenticator app" in (
+        page.content.decode()
+    )
+    client.post(reverse("account-tokens"), {"name": "script", "scope": "read_write"})
+    assert not AccessToken.objects.filter(user=secretariat).exists()
+    TOTP.activate(secretariat, generate_totp_secret())
+    assert client.get(reverse("account-tokens")).status_code == 200
+    client.post(reverse("account-tokens"), {"name": "script", "scope": "read_write"})
+    assert AccessToken.objects.filter(user=secretariat).count() == 1
