@@ -457,11 +457,13 @@ def _hold_mail(*args, **kwargs) -> None:
 
 
 @transaction.atomic
-def demo_load(*, password: str | None = None) -> DemoResult:
+def demo_load(*, password: str | None = None, history_too: bool = True) -> DemoResult:
     """Create (or find) the demo regions, organisations, networks, people and roles, and
     build each network's history. Callers check that demo mode is on. Idempotent: a second
     run changes nothing. No mailing the history makes is handed to the queue (their
-    deliveries are given their states by demo.history.History.settle_deliveries)."""
+    deliveries are given their states by demo.history.History.settle_deliveries). Without
+    `history_too`, only the networks, organisations, people and logins (a later full load
+    adds the history)."""
     result = DemoResult()
     passwords = _Passwords(password or demo_password())
     now = real_now()
@@ -471,7 +473,7 @@ def demo_load(*, password: str | None = None) -> DemoResult:
     }
     with mock.patch("circulation.services.enqueue_on_commit", _hold_mail):
         for spec in NETWORKS:
-            _load_network(spec, regions[spec.region], passwords, result, now)
+            _load_network(spec, regions[spec.region], passwords, result, now, history_too)
 
     email, full_name, region_slug, job_title = REGIONAL_VIEWER
     # The regional viewer has followed the region's networks since the first was founded.
@@ -495,7 +497,12 @@ def _founded(spec: DemoNetwork) -> datetime:
 
 
 def _load_network(
-    spec: DemoNetwork, region: Region, passwords: _Passwords, result: DemoResult, now: datetime
+    spec: DemoNetwork,
+    region: Region,
+    passwords: _Passwords,
+    result: DemoResult,
+    now: datetime,
+    history_too: bool,
 ) -> None:
     """The network and its people (created on the day it was founded, when it is new), then
     its history, once."""
@@ -504,7 +511,7 @@ def _load_network(
     with clock_at(founded) if new else nullcontext():
         network, organisations = _network_and_people(spec, region, passwords, result)
     with network_scope(network):
-        if history.has_history(network):
+        if not history_too or history.has_history(network):
             return
         first = (
             Membership.objects.filter(user__email=f"secretariat@{spec.slug}.example.org")
