@@ -197,13 +197,15 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Separate queues, so that a slow PDF or report never delays an agenda: mail (circulation:
 # every mailing, its deliveries, the sweeper, the digests), documents (text extraction, the
-# file sweep), reports (drafting quarterly reports); beat's other jobs (which make mailings
+# file sweep, the meeting packs), reports (drafting quarterly reports); beat's other jobs (which make mailings
 # and hand them to the mail queue) stay on the default queue "celery". docker-compose.yml runs one worker
 # per queue; `make run`'s worker (bin/run-dev) consumes them all (CELERY_QUEUES_ALL).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "circulation.tasks.*": {"queue": "mail"},
     "documents.tasks.*": {"queue": "documents"},
+    # Building a meeting's pack converts and merges files: the documents' worker's work.
+    "meetings.tasks.build_meeting_pack": {"queue": "documents"},
     "reports.tasks.*": {"queue": "reports"},
 }
 CELERY_QUEUES_ALL = ("celery", "mail", "documents", "reports")
