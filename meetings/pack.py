@@ -97,7 +97,7 @@ class Entry:
     version: DocumentVersion | None
     state: str  # INCLUDED, WITHHELD or LINKED
     reason: str = ""
-    pdf: bytes | None = None  # the document as PDF, once read or converted
+    pdf: Any = None  # the document as a pypdf reader, once read or converted
 
 
 @dataclass
@@ -241,8 +241,8 @@ def _read(version: DocumentVersion) -> bytes:
     return data
 
 
-def _pdf_pages(data: bytes) -> int:
-    """How many pages a PDF has; ValueError when it cannot go into the pack."""
+def _pdf_reader(data: bytes):
+    """The PDF, read once (its pages counted); ValueError when it cannot go into the pack."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -250,7 +250,9 @@ def _pdf_pages(data: bytes) -> int:
         reader = PdfReader(BytesIO(data))
         if reader.is_encrypted:
             raise ValueError(_("it is protected by a password"))
-        return len(reader.pages)
+        if not len(reader.pages):
+            raise ValueError(_("it has no pages"))
+        return reader
     except (PyPdfError, OSError, KeyError, TypeError) as error:
         raise ValueError(_("it could not be read as PDF")) from error
 
@@ -305,11 +307,9 @@ def _prepare(entry: Entry, command: str | None) -> None:
                 entry.state, entry.reason = LINKED, _("open it in the portal")
                 return
             data = convert(data, entry.version.filename, command)
-        _pdf_pages(data)
+        entry.pdf = _pdf_reader(data)
     except ValueError as error:
         entry.state, entry.reason = LINKED, str(error)
-        return
-    entry.pdf = data
 
 
 # Rendering and merging ---------------------------------------------------------------------
@@ -329,6 +329,56 @@ def _render(part: str, context: dict[str, Any], network: Network) -> bytes:
     return render_pdf(f"meetings/pack_{part}.html", context, network=network)
 
 
+# Helvetica's widths (per 1000 of the size) of what a page number is made of.
+_WIDTHS = {**dict.fromkeys("0123456789", 556), " ": 278, "/": 278}
+NUMBER_SIZE = 8
+NUMBER_RIGHT = 51  # points from the page's right edge (18 mm, the pages' margin)
+NUMBER_BOTTOM = 22
+
+
+def page_numbers(sizes: list[tuple[float, float]]) -> bytes:
+    """A PDF of one page per size with only "n / total" at its bottom right, in Helvetica
+    (one of the fonts every reader has, so nothing is embedded): written directly, because
+    a page number is the same few glyphs in every language and WeasyPrint would take
+    seconds for a pack of a hundred pages."""
+    total = len(sizes)
+    objects: list[bytes] = [b"", b"", b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>"]
+    kids = []
+    for index, (width, height) in enumerate(sizes, start=1):
+        text = f"{index} / {total}"
+        advance = sum(_WIDTHS[c] for c in text) * NUMBER_SIZE / 1000
+        x = width - NUMBER_RIGHT - advance
+        stream = (
+            f"BT /F1 {NUMBER_SIZE} Tf 0.27 0.27 0.27 rg {x:.2f} {NUMBER_BOTTOM} Td ({text}) Tj ET"
+        ).encode()
+        objects.append(b"<</Length %d>>stream\n" % len(stream) + stream + b"\nendstream")
+        content = len(objects)
+        objects.append(
+            b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 %.2f %.2f]/Contents %d 0 R"
+            b"/Resources<</Font<</F1 3 0 R>>>>>>" % (width, height, content)
+        )
+        kids.append(len(objects))
+    objects[0] = b"<</Type/Catalog/Pages 2 0 R>>"
+    objects[1] = b"<</Type/Pages/Kids[%s]/Count %d>>" % (
+        b" ".join(b"%d 0 R" % kid for kid in kids),
+        total,
+    )
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
 def _reader(data: bytes):
     from pypdf import PdfReader
 
@@ -343,7 +393,7 @@ def assemble(sources: Sources, progress=None) -> tuple[bytes, int]:
     network = meeting.network
     command = soffice()
     included = [entry for entry in sources.entries if entry.state == INCLUDED]
-    total = len(included) + 2  # the front pages, each document, the numbering
+    total = len(included) + 2  # each document, the front pages, the numbering
     done = 0
 
     def step() -> None:
@@ -352,64 +402,75 @@ def assemble(sources: Sources, progress=None) -> tuple[bytes, int]:
         if progress is not None:
             progress(done, total)
 
+    for entry in included:
+        _prepare(entry, command)
+        step()
     writer = PdfWriter()
     with translation.override(_language(network)):
-        cover = _reader(_render("cover", {"meeting": meeting}, network))
-        writer.append(cover, import_outline=False)
-        writer.add_outline_item(title=_("Cover"), page_number=0)
-        agenda_start = len(writer.pages)
-        writer.append(
-            _reader(
-                _render(
-                    "agenda",
-                    {"meeting": meeting, "timetable": sources.slots, "sections": sources.sections},
-                    network,
-                )
-            ),
-            import_outline=False,
-        )
-        writer.add_outline_item(title=_("Agenda"), page_number=agenda_start)
-        step()
-        for section in sources.sections:
-            for entry in section.entries:
-                if entry.state == INCLUDED:
-                    _prepare(entry, command)
-                    step()
-            start = len(writer.pages)
-            writer.append(
-                _reader(
-                    _render(
-                        "separator",
-                        {
-                            "meeting": meeting,
-                            "section": section,
-                            "entries": [
+        # The cover and every separator in one render, one page each (pack_front.html).
+        front = _reader(
+            _render(
+                "front",
+                {
+                    "meeting": meeting,
+                    "sections": [
+                        (
+                            section,
+                            [
                                 (entry, _document_url(entry.document, network))
                                 for entry in section.entries
                             ],
-                        },
-                        network,
-                    )
-                ),
-                import_outline=False,
+                        )
+                        for section in sources.sections
+                    ],
+                },
+                network,
             )
+        )
+
+        def front_page(index: int):
+            return front.pages[min(index, len(front.pages) - 1)]
+
+        writer.add_page(front_page(0))
+        writer.add_outline_item(title=_("Cover"), page_number=0)
+        agenda_start = len(writer.pages)
+        agenda = _render("agenda", {"meeting": meeting, "timetable": sources.slots}, network)
+        writer.append(_reader(agenda), import_outline=False)
+        writer.add_outline_item(title=_("Agenda"), page_number=agenda_start)
+        step()
+        for number, section in enumerate(sources.sections, start=1):
+            start = len(writer.pages)
+            writer.add_page(front_page(number))
             parent = writer.add_outline_item(title=section.title, page_number=start)
             for entry in section.entries:
                 if entry.pdf is None:
                     continue
                 first = len(writer.pages)
-                writer.append(_reader(entry.pdf), import_outline=False)
+                writer.append(entry.pdf, import_outline=False)
                 writer.add_outline_item(
                     title=entry.document.title, page_number=first, parent=parent
                 )
         pages = len(writer.pages)
-        overlay = _reader(_render("overlay", {"meeting": meeting, "pages": range(pages)}, network))
-    for index, page in enumerate(writer.pages):
-        stamp = overlay.pages[min(index, len(overlay.pages) - 1)]
-        width = float(page.mediabox.width)
-        page.merge_transformed_page(
-            stamp, Transformation().translate(tx=(width - OVERLAY_WIDTH) / 2, ty=0)
+        footnote = (
+            _reader(_render("footnote", {"meeting": meeting}, network)).pages[0]
+            if network.designation_footnote
+            else None
         )
+    sizes = [(float(page.mediabox.width), float(page.mediabox.height)) for page in writer.pages]
+    numbers = _reader(page_numbers(sizes))
+    for index, page in enumerate(writer.pages):
+        # The page's own origin may not be (0, 0): the stamps follow its box.
+        left, bottom = float(page.mediabox.left), float(page.mediabox.bottom)
+        page.merge_transformed_page(
+            numbers.pages[index], Transformation().translate(tx=left, ty=bottom)
+        )
+        if footnote is not None:
+            page.merge_transformed_page(
+                footnote,
+                Transformation().translate(
+                    tx=left + (sizes[index][0] - OVERLAY_WIDTH) / 2, ty=bottom
+                ),
+            )
     writer.add_metadata({"/Title": f"{meeting.title} — {_('Meeting pack')}"})
     writer.page_mode = "/UseOutlines"
     out = BytesIO()

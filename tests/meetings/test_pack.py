@@ -179,7 +179,7 @@ def test_the_pack_has_cover_agenda_and_each_document_after_its_items_separator(
     # One continuous number and the footnote on every page, the documents' own included.
     for index, page in enumerate(reader.pages):
         text = page.extract_text()
-        assert f"Page {index + 1} of {len(reader.pages)}" in text, index
+        assert f"{index + 1} / {len(reader.pages)}" in text, index
         assert FOOTNOTE in text, index
     assert [row["state"] for row in pack.contents if row["title"].startswith("Donor")] == [
         "withheld"
