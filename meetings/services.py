@@ -659,6 +659,9 @@ REMINDER_AHEAD = timedelta(days=1)
 # one's place is a participant of their own, so they are reminded while they have not
 # answered or once they attend).
 REMINDED_ANSWERS = (Participant.Answer.ACCEPTED, Participant.Answer.PENDING)
+# A person who reads optional mail as a daily digest gets the reminder in it when that digest
+# leaves at least this long before the start; otherwise the reminder goes at once.
+REMINDER_DIGEST_MARGIN = timedelta(hours=2)
 
 
 def meeting_remind(*, meeting: Meeting, now: datetime | None = None) -> Circulation | None:
@@ -697,6 +700,7 @@ def meeting_remind(*, meeting: Meeting, now: datetime | None = None) -> Circulat
             context={"meeting": locked},
             about=locked,
             link=_meeting_link(locked, network),
+            digest_until=locked.starts_at - REMINDER_DIGEST_MARGIN,
         )
 
 
