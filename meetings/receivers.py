@@ -51,6 +51,10 @@ def meeting_changed(sender: Any, instance: Meeting, created: bool = False, **kwa
 def part_changed(sender: Any, instance: AgendaItem | Participant, **kwargs: Any) -> None:
     if _cascading(kwargs):
         return
+    # A participant's answer changes nothing in the pack; who takes part does (what every
+    # recipient may open).
+    if isinstance(instance, Participant) and kwargs.get("created") is False:
+        return
     _rebuild({instance.meeting_id})
 
 

@@ -425,6 +425,11 @@ IMAP_URL = os.environ.get("IMAP_URL", "")
 # The address links in mail and calendar files point to. Unset, it follows the port the
 # development server listens on (`make run PORT=8123`), so links reach the portal that sent
 # them.
+# The meeting pack (meetings/pack.py): LibreOffice's command for turning office files into
+# PDF (not installed: they are listed with their link), and how long one conversion may take.
+MEETING_PACK_SOFFICE = os.environ.get("MEETING_PACK_SOFFICE", "soffice")
+MEETING_PACK_CONVERT_SECONDS = int(os.environ.get("MEETING_PACK_CONVERT_SECONDS", "120"))
+
 PORTAL_BASE_URL = (
     os.environ.get("PORTAL_BASE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
 )

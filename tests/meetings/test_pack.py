@@ -362,3 +362,18 @@ def test_the_meeting_page_shows_the_packs_state(kyrgyzstan, meeting_with_documen
     html = client.get(page).content.decode()
     assert "Version 2 could not be built: LibreOffice took too long" in html
     assert pack_url(meeting_with_documents, 1) in html  # the last ready one stays
+
+
+def test_an_answer_does_not_rebuild_the_pack_but_a_new_participant_does(
+    kyrgyzstan, meeting_with_documents
+):
+
+    net = kyrgyzstan
+    build(net, meeting_with_documents)
+    with network_scope(net.network):
+        services.rsvp(meeting=meeting_with_documents, user=net.people["member"], answer="accepted")
+        assert MeetingPack.objects.filter(meeting=meeting_with_documents).count() == 1
+        services.participant_invite(
+            meeting=meeting_with_documents, by=net.secretariat, user=net.people["rco"]
+        )
+        assert MeetingPack.objects.filter(meeting=meeting_with_documents, number=2).exists()
