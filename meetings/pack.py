@@ -326,7 +326,7 @@ def _document_url(document: Document, network: Network) -> str:
 
 
 def _render(part: str, context: dict[str, Any], network: Network) -> bytes:
-    return render_pdf(f"meetings/pack_{part}.html", context, network=network)
+    return render_pdf(f"meetings/pack_{part}_pdf.html", context, network=network)
 
 
 # Helvetica's widths (per 1000 of the size) of what a page number is made of.
@@ -407,7 +407,7 @@ def assemble(sources: Sources, progress=None) -> tuple[bytes, int]:
         step()
     writer = PdfWriter()
     with translation.override(_language(network)):
-        # The cover and every separator in one render, one page each (pack_front.html).
+        # The cover and every separator in one render, one page each (pack_front_pdf.html).
         front = _reader(
             _render(
                 "front",
