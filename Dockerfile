@@ -7,11 +7,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 # WeasyPrint needs Pango (and HarfBuzz's subsetter for fonts in PDFs); gettext compiles the
 # translations; curl is the web container's health check. pg_dump and pg_restore of the
 # server's major version (manage.py backup/restore; compose runs PostgreSQL 16, newer than
-# Debian 12's client) come from the PostgreSQL project's own Debian repository.
+# Debian 12's client) come from the PostgreSQL project's own Debian repository. LibreOffice
+# without its GUI (Writer, Calc, Impress) turns Word, Excel, PowerPoint and OpenDocument
+# files into PDF for the meeting pack (meetings/pack.py).
 ARG PG_MAJOR=16
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
         libharfbuzz-subset0 fonts-dejavu-core gettext curl ca-certificates \
+        libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui \
  && install -d /usr/share/postgresql-common/pgdg \
  && curl -fsSo /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc \
         https://www.postgresql.org/media/keys/ACCC4CF8.asc \

@@ -25,12 +25,17 @@ system-packages:
 	[ -n "$(FOR_TESTS)" ] && ! command -v pg_dump >/dev/null && missing="$$missing postgresql-client"; \
 	[ -n "$(FOR_TESTS)" ] && [ ! -x /usr/sbin/dovecot ] && missing="$$missing dovecot-imapd"; \
 	[ -n "$(FOR_TESTS)" ] && ! command -v npm >/dev/null && missing="$$missing nodejs npm"; \
-	if [ -n "$$missing" ]; then \
+	lean=""; \
+	[ -n "$(FOR_TESTS)" ] && ! command -v soffice >/dev/null && \
+	  lean="libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui"; \
+	if [ -n "$$missing$$lean" ]; then \
 	  if [ "$(ROOT)" = yes ]; then \
-	    echo "Installing Debian packages:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    echo "Installing Debian packages:$$missing $$lean"; \
+	    apt-get update -qq; \
+	    [ -z "$$missing" ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    [ -z "$$lean" ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$lean >/dev/null; \
 	  else \
-	    echo "Please install these Debian packages:$$missing" >&2; exit 1; \
+	    echo "Please install these Debian packages:$$missing $$lean" >&2; exit 1; \
 	  fi; \
 	fi
 

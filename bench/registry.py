@@ -38,6 +38,9 @@ class Measurement:
     request: Request
     user: str = KYRGYZ_SECRETARIAT
     expected_status: int = 200
+    # A row that takes seconds (building a meeting pack) is timed this many times at most,
+    # without warm-up.
+    runs: int | None = None
 
 
 MEASUREMENTS: list[Measurement] = []
@@ -55,11 +58,17 @@ def page(name: str, path: str, *, user: str = KYRGYZ_SECRETARIAT, expected_statu
     return register(Measurement(name, lambda client: client.get(path), user, expected_status))
 
 
-def measurement(name: str, *, user: str = KYRGYZ_SECRETARIAT, expected_status: int = 200):
+def measurement(
+    name: str,
+    *,
+    user: str = KYRGYZ_SECRETARIAT,
+    expected_status: int = 200,
+    runs: int | None = None,
+):
     """Register a function that makes one request with the signed-in test client."""
 
     def decorate(request: Request) -> Request:
-        register(Measurement(name, request, user, expected_status))
+        register(Measurement(name, request, user, expected_status, runs))
         return request
 
     return decorate

@@ -113,10 +113,10 @@ def measure(measurements, networks: int, runs: int, warmup: int) -> list[Row]:
                     f"{item.name}: expected HTTP {item.expected_status}, got {response.status_code}"
                 )
 
-        for _ in range(warmup):
+        for _ in range(warmup if item.runs is None else 0):
             once()
         samples = []
-        for _ in range(runs):
+        for _ in range(runs if item.runs is None else min(runs, item.runs)):
             started = time.perf_counter()
             once()
             samples.append((time.perf_counter() - started) * 1000)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -90,6 +91,7 @@ def circulation_create(
     about: Model | None = None,
     link: str = "",
     attachments: Iterable[File] = (),
+    digest_until: datetime | None = None,
 ) -> Circulation:
     """Store a mailing and one delivery per distinct address, and send each delivery after
     the caller's transaction commits (a rollback leaves nothing and sends nothing). Beyond
@@ -97,7 +99,11 @@ def circulation_create(
     the deliveries right after the commit.
 
     The subject and both bodies are rendered in every recipient language *before* anything
-    is stored: a template that cannot render is a ValidationError and changes nothing."""
+    is stored: a template that cannot render is a ValidationError and changes nothing.
+
+    `digest_until`: optional mail that is no use after that moment (a meeting's reminder)
+    waits for a person's daily digest only when the next digest leaves by then; otherwise
+    it goes at once to everyone."""
     if kind not in Circulation.Kind.values:
         raise ValidationError(_("Unknown kind of mailing."))
     unique: dict[str, Recipient] = {}
@@ -131,11 +137,13 @@ def circulation_create(
 
     from circulation.tasks import send_circulation
 
+    immediate = digest_until is not None and next_digest_at(timezone.now()) > digest_until
     people = [
         {
             "address": address,
             "language": recipient.language if recipient.language in rendered else languages[0],
             "user": recipient.user.pk if recipient.user is not None else None,
+            **({"immediate": True} if immediate else {}),
         }
         for address, recipient in unique.items()
     ]
@@ -183,7 +191,9 @@ def circulation_expand(*, circulation_id: int) -> None:
 def _create_deliveries(circulation: Circulation, people: list[dict[str, Any]]) -> int:
     """One delivery per recipient, with its Message-ID fixed for every attempt to come.
     Returns how many are queued for sending now."""
-    daily = _daily_digest_readers(circulation.kind, [p["user"] for p in people if p["user"]])
+    daily = _daily_digest_readers(
+        circulation.kind, [p["user"] for p in people if p["user"] and not p.get("immediate")]
+    )
     domain = settings.PORTAL_MAIL_DOMAIN
     deliveries = [
         Delivery(
@@ -205,6 +215,26 @@ def message_id(circulation_id: int, domain: str) -> str:
     """A unique Message-ID short enough that "Message-ID: <…>" stays on one header line
     (a longer one is folded, and some mail software then reads it with a leading space)."""
     return f"<{secrets.token_hex(10)}.c{circulation_id}@{domain}>"
+
+
+def next_digest_at(now: datetime) -> datetime:
+    """When the daily digests next leave after `now`: the beat's "send-daily-digests"
+    crontab (its hours and minutes, in CELERY_TIMEZONE), 06:00 UTC when it has none."""
+    import zoneinfo
+
+    schedule = settings.CELERY_BEAT_SCHEDULE.get("send-daily-digests", {}).get("schedule")
+    hours = sorted(getattr(schedule, "hour", None) or {6})
+    minutes = sorted(getattr(schedule, "minute", None) or {0})
+    zone = zoneinfo.ZoneInfo(getattr(settings, "CELERY_TIMEZONE", None) or "UTC")
+    local = now.astimezone(zone)
+    for days in range(2):
+        day = (local + timedelta(days=days)).date()
+        for hour in hours:
+            for minute in minutes:
+                moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+                if moment > local:
+                    return moment
+    return local + timedelta(days=1)  # pragma: no cover - a crontab always fires within a day
 
 
 def _daily_digest_readers(kind: str, user_ids: list[int]) -> set[int]:

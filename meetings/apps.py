@@ -7,6 +7,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self) -> None:
-        from meetings import home
+        from meetings import home, receivers
 
         home.register()  # what the network home shows of meetings (networks.home)
+        receivers.connect()  # a meeting's pack is rebuilt when what it shows changes

@@ -510,3 +510,59 @@ class MinutesComment(NetworkOwned):
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("comment on the minutes")
+
+
+def pack_path(instance: MeetingPack, filename: str) -> str:
+    # A random name under the network: a pack has no URL, its download view checks the right.
+    return f"meeting-packs/{instance.network_id}/{uuid.uuid4().hex}.pdf"
+
+
+class MeetingPack(NetworkOwned):
+    """One build of a meeting's pack: the cover, the agenda with its times and every linked
+    document each recipient may open, in agenda order, as one PDF (meetings/pack.py). Each
+    build is a version of its own, kept with the SHA-256 of its file, so the agenda mail
+    links the exact pack it sent; a change to the agenda or a linked document builds the
+    next version."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be built")
+        BUILDING = "building", _("Being built")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="packs")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # Progress while building: parts done of parts to do (the cover, each document).
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    error = models.CharField(_("reason"), max_length=500, blank=True)
+    file = models.FileField(upload_to=pack_path, max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    # The SHA-256 of what went in (meeting, agenda, document versions, recipients): a build
+    # whose sources did not change since the last ready pack adds no version.
+    sources_sha256 = models.CharField(max_length=64, blank=True)
+    # What the pack holds: [{"document", "title", "item", "state": included|withheld|linked}].
+    contents = models.JSONField(default=list, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("meeting pack")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="one_number_per_pack")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} — pack v{self.number}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.BUILDING)

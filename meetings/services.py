@@ -620,8 +620,18 @@ def _circulate(
             ),
         )
     ]
+    pack_url = ""
     if not meeting.is_cancelled:
         attachments.append(File("agenda.pdf", "application/pdf", agenda_pdf(meeting, items)))
+        # The pack is linked, never attached (it holds internal documents): the version
+        # that shows the meeting as it is sent, built after the commit if it is not yet.
+        from meetings.pack import pack_for_circulation
+
+        pack = pack_for_circulation(meeting)
+        pack_url = settings.PORTAL_BASE_URL.rstrip("/") + reverse(
+            "meetings:pack-pdf",
+            kwargs={"network": network.slug, "meeting_id": meeting.pk, "number": pack.number},
+        )
     return circulation_create(
         network=network,
         kind=Circulation.Kind.AGENDA,
@@ -634,6 +644,7 @@ def _circulate(
             "timetable": timetable(meeting, items),
             "update": update,
             "cancelled": meeting.is_cancelled,
+            "pack_url": pack_url,
         },
         about=meeting,
         link=_meeting_link(meeting, network),
@@ -648,6 +659,9 @@ REMINDER_AHEAD = timedelta(days=1)
 # one's place is a participant of their own, so they are reminded while they have not
 # answered or once they attend).
 REMINDED_ANSWERS = (Participant.Answer.ACCEPTED, Participant.Answer.PENDING)
+# A person who reads optional mail as a daily digest gets the reminder in it when that digest
+# leaves at least this long before the start; otherwise the reminder goes at once.
+REMINDER_DIGEST_MARGIN = timedelta(hours=2)
 
 
 def meeting_remind(*, meeting: Meeting, now: datetime | None = None) -> Circulation | None:
@@ -686,6 +700,7 @@ def meeting_remind(*, meeting: Meeting, now: datetime | None = None) -> Circulat
             context={"meeting": locked},
             about=locked,
             link=_meeting_link(locked, network),
+            digest_until=locked.starts_at - REMINDER_DIGEST_MARGIN,
         )
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from circulation.models import Circulation
 from circulation.services import Recipient, circulation_create
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingPack
 from meetings.selectors import cadence
 from meetings.services import REMINDER_AHEAD, meeting_remind
 from networks.models import Membership, Network
@@ -94,3 +94,13 @@ def read_calendar_replies() -> int:
     from meetings.replies import read_mailbox
 
     return read_mailbox()
+
+
+@shared_task(base=NetworkTask, network_model=MeetingPack)
+def build_meeting_pack(pack_id: int) -> str | None:
+    """One version of a meeting's pack (meetings.pack.pack_build), in its network; a pack
+    already built or gone is left alone. Returns the pack's status."""
+    from meetings.pack import pack_build
+
+    pack = pack_build(pack_id=pack_id)
+    return pack.status if pack is not None else None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import views
+from meetings import pack_views, views
 
 app_name = "meetings"
 
@@ -15,6 +15,12 @@ urlpatterns = [
     path("<id:meeting_id>/rsvp/", views.RsvpView.as_view(), name="rsvp"),
     path("<id:meeting_id>/invite/", views.ParticipantInviteView.as_view(), name="invite"),
     path("<id:meeting_id>/agenda.pdf", views.AgendaPdfView.as_view(), name="agenda-pdf"),
+    path("<id:meeting_id>/pack/", pack_views.PackBuildView.as_view(), name="pack-build"),
+    path(
+        "<id:meeting_id>/pack/v<id:number>.pdf",
+        pack_views.PackDownloadView.as_view(),
+        name="pack-pdf",
+    ),
     path("<id:meeting_id>/meeting.ics", views.MeetingIcsView.as_view(), name="ics"),
     path(
         "<id:meeting_id>/agenda/items/new/", views.AgendaItemFormView.as_view(), name="item-create"

@@ -199,6 +199,9 @@ class MeetingDetailView(MeetingPageMixin, TemplateView):
             and not page.meeting.is_cancelled
             and links.join_open(page.meeting.starts_at, page.meeting.ends_at, timezone.now()),
         )
+        from meetings.pack_views import pack_context  # the pack's section (its own module)
+
+        context.update(pack_context(page.meeting, access))
         return context
 
 

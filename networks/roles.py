@@ -67,6 +67,13 @@ class Action(models.TextChoices):
         _("Schedule, change and cancel meetings; write, submit and circulate agendas"),
     )
     MEETINGS_INVITE = "meetings.invite", _("Invite people to a meeting")
+    MEETINGS_PACK = (
+        "meetings.pack",
+        _(
+            "Download a meeting's pack (the agenda and its documents in one PDF), when one may "
+            "open every document in it"
+        ),
+    )
     AGENDA_APPROVE = "agenda.approve", _("Approve an agenda or return it with comments")
     MEETING_RSVP = "meeting.rsvp", _("Answer a meeting invitation")
     MINUTES_VIEW = "minutes.view", _("Read approved minutes")
@@ -221,6 +228,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MEETINGS_VIEW_ALL: frozenset({S, C, M, R}),
     Action.MEETINGS_MANAGE: frozenset({S}),
     Action.MEETINGS_INVITE: frozenset({S, C}),
+    Action.MEETINGS_PACK: frozenset({S, C, M, P, R}),
     Action.AGENDA_APPROVE: frozenset({C}),
     Action.MEETING_RSVP: frozenset({S, C, M, P}),
     Action.MINUTES_VIEW: frozenset({S, C, M, P, R}),

@@ -155,6 +155,20 @@ def _meeting(victim: TestNetwork) -> int:
     return meeting.pk
 
 
+def _meeting_pack(victim: TestNetwork) -> int:
+    """Version 1 of the victim meeting's pack, built (once, found again)."""
+    from meetings import pack
+    from meetings.models import Meeting, MeetingPack
+
+    meeting_id = _meeting(victim)
+    with network_scope(victim.network):
+        found = MeetingPack.objects.filter(meeting_id=meeting_id, number=1).first()
+        if found is None:
+            requested = pack.pack_request(meeting=Meeting.objects.get(pk=meeting_id))
+            found = pack.pack_build(pack_id=requested.pk)
+    return found.number
+
+
 def _minutes_item(victim: TestNetwork) -> int:
     from meetings.models import MinutesItem
 
@@ -426,6 +440,7 @@ BY_ROUTE_NAME = {
     "documents:download": {"number": lambda victim: _document(victim) and 1},
     "api:document-version-detail": {"number": lambda victim: _document(victim) and 1},
     "api:document-download": {"number": lambda victim: _document(victim) and 1},
+    "meetings:pack-pdf": {"number": _meeting_pack},
     "api:decision-detail": {"pk": _decision},
     "api:action-point-detail": {"pk": _action_point},
     # Version 1 of the report (the meeting's minutes version shares the name `number`).

@@ -205,13 +205,15 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Separate queues, so that a slow PDF or report never delays an agenda: mail (circulation:
 # every mailing, its deliveries, the sweeper, the digests), documents (text extraction, the
-# file sweep), reports (drafting quarterly reports); beat's other jobs (which make mailings
+# file sweep, the meeting packs), reports (drafting quarterly reports); beat's other jobs (which make mailings
 # and hand them to the mail queue) stay on the default queue "celery". docker-compose.yml runs one worker
 # per queue; `make run`'s worker (bin/run-dev) consumes them all (CELERY_QUEUES_ALL).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "circulation.tasks.*": {"queue": "mail"},
     "documents.tasks.*": {"queue": "documents"},
+    # Building a meeting's pack converts and merges files: the documents' worker's work.
+    "meetings.tasks.build_meeting_pack": {"queue": "documents"},
     "reports.tasks.*": {"queue": "reports"},
 }
 CELERY_QUEUES_ALL = ("celery", "mail", "documents", "reports")
@@ -431,6 +433,11 @@ IMAP_URL = os.environ.get("IMAP_URL", "")
 # The address links in mail and calendar files point to. Unset, it follows the port the
 # development server listens on (`make run PORT=8123`), so links reach the portal that sent
 # them.
+# The meeting pack (meetings/pack.py): LibreOffice's command for turning office files into
+# PDF (not installed: they are listed with their link), and how long one conversion may take.
+MEETING_PACK_SOFFICE = os.environ.get("MEETING_PACK_SOFFICE", "soffice")
+MEETING_PACK_CONVERT_SECONDS = int(os.environ.get("MEETING_PACK_CONVERT_SECONDS", "120"))
+
 PORTAL_BASE_URL = (
     os.environ.get("PORTAL_BASE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
 )

@@ -141,3 +141,54 @@ def test_representation_is_not_shown_to_a_guest_nor_for_a_cancelled_meeting(kyrg
     with network_scope(kyrgyzstan.network):
         services.meeting_cancel(meeting=meeting, by=kyrgyzstan.secretariat, reason="No quorum")
     assert sentence not in login(kyrgyzstan.member).get(page).content.decode()
+
+
+def _remind_with_next_digest(kyrgyzstan, monkeypatch, hours_after_now: int) -> dict:
+    """The member reads optional mail as a daily digest; the meeting starts in 20 hours and
+    the next digest leaves `hours_after_now` hours from now: the member's delivery state."""
+    import circulation.services
+    from circulation.services import mail_preference_set
+
+    mail_preference_set(user=kyrgyzstan.people["member"], optional_mail="daily")
+    monkeypatch.setattr(
+        circulation.services,
+        "next_digest_at",
+        lambda now: now + timedelta(hours=hours_after_now),
+    )
+    start = (timezone.now() + timedelta(hours=20)).replace(second=0, microsecond=0)
+    schedule(kyrgyzstan, title="Q3 regular meeting", start=start)
+    assert remind_upcoming_meetings() == 1
+    with network_scope(kyrgyzstan.network):
+        return dict(
+            Delivery.objects.filter(circulation__kind=Circulation.Kind.REMINDER).values_list(
+                "address", "status"
+            )
+        )
+
+
+def test_a_digest_reader_gets_the_reminder_in_the_digest_that_leaves_in_time(
+    kyrgyzstan, monkeypatch
+):
+    states = _remind_with_next_digest(kyrgyzstan, monkeypatch, hours_after_now=10)
+    assert states[kyrgyzstan.people["member"].email] == Delivery.Status.DIGEST
+    assert states[kyrgyzstan.people["secretariat"].email] == Delivery.Status.QUEUED
+
+
+def test_a_digest_leaving_too_close_to_the_start_does_not_hold_the_reminder(
+    kyrgyzstan, monkeypatch
+):
+    # The digest would leave 1 hour before the start (19 h from now): under the margin.
+    states = _remind_with_next_digest(kyrgyzstan, monkeypatch, hours_after_now=19)
+    assert states[kyrgyzstan.people["member"].email] == Delivery.Status.QUEUED
+
+
+def test_the_next_digest_is_the_beats_next_run():
+    from circulation.services import next_digest_at
+
+    utc = ZoneInfo("UTC")
+    assert next_digest_at(datetime(2026, 9, 14, 5, 59, tzinfo=utc)) == datetime(
+        2026, 9, 14, 6, 0, tzinfo=utc
+    )
+    assert next_digest_at(datetime(2026, 9, 14, 6, 0, tzinfo=utc)) == datetime(
+        2026, 9, 15, 6, 0, tzinfo=utc
+    )
