@@ -54,8 +54,13 @@ run: install
 tests/oidc/node_modules/.package-lock.json: tests/oidc/package-lock.json
 	cd tests/oidc && npm ci --no-audit --no-fund --silent
 
+# axe-core, the accessibility rules the browser tests run in each page (tests/browser/: npm's
+# axe-core, pinned by its package-lock.json); tests/browser/axe.py runs the same `npm ci`.
+tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --silent
+
 test: FOR_TESTS=yes
-test: install tests/oidc/node_modules/.package-lock.json
+test: install tests/oidc/node_modules/.package-lock.json tests/browser/node_modules/.package-lock.json
 	bash bin/test
 
 bench: install

@@ -205,7 +205,7 @@ class InvitationAcceptView(View):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,
-            _("Welcome to %(network)s.") % {"network": invitation.network.name},
+            _("Welcome to %(network)s.") % {"network": invitation.network.label},
         )
         return redirect("networks:home", network=invitation.network.slug)
 

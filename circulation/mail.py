@@ -74,6 +74,8 @@ def build_message(delivery: Delivery) -> EmailMultiAlternatives:
     )
     message.attach_alternative(fill(content["html"]), "text/html")
     for attachment in circulation.attachments.all():
+        if not attachment.goes_with(delivery.language):
+            continue
         data = bytes(attachment.content)
         if attachment.content_type.startswith("text/calendar"):
             # The invitation as calendars read it: one per recipient, as the message's

@@ -81,8 +81,10 @@ class Circulation(NetworkOwned):
 
 
 class Attachment(NetworkOwned):
-    """A file sent with every mail of a circulation (a calendar invitation, an agenda PDF).
-    Internal documents are linked, never attached."""
+    """A file sent with the mails of a circulation (a calendar invitation, an agenda PDF):
+    with every mail, or, when it has a `language`, with the mails in that language (the
+    agenda PDF in Russian to those who read Russian). Internal documents are linked, never
+    attached."""
 
     circulation = models.ForeignKey(
         Circulation, on_delete=models.CASCADE, related_name="attachments"
@@ -90,9 +92,13 @@ class Attachment(NetworkOwned):
     filename = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     content = models.BinaryField()
+    language = models.CharField(max_length=8, blank=True, default="")
 
     def __str__(self) -> str:
         return self.filename
+
+    def goes_with(self, language: str) -> bool:
+        return not self.language or self.language == language
 
 
 class Delivery(NetworkOwned):

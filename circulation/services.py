@@ -5,7 +5,7 @@ the caller's transaction commits."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -92,6 +92,7 @@ def circulation_create(
     link: str = "",
     attachments: Iterable[File] = (),
     digest_until: datetime | None = None,
+    attachments_in: Callable[[str], Iterable[File]] | None = None,
 ) -> Circulation:
     """Store a mailing and one delivery per distinct address, and send each delivery after
     the caller's transaction commits (a rollback leaves nothing and sends nothing). Beyond
@@ -100,6 +101,9 @@ def circulation_create(
 
     The subject and both bodies are rendered in every recipient language *before* anything
     is stored: a template that cannot render is a ValidationError and changes nothing.
+
+    `attachments` go with every mail; `attachments_in(language)` gives the files of the
+    recipients who read that language (a PDF in their words), called once per language.
 
     `digest_until`: optional mail that is no use after that moment (a meeting's reminder)
     waits for a person's daily digest only when the next digest leaves by then; otherwise
@@ -135,6 +139,10 @@ def circulation_create(
             % {"reason": type(exc).__name__}
         ) from exc
 
+    files = [(file, "") for file in attachments]
+    if attachments_in is not None:
+        files += [(file, lang) for lang in languages for file in attachments_in(lang)]
+
     from circulation.tasks import send_circulation
 
     immediate = digest_until is not None and next_digest_at(timezone.now()) > digest_until
@@ -160,13 +168,14 @@ def circulation_create(
             rendered=rendered,
             pending=None if inline else people,
         )
-        for file in attachments:
+        for file, language in files:
             Attachment.objects.create(
                 network=network,
                 circulation=circulation,
                 filename=file.filename,
                 content_type=file.content_type,
                 content=file.content,
+                language=language,
             )
         queued = _create_deliveries(circulation, people) if inline else len(people)
         if queued:

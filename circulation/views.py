@@ -142,7 +142,11 @@ class DeliveryMessageView(NetworkPageMixin, TemplateView):
             .replace(OPEN_URL_PLACEHOLDER, item_url(delivery.circulation.link, self.network.slug))
             # Only the invitee ever sees an invitation's link.
             .replace(INVITATION_URL_PLACEHOLDER, _("[the one-time invitation link]")),
-            attachments=list(delivery.circulation.attachments.all()),
+            attachments=[
+                attachment
+                for attachment in delivery.circulation.attachments.all()
+                if attachment.goes_with(delivery.language)
+            ],
             secretariat=secretariat,
         )
         return context

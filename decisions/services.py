@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from circulation.models import Circulation
@@ -136,7 +135,7 @@ def _notify(
     template: str,
     context: dict[str, Any],
     kind: str = Circulation.Kind.CONSULTATION,
-    attachments: Sequence[File] = (),
+    attachments_in: Callable[[str], Sequence[File]] | None = None,
 ) -> None:
     """Mail `people` about a decision or a joint statement (the templates call either
     `decision`; `statement` is set for a statement)."""
@@ -153,7 +152,7 @@ def _notify(
         context={"decision": subject, "statement": statement, **context},
         about=subject,
         link=subject_link(subject),
-        attachments=attachments,
+        attachments_in=attachments_in,
     )
 
 
@@ -879,27 +878,23 @@ def statement_approval_record(version: StatementVersion) -> list[dict[str, str]]
     return signoff.approval_record(version.network, clearances, at="cleared_at")
 
 
-def statement_pdf(version: StatementVersion) -> bytes:
-    """A cleared version as PDF, in the network's first working language: its words, the
-    approval record (who cleared it, as what, for which organisation, when in UTC and in the
-    network's time) and the version's SHA-256. Drawn from the frozen version and its
-    clearances, so every download of it is the same record."""
+def statement_pdf(version: StatementVersion, *, language: str | None = None) -> bytes:
+    """A cleared version as PDF: its words, the approval record (who cleared it, as what, for
+    which organisation, when in UTC and in the network's time) and the version's SHA-256.
+    Drawn from the frozen version and its clearances, so every download of it is the same
+    record; its headings in `language` (by default the reader's, in a request)."""
     if version.cleared_at is None:
         raise ValidationError(_("Only a cleared version has a PDF."), code=CONFLICT)
-    network = version.network
-    language = (network.languages or [settings.LANGUAGE_CODE])[0]
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
-    with translation.override(language):
-        return render_pdf(
-            "decisions/statement_pdf.html",
-            {
-                "version": version,
-                "public": StatementPublication.objects.filter(version=version).exists(),
-                "approval_record": statement_approval_record(version),
-            },
-            network=network,
-        )
+    return render_pdf(
+        "decisions/statement_pdf.html",
+        {
+            "version": version,
+            "public": StatementPublication.objects.filter(version=version).exists(),
+            "approval_record": statement_approval_record(version),
+        },
+        network=version.network,
+        language=language,
+    )
 
 
 def statement_issue(*, statement: JointStatement, by: User) -> JointStatement:
@@ -930,11 +925,11 @@ def statement_issue(*, statement: JointStatement, by: User) -> JointStatement:
             template="statement",
             context={"step": "issued", "version": version},
             kind=Circulation.Kind.DOCUMENT,
-            attachments=[
+            attachments_in=lambda language: [
                 File(
                     f"statement-{locked.pk}-v{version.number}.pdf",
                     "application/pdf",
-                    statement_pdf(version),
+                    statement_pdf(version, language=language),
                 )
             ],
         )

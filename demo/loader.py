@@ -99,6 +99,9 @@ class DemoNetwork:
     designation_footnote: str = ""
     un_team_name: str = "UN Country Team"
     coordinator_title: str = "Resident Coordinator"
+    # The Russian names (empty: the English; the default titles have the portal's Russian).
+    name_ru: str = ""
+    un_team_name_ru: str = ""
     unsdcf_outcomes: list[tuple[str, str]] = field(default_factory=list)
     unsdcf_period: str = ""
     # Empty: the zone's city ("Bishkek time").
@@ -128,6 +131,7 @@ NETWORKS: list[DemoNetwork] = [
     DemoNetwork(
         slug="kyrgyzstan",
         name="UN Migration Network in the Kyrgyz Republic",
+        name_ru="Сеть ООН по вопросам миграции в Кыргызской Республике",
         code="KGZ",
         country="Kyrgyzstan",
         region="eca",
@@ -213,6 +217,7 @@ NETWORKS: list[DemoNetwork] = [
     DemoNetwork(
         slug="belarus",
         name="UN Country Network on Migration in Belarus",
+        name_ru="Страновая сеть ООН по вопросам миграции в Беларуси",
         code="BLR",
         country="Belarus",
         region="eca",
@@ -293,6 +298,7 @@ NETWORKS: list[DemoNetwork] = [
     DemoNetwork(
         slug="mongolia",
         name="UN Network for Migration in Mongolia",
+        name_ru="Сеть ООН по вопросам миграции в Монголии",
         code="MNG",
         country="Mongolia",
         region="asia-pacific",
@@ -356,6 +362,7 @@ NETWORKS: list[DemoNetwork] = [
     DemoNetwork(
         slug="kosovo",
         name="UN Network on Migration in Kosovo",
+        name_ru="Сеть ООН по вопросам миграции в Косово",
         code="KOS",
         country="Kosovo",
         region="eca",
@@ -365,6 +372,7 @@ NETWORKS: list[DemoNetwork] = [
         cadence=Network.Cadence.QUARTERLY,
         designation_footnote=KOSOVO_FOOTNOTE,
         un_team_name="UN Kosovo Team",
+        un_team_name_ru="Группа ООН в Косово",
         coordinator_title="Development Coordinator",
         rco=Org("DCO", "Development Coordinator's Office in Kosovo", Kind.RCO),
         national_authority=Org("MIA-K", "Ministry of Internal Affairs (Kosovo)", Kind.GOVERNMENT),
@@ -550,6 +558,8 @@ def _network_and_people(
             un_team_name=spec.un_team_name,
             coordinator_title=spec.coordinator_title,
             unsdcf_outcomes=spec.unsdcf_outcomes,
+            name_ru=spec.name_ru,
+            un_team_name_ru=spec.un_team_name_ru,
         )
         result.created += 1
         if spec.unsdcf_period:

@@ -179,7 +179,8 @@ class LibraryView(DocumentMixin, TemplateView):
             documents = documents.filter(gcm_objectives__number=objective)
         context.update(
             objective=objective,
-            objectives=list(GCMObjective.objects.values_list("number", "short_label")),
+            # Each objective's short label in the reader's language.
+            objectives=[(o.number, o.label) for o in GCMObjective.objects.all()],
             page=Paginator(documents, PAGE_SIZE).get_page(self.request.GET.get("page")),
             category=category,
             query=query,

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from networks.scoping import NetworkOwned, NetworkScopedManager
 from workflow.frozen import FrozenQuerySet, FrozenVersion
@@ -33,7 +34,8 @@ class Meeting(NetworkOwned):
     class AgendaStatus(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted to the co-chairs")
-        APPROVED = "approved", _("Approved")
+        # A status agrees with its noun in Russian (повестка утверждена, протокол утверждён).
+        APPROVED = "approved", pgettext_lazy("agenda status", "Approved")
         CIRCULATED = "circulated", _("Circulated")
 
     kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.REGULAR)
@@ -355,7 +357,7 @@ class Minutes(NetworkOwned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Awaiting the co-chairs' approval")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("minutes status", "Approved")
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
     status = models.CharField(

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from circulation.models import Circulation
@@ -523,24 +523,23 @@ def agenda_circulate(*, meeting: Meeting, by: User) -> Circulation:
         return _circulate(locked, by=by, update=update)
 
 
-def agenda_pdf(meeting: Meeting, items: Iterable[AgendaItem] | None = None) -> bytes:
-    """The agenda as PDF, in the network's first working language."""
+def agenda_pdf(
+    meeting: Meeting, items: Iterable[AgendaItem] | None = None, *, language: str | None = None
+) -> bytes:
+    """The agenda as PDF, in `language` (in a request, by default, the reader's)."""
     network = meeting.network
     items = list(items if items is not None else _items(meeting))
-    language = (network.languages or [settings.LANGUAGE_CODE])[0]
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
-    with translation.override(language):
-        return render_pdf(
-            "meetings/agenda_pdf.html",
-            {
-                "meeting": meeting,
-                "items": items,
-                "timetable": timetable(meeting, items),
-                "generated": timezone.now(),
-            },
-            network=network,
-        )
+    return render_pdf(
+        "meetings/agenda_pdf.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "timetable": timetable(meeting, items),
+            "generated": timezone.now(),
+        },
+        network=network,
+        language=language,
+    )
 
 
 def agenda_items(meeting: Meeting) -> list[AgendaItem]:
@@ -622,7 +621,6 @@ def _circulate(
     ]
     pack_url = ""
     if not meeting.is_cancelled:
-        attachments.append(File("agenda.pdf", "application/pdf", agenda_pdf(meeting, items)))
         # The pack is linked, never attached (it holds internal documents): the version
         # that shows the meeting as it is sent, built after the commit if it is not yet.
         from meetings.pack import pack_for_circulation
@@ -632,6 +630,15 @@ def _circulate(
             "meetings:pack-pdf",
             kwargs={"network": network.slug, "meeting_id": meeting.pk, "number": pack.number},
         )
+
+    def agenda_in(language: str) -> list[File]:
+        # Each participant gets the agenda PDF in their own language.
+        if meeting.is_cancelled:
+            return []
+        return [
+            File("agenda.pdf", "application/pdf", agenda_pdf(meeting, items, language=language))
+        ]
+
     return circulation_create(
         network=network,
         kind=Circulation.Kind.AGENDA,
@@ -649,6 +656,7 @@ def _circulate(
         about=meeting,
         link=_meeting_link(meeting, network),
         attachments=attachments,
+        attachments_in=agenda_in,
     )
 
 
@@ -927,26 +935,25 @@ def minutes_pdf(
     *,
     approval_record: list[dict[str, Any]] | None = None,
     content_sha256: str = "",
+    language: str | None = None,
 ) -> bytes:
     """The minutes as PDF; an approved version's prints its approval record (who signed,
-    as what, for which organisation, when in UTC and in the network's time) and its hash."""
-    network = meeting.network
-    language = (network.languages or [settings.LANGUAGE_CODE])[0]
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
-    with translation.override(language):
-        return render_pdf(
-            "meetings/minutes_pdf.html",
-            {
-                "meeting": meeting,
-                "content": content,
-                "number": number,
-                "statuses": dict(Attendance.Status.choices),
-                "approval_record": approval_record,
-                "content_sha256": content_sha256,
-            },
-            network=network,
-        )
+    as what, for which organisation, when in UTC and in the network's time) and its hash.
+    In `language`, by default the active one: the submitted and the approved version's PDF
+    are in the language of the person who submits or gives the last approval."""
+    return render_pdf(
+        "meetings/minutes_pdf.html",
+        {
+            "meeting": meeting,
+            "content": content,
+            "number": number,
+            "statuses": dict(Attendance.Status.choices),
+            "approval_record": approval_record,
+            "content_sha256": content_sha256,
+        },
+        network=meeting.network,
+        language=language,
+    )
 
 
 def minutes_submit(

@@ -116,8 +116,11 @@ class NetworkForm(forms.ModelForm):
             "meeting_cadence",
             "minutes_approval_rule",
             "national_policy",
+            "name_ru",
             "un_team_name",
+            "un_team_name_ru",
             "coordinator_title",
+            "coordinator_title_ru",
             "designation_footnote",
         ]
 
@@ -190,6 +193,7 @@ NETWORK_FIELDSETS = [
         {
             "fields": [
                 "name",
+                "name_ru",
                 "slug",
                 "code",
                 "country",
@@ -217,7 +221,15 @@ NETWORK_FIELDSETS = [
     ),
     (
         _("Local terms and designation"),
-        {"fields": ["un_team_name", "coordinator_title", "designation_footnote"]},
+        {
+            "fields": [
+                "un_team_name",
+                "un_team_name_ru",
+                "coordinator_title",
+                "coordinator_title_ru",
+                "designation_footnote",
+            ]
+        },
     ),
 ]
 
@@ -288,6 +300,9 @@ class NetworkAdmin(RecordedDeletions):
                 national_policy=obj.national_policy,
                 un_team_name=obj.un_team_name,
                 coordinator_title=obj.coordinator_title,
+                name_ru=obj.name_ru,
+                un_team_name_ru=obj.un_team_name_ru,
+                coordinator_title_ru=obj.coordinator_title_ru,
             )
             obj.pk = network.pk
             obj.refresh_from_db()

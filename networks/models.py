@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from networks.roles import MEMBERSHIP_ROLES
@@ -80,6 +81,10 @@ class Network(models.Model):
         ANY_CO_CHAIR = "any_co_chair", _("Any one co-chair approves")
 
     name = models.CharField(_("name"), max_length=200)
+    # The network's own names in Russian, for the pages, mails and PDFs read in Russian; empty:
+    # the name above (and, for the UN team and coordinator, the portal's Russian of the
+    # default English title).
+    name_ru = models.CharField(_("name in Russian"), max_length=200, blank=True)
     slug = models.SlugField(_("short name"), unique=True, max_length=60)
     code = models.CharField(
         _("register code"),
@@ -131,8 +136,14 @@ class Network(models.Model):
     un_team_name = models.CharField(
         _("name of the UN team"), max_length=120, default="UN Country Team"
     )
+    un_team_name_ru = models.CharField(
+        _("name of the UN team in Russian"), max_length=120, blank=True
+    )
     coordinator_title = models.CharField(
         _("title of the UN coordinator"), max_length=120, default="Resident Coordinator"
+    )
+    coordinator_title_ru = models.CharField(
+        _("title of the UN coordinator in Russian"), max_length=120, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -146,6 +157,39 @@ class Network(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    # What a person reads, in the active language (a page, or a mail or PDF rendered in its
+    # recipient's language).
+    @property
+    def label(self) -> str:
+        return self._in_language("name")
+
+    @property
+    def un_team_label(self) -> str:
+        return self._in_language("un_team_name")
+
+    @property
+    def coordinator_label(self) -> str:
+        return self._in_language("coordinator_title")
+
+    def _in_language(self, field: str) -> str:
+        value: str = getattr(self, field)
+        if not (get_language() or "").startswith("ru"):
+            return value
+        translated: str = getattr(self, f"{field}_ru")
+        if translated:
+            return translated
+        # The default English titles have the portal's Russian.
+        if value in DEFAULT_TITLES:
+            return str(DEFAULT_TITLES[value])
+        return value
+
+
+# The defaults of `un_team_name` and `coordinator_title`, translated when a network keeps them.
+DEFAULT_TITLES = {
+    "UN Country Team": _("UN Country Team"),
+    "Resident Coordinator": _("Resident Coordinator"),
+}
 
 
 class Organisation(models.Model):

@@ -79,6 +79,9 @@ def network_create(
     un_team_name: str = "UN Country Team",
     coordinator_title: str = "Resident Coordinator",
     unsdcf_outcomes: list[tuple[str, str]] | None = None,
+    name_ru: str = "",
+    un_team_name_ru: str = "",
+    coordinator_title_ru: str = "",
 ) -> Network:
     """Platform operators only (admin, `manage.py create_network`). Validates everything
     before writing; a taken slug or code is a ValidationError and nothing is created."""
@@ -100,6 +103,9 @@ def network_create(
         national_policy=national_policy.strip(),
         un_team_name=un_team_name,
         coordinator_title=coordinator_title,
+        name_ru=name_ru.strip(),
+        un_team_name_ru=un_team_name_ru.strip(),
+        coordinator_title_ru=coordinator_title_ru.strip(),
     )
     network.full_clean()
     network.save()

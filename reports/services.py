@@ -86,7 +86,7 @@ def _announce_draft(report: QuarterlyReport) -> None:
         sender=None,
         recipients=[Recipient.of(person) for person in people],
         template="report_drafted",
-        context={"quarter": report.label, "un_team": network.un_team_name},
+        context={"quarter": report.label},
         about=report,
         link=report_url(report),
     )
@@ -226,7 +226,6 @@ def _announce_submission(report: QuarterlyReport, version: ReportVersion) -> Non
             "quarter": report.label,
             "number": version.number,
             "reason": version.reason,
-            "un_team": network.un_team_name,
         },
         about=report,
         link=f"{report_url(report)}v{version.number}/",

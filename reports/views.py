@@ -149,7 +149,7 @@ class ReportPageMixin(ReportMixin):
             ),
             submit_form=SubmitForm(initial={"content_sha256": signed}),
             can_preview=access.can(Action.REPORTS_WORKING_COPY),
-            un_team=self.network.un_team_name,
+            un_team=self.network.un_team_label,
         )
         return context
 
@@ -225,7 +225,7 @@ class SubmitView(ReportMixin, View):
                     "Your signature is recorded; the report goes to the %(team)s once the "
                     "other co-chairs have signed it too."
                 )
-                % {"team": self.network.un_team_name},
+                % {"team": self.network.un_team_label},
             )
             return redirect(self.report_url(report))
         messages.success(
@@ -233,7 +233,7 @@ class SubmitView(ReportMixin, View):
             _("The report for %(quarter)s is submitted to the %(team)s (version %(number)s).")
             % {
                 "quarter": report.label,
-                "team": self.network.un_team_name,
+                "team": self.network.un_team_label,
                 "number": version.number,
             },
         )
@@ -267,7 +267,7 @@ class DownloadView(ReportMixin, View):
                 "tables": tables,
                 "charts": presentation.charts(version.figures),
                 "figures": version.figures,
-                "un_team": self.network.un_team_name,
+                "un_team": self.network.un_team_label,
                 "approval_record": services.approval_record(version),
             },
             request=request,

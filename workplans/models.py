@@ -38,7 +38,7 @@ class Workplan(NetworkOwned):
         DRAFT = "draft", _("Draft")
         ENDORSED = "endorsed", _("Endorsed")
         ACTIVE = "active", _("Active")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("workplan status", "Closed")
 
     title = models.CharField(_("title"), max_length=200)
     working_group = models.ForeignKey(

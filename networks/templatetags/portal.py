@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from networks.roles import Action
 
@@ -95,3 +97,29 @@ def badge(state: str, kind: str) -> str:
     """`<span class="badge {{ minutes.status|badge:'minutes' }}">`: the meaning class of a
     record's state. An unknown kind or state fails loudly, so no badge goes grey unseen."""
     return MEANINGS[kind][str(state)]
+
+
+class ScrollableNode(template.Node):
+    def __init__(self, label: template.base.FilterExpression, nodelist: template.NodeList):
+        self.label = label
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        return format_html(
+            '<div class="table-scroll" tabindex="0" role="region" aria-label="{}">{}</div>',
+            self.label.resolve(context),
+            mark_safe(self.nodelist.render(context)),  # noqa: S308 (rendered, so escaped)
+        )
+
+
+@register.tag
+def scrollable(parser: template.base.Parser, token: template.base.Token) -> ScrollableNode:
+    """`{% scrollable _("Meetings") %}<table>…</table>{% endscrollable %}`: a wide table
+    scrolls sideways inside its own region on a phone, never the page; the region takes the
+    keyboard's focus (so arrow keys scroll it) and is named for screen readers."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("{% scrollable %} takes one argument: the label.")
+    nodelist = parser.parse(("endscrollable",))
+    parser.delete_first_token()
+    return ScrollableNode(parser.compile_filter(bits[1]), nodelist)

@@ -29,7 +29,7 @@ def test_keyboard_reaches_the_skip_link_first_and_it_moves_to_the_content(browse
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-def test_the_network_home_fits_a_phone_and_the_account_menu_opens_from_the_keyboard(
+def test_the_network_home_fits_a_phone_and_the_menus_open_from_the_keyboard(
     browser_page,
 ):
     page = browser_page
@@ -41,7 +41,16 @@ def test_the_network_home_fits_a_phone_and_the_account_menu_opens_from_the_keybo
     page.get_by_role("heading", name="Member list").wait_for()
     # Nothing is wider than the screen: no sideways scrolling.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # The header is one row: the brand and "Menu"; the network's pages are folded away.
+    header = page.locator(".site-header").bounding_box()
+    assert header is not None and header["height"] < 740 * 0.12
+    meetings = page.get_by_role("link", name="Meetings", exact=True)
+    assert not meetings.is_visible()
 
+    page.get_by_text("Menu", exact=True).focus()
+    page.keyboard.press("Enter")
+    assert meetings.is_visible()
+    assert page.locator(".site-menu > summary").get_attribute("aria-expanded") in (None, "true")
     profile = page.get_by_role("link", name="Profile")
     assert not profile.is_visible()
     page.locator(".user-menu summary").focus()
@@ -49,3 +58,18 @@ def test_the_network_home_fits_a_phone_and_the_account_menu_opens_from_the_keybo
     assert profile.is_visible()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent").strip() == "Profile"
+
+
+def test_on_a_wide_screen_the_header_shows_everything_without_a_menu_button(browser_page):
+    page = browser_page
+    with scopes_disabled():
+        kyrgyzstan = build_network("kyrgyzstan", code="KGZ")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, kyrgyzstan.people["secretariat"])
+    page.goto("/n/kyrgyzstan/")
+    assert not page.get_by_text("Menu", exact=True).is_visible()
+    assert page.get_by_role("link", name="Meetings", exact=True).is_visible()
+    assert page.get_by_label("Language").is_visible()
+    # One row for the tools and one for the network's pages.
+    header = page.locator(".site-header").bounding_box()
+    assert header is not None and header["height"] < 110
