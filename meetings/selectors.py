@@ -143,10 +143,21 @@ class Cadence:
     missed: bool
 
 
-def cadence(*, network: Network) -> Cadence:
+def cadence(*, network: Network, access: NetworkAccess | None = None) -> Cadence:
     """When the next regular meeting is due under the network's cadence, and whether it is
-    late: 2 queries."""
+    late: 2 queries. Someone who sees only the meetings they are invited to (an external
+    partner) is told of their own next meeting, never of the network's internal ones nor of
+    its cadence: every link the home and the list draw from this opens (1 query). Without
+    `access` (the cadence reminder), the network's own."""
     now = timezone.now()
+    if access is not None and _only_invited(access):
+        upcoming = (
+            meetings_visible(access=access)
+            .filter(status=Meeting.Status.SCHEDULED, starts_at__gte=now)
+            .order_by("starts_at", "pk")
+            .first()
+        )
+        return Cadence(None, upcoming, None, False)
     plenary = Meeting.objects.filter(status=Meeting.Status.SCHEDULED).exclude(
         kind=Meeting.Kind.WORKING_GROUP
     )

@@ -103,7 +103,7 @@ class MeetingListView(MeetingPageMixin, TemplateView):
             working_groups=list(WorkingGroup.objects.order_by("name").values_list("pk", "name")),
             page=Paginator(meetings, PAGE_SIZE).get_page(self.request.GET.get("page")),
             can_manage=self.network_access.can(Action.MEETINGS_MANAGE),
-            cadence=selectors.cadence(network=self.network),
+            cadence=selectors.cadence(network=self.network, access=self.network_access),
             pager_query=urlencode(
                 {
                     key: value
