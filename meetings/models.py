@@ -111,6 +111,12 @@ class Meeting(NetworkOwned):
     def agenda_is_draft(self) -> bool:
         return self.agenda_status == self.AgendaStatus.DRAFT
 
+    @property
+    def agenda_is_final(self) -> bool:
+        """Approved by the co-chairs (and perhaps circulated): what everyone invited reads.
+        Before that only `agendas.draft_view` reads it (meetings.selectors.agenda_shown)."""
+        return self.agenda_status in (self.AgendaStatus.APPROVED, self.AgendaStatus.CIRCULATED)
+
 
 class Participant(NetworkOwned):
     """A person expected at a meeting, and their answer."""

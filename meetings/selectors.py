@@ -40,6 +40,14 @@ def _only_invited(access: NetworkAccess) -> bool:
     return not access.can(Action.MEETINGS_VIEW_ALL)
 
 
+def agenda_shown(meeting: Meeting, access: NetworkAccess) -> bool:
+    """Whether this person reads the meeting's agenda — its items, their timetable and
+    documents, its PDF, its status: the secretariat and the co-chairs always
+    (`agendas.draft_view`), everyone else once the co-chairs approved it. The pages, the API
+    and the PDF ask this one rule."""
+    return meeting.agenda_is_final or access.can(Action.AGENDA_DRAFT_VIEW)
+
+
 def meetings_visible(*, access: NetworkAccess) -> QuerySet[Meeting]:
     meetings = Meeting.objects.select_related("working_group").annotate(
         item_count=Count("agenda_items", distinct=True)
@@ -83,6 +91,9 @@ class MeetingPage:
     # Before the meeting ends, from the answers (meetings.representation); None otherwise,
     # and for those who see only the meetings they are invited to.
     representation: dict[str, Any] | None = None
+    # False while the agenda is with the secretariat and the co-chairs and the person does
+    # not read drafts (agenda_shown): `items`, `timetable` and the items' documents are empty.
+    agenda_shown: bool = True
 
 
 def meeting_page(*, access: NetworkAccess, meeting_id: int) -> MeetingPage | None:
@@ -95,10 +106,15 @@ def meeting_page(*, access: NetworkAccess, meeting_id: int) -> MeetingPage | Non
     )
     if meeting is None:
         return None
-    items = list(
-        AgendaItem.objects.filter(meeting=meeting).select_related(
-            "presenter", "presenter_organisation"
+    shown = agenda_shown(meeting, access)
+    items = (
+        list(
+            AgendaItem.objects.filter(meeting=meeting).select_related(
+                "presenter", "presenter_organisation"
+            )
         )
+        if shown
+        else []
     )
     participants = list(
         Participant.objects.filter(meeting=meeting)
@@ -113,7 +129,8 @@ def meeting_page(*, access: NetworkAccess, meeting_id: int) -> MeetingPage | Non
     status = str(minutes.get_status_display()) if minutes else ""
     documents: dict[int | None, list[Document]] = {}
     for document in documents_visible(access=access).filter(meeting=meeting).order_by("title"):
-        documents.setdefault(document.agenda_item_id, []).append(document)
+        if shown or document.agenda_item_id is None:
+            documents.setdefault(document.agenda_item_id, []).append(document)
     expected = None
     if not meeting.is_cancelled and meeting.ends_at > timezone.now() and not _only_invited(access):
         # A participant who sends a colleague of their organisation has it represented.
@@ -132,6 +149,7 @@ def meeting_page(*, access: NetworkAccess, meeting_id: int) -> MeetingPage | Non
         documents,
         timetable(meeting, items),
         expected,
+        shown,
     )
 
 

@@ -556,6 +556,9 @@ class AgendaPdfView(MeetingPageMixin, View):
 
     def get(self, request, network, meeting_id):
         meeting = self.setup_meeting()
+        # An agenda still with the secretariat and the co-chairs is no one else's to read.
+        if not selectors.agenda_shown(meeting, self.network_access):
+            raise not_found()
         response = HttpResponse(services.agenda_pdf(meeting), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="agenda-{meeting.pk}.pdf"'
         response["Cache-Control"] = "private, no-store"

@@ -68,6 +68,10 @@ class Action(models.TextChoices):
     )
     MEETINGS_INVITE = "meetings.invite", _("Invite people to a meeting")
     AGENDA_APPROVE = "agenda.approve", _("Approve an agenda or return it with comments")
+    AGENDA_DRAFT_VIEW = (
+        "agendas.draft_view",
+        _("Read an agenda before the co-chairs approve it (others: once approved)"),
+    )
     MEETING_RSVP = "meeting.rsvp", _("Answer a meeting invitation")
     MINUTES_VIEW = "minutes.view", _("Read approved minutes")
     MINUTES_DRAFT_VIEW = "minutes.draft_view", _("Read draft minutes and the comments on them")
@@ -222,6 +226,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MEETINGS_MANAGE: frozenset({S}),
     Action.MEETINGS_INVITE: frozenset({S, C}),
     Action.AGENDA_APPROVE: frozenset({C}),
+    # Members and partners read the agenda once the co-chairs approved it (meetings.selectors).
+    Action.AGENDA_DRAFT_VIEW: frozenset({S, C}),
     Action.MEETING_RSVP: frozenset({S, C, M, P}),
     Action.MINUTES_VIEW: frozenset({S, C, M, P, R}),
     Action.MINUTES_DRAFT_VIEW: frozenset({S, C}),

@@ -67,3 +67,70 @@ def test_a_developer_may_ask_for_the_technical_404(kyrgyzstan, login, settings):
     settings.PORTAL_TECHNICAL_404 = True
     response = login(kyrgyzstan.partner).get("/n/kyrgyzstan/no-such-page/")
     assert response.status_code == 404 and "URLconf" in response.content.decode()
+
+
+# The agenda: members and partners read it once the co-chairs approved it ------------------
+
+API = "/api/v1/networks/kyrgyzstan/meetings/"
+
+
+@pytest.fixture
+def submitted(kyrgyzstan):
+    """An agenda the secretariat submitted to the co-chairs, not yet approved."""
+    meeting = schedule(kyrgyzstan, title="Regular meeting, 2026 Q4")
+    add_items(kyrgyzstan, meeting, "Welcome", "Labour migration study")
+    with network_scope(kyrgyzstan.network):
+        services.agenda_submit(meeting=meeting, by=kyrgyzstan.secretariat)
+    return meeting
+
+
+@pytest.mark.parametrize("key", ["member", "rco"])
+def test_a_member_does_not_read_an_agenda_still_with_the_co_chairs(kyrgyzstan, login, submitted, key):
+    client = login(kyrgyzstan.people[key])
+    page = client.get(url(submitted)).content.decode()
+    assert "The agenda is being prepared." in page
+    assert "Labour migration study" not in page
+    assert "Submitted to the co-chairs" not in page
+    assert client.get(url(submitted, "agenda-pdf")).status_code == 404
+    listing = client.get(LIST).content.decode()
+    assert "Submitted to the co-chairs" not in listing and "2 items" not in listing
+    detail = client.get(f"{API}{submitted.pk}/").json()
+    assert detail["agenda_items"] == [] and detail["item_count"] is None
+    assert detail["agenda_status"] is None
+    [row] = client.get(API).json()["results"]
+    assert row["item_count"] is None and row["agenda_status"] is None
+
+
+@pytest.mark.parametrize("key", ["secretariat", "co_chair"])
+def test_the_secretariat_and_the_co_chairs_read_the_draft_with_its_status(
+    kyrgyzstan, login, submitted, key
+):
+    client = login(kyrgyzstan.people[key])
+    page = client.get(url(submitted)).content.decode()
+    assert "Labour migration study" in page and "Submitted to the co-chairs" in page
+    assert "The agenda is being prepared." not in page
+    assert client.get(url(submitted, "agenda-pdf")).status_code == 200
+    detail = client.get(f"{API}{submitted.pk}/").json()
+    assert len(detail["agenda_items"]) == 2 and detail["agenda_status"] == "submitted"
+
+
+def test_once_approved_members_read_the_agenda(kyrgyzstan, login, submitted):
+    with network_scope(kyrgyzstan.network):
+        services.agenda_approve(meeting=submitted, by=kyrgyzstan.co_chair)
+    client = login(kyrgyzstan.member)
+    page = client.get(url(submitted)).content.decode()
+    assert "Labour migration study" in page and "The agenda is being prepared." not in page
+    assert client.get(url(submitted, "agenda-pdf")).status_code == 200
+    assert len(client.get(f"{API}{submitted.pk}/").json()["agenda_items"]) == 2
+
+
+def test_a_reopened_agenda_is_hidden_again_and_the_page_says_the_last_one_is_in_the_mail(
+    kyrgyzstan, login, submitted
+):
+    with network_scope(kyrgyzstan.network):
+        services.agenda_approve(meeting=submitted, by=kyrgyzstan.co_chair)
+        services.agenda_circulate(meeting=submitted, by=kyrgyzstan.secretariat)
+        services.agenda_reopen(meeting=submitted, by=kyrgyzstan.secretariat)
+    page = login(kyrgyzstan.member).get(url(submitted)).content.decode()
+    assert "Labour migration study" not in page
+    assert "An updated agenda is being prepared" in page
