@@ -186,6 +186,31 @@ class AttendanceForm(forms.Form):
         return {row.user_id: self.cleaned_data[f"status_{row.user_id}"] for row in self.rows}
 
 
+class GuestForm(forms.Form):
+    """Someone at the meeting who is not on the list; an empty row is no guest."""
+
+    name = forms.CharField(label=_("Guest's name"), max_length=200, required=False)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("organisation", "").strip() and not data.get("name", "").strip():
+            self.add_error("name", _("Give the guest's name."))
+        return data
+
+
+GuestFormSet = forms.formset_factory(GuestForm, extra=2, max_num=50, validate_max=True)
+
+
+def guests_of(formset) -> list[dict[str, str]]:
+    """The guests a valid formset names, in order, without its empty rows."""
+    return [
+        {"name": row["name"].strip(), "organisation": row.get("organisation", "").strip()}
+        for row in formset.cleaned_data
+        if row and row.get("name", "").strip()
+    ]
+
+
 class MinutesItemForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     summary = forms.CharField(

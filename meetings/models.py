@@ -406,6 +406,25 @@ class Attendance(NetworkOwned):
         ]
 
 
+class AttendanceGuest(NetworkOwned):
+    """Someone at the meeting who is not on the participants' list — a guest speaker, a
+    ministry's official who came along: recorded by name and organisation as the
+    secretariat typed them (no account), in the minutes and their PDF. They do not count
+    for the member organisations' representation."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="guests")
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("guest at a meeting")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})" if self.organisation else self.name
+
+
 class MinutesItem(NetworkOwned):
     """What was said and decided on one agenda item."""
 

@@ -88,12 +88,15 @@ class MeetingPage:
     # agenda item id (or None) → [Document]
     documents: dict[int | None, list[Document]] = field(default_factory=dict)
     timetable: list[Slot] = field(default_factory=list)
-    # Before the meeting ends, from the answers (meetings.representation); None otherwise,
-    # and for those who see only the meetings they are invited to.
+    # Before the meeting ends, from the answers (meetings.representation); after it, from
+    # the minutes' attendance once they are started; None otherwise, for a cancelled
+    # meeting and for those who see only the meetings they are invited to.
     representation: dict[str, Any] | None = None
     # False while the agenda is with the secretariat and the co-chairs and the person does
     # not read drafts (agenda_shown): `items`, `timetable` and the items' documents are empty.
     agenda_shown: bool = True
+    # True when `representation` counts the attendance of the minutes (after the meeting).
+    represented_from_attendance: bool = False
 
 
 def meeting_page(*, access: NetworkAccess, meeting_id: int) -> MeetingPage | None:
@@ -132,12 +135,25 @@ def meeting_page(*, access: NetworkAccess, meeting_id: int) -> MeetingPage | Non
         if shown or document.agenda_item_id is None:
             documents.setdefault(document.agenda_item_id, []).append(document)
     expected = None
-    if not meeting.is_cancelled and meeting.ends_at > timezone.now() and not _only_invited(access):
+    held = False
+    if meeting.is_cancelled or _only_invited(access):
+        pass
+    elif meeting.ends_at > timezone.now():
         # A participant who sends a colleague of their organisation has it represented.
         expected = representation(
             p.organisation_id
             for p in participants
             if p.answer in (Participant.Answer.ACCEPTED, Participant.Answer.DELEGATED)
+        )
+    elif minutes is not None:
+        # After the meeting, from who was there: the attendance the minutes record.
+        from meetings.models import Attendance
+
+        held = True
+        expected = representation(
+            Attendance.objects.filter(
+                minutes=minutes, status=Attendance.Status.PRESENT
+            ).values_list("organisation_id", flat=True)
         )
     return MeetingPage(
         meeting,
@@ -150,6 +166,7 @@ def meeting_page(*, access: NetworkAccess, meeting_id: int) -> MeetingPage | Non
         timetable(meeting, items),
         expected,
         shown,
+        held,
     )
 
 

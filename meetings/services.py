@@ -29,6 +29,7 @@ from meetings.models import (
     AgendaApproval,
     AgendaItem,
     Attendance,
+    AttendanceGuest,
     CalendarFeed,
     Meeting,
     MeetingSettings,
@@ -742,8 +743,10 @@ def _touch(minutes: Minutes) -> None:
 
 
 def minutes_start(*, meeting: Meeting, by: User) -> Minutes:
-    """Secretariat: the draft minutes, with one attendance row per participant (present
-    when they said they attend) and one item per agenda item."""
+    """Secretariat: the draft minutes, with one attendance row per participant, filled in
+    from the answers — present when they said they attend or were sent by a colleague in
+    their place, excused when they declined or sent someone, absent otherwise (no answer,
+    "maybe") — and one item per agenda item."""
     with transaction.atomic():
         locked = _locked(meeting)
         if locked.is_cancelled:
@@ -753,7 +756,8 @@ def minutes_start(*, meeting: Meeting, by: User) -> Minutes:
         if locked.starts_at > timezone.now():
             raise ValidationError(_("The minutes can be written once the meeting has started."))
         minutes = Minutes.objects.create(network=locked.network, meeting=locked)
-        participants = Participant.objects.filter(meeting=locked)
+        participants = list(Participant.objects.filter(meeting=locked))
+        sent = {p.delegate_id for p in participants if p.answer == Participant.Answer.DELEGATED}
         Attendance.objects.bulk_create(
             Attendance(
                 network=locked.network,
@@ -762,6 +766,11 @@ def minutes_start(*, meeting: Meeting, by: User) -> Minutes:
                 organisation_id=participant.organisation_id,
                 status=Attendance.Status.PRESENT
                 if participant.answer == Participant.Answer.ACCEPTED
+                or (
+                    participant.user_id in sent
+                    and participant.answer
+                    in (Participant.Answer.PENDING, Participant.Answer.TENTATIVE)
+                )
                 else Attendance.Status.EXCUSED
                 if participant.answer in (Participant.Answer.DECLINED, Participant.Answer.DELEGATED)
                 else Attendance.Status.ABSENT,
@@ -782,11 +791,26 @@ def minutes_start(*, meeting: Meeting, by: User) -> Minutes:
 
 
 def attendance_save(
-    *, minutes: Minutes, by: User, version: int | None, statuses: dict[int, str]
+    *,
+    minutes: Minutes,
+    by: User,
+    version: int | None,
+    statuses: dict[int, str],
+    guests: list[dict[str, str]] | None = None,
 ) -> Minutes:
-    """Secretariat: who was present, excused or absent ({user id: status})."""
+    """Secretariat: who was present, excused or absent ({user id: status}), and, when
+    `guests` is given ([{"name", "organisation"}]), the guests, replacing the earlier ones."""
     if any(status not in Attendance.Status.values for status in statuses.values()):
         raise ValidationError(_("Choose present, excused or absent for each person."))
+    cleaned_guests = []
+    for guest in guests or []:
+        name = str(guest.get("name", "")).strip()
+        organisation = str(guest.get("organisation", "")).strip()
+        if not name:
+            raise ValidationError({"guests": _("Give the guest's name.")})
+        if len(name) > 200 or len(organisation) > 200:
+            raise ValidationError({"guests": _("Keep a guest's name and organisation short.")})
+        cleaned_guests.append((name, organisation))
     with transaction.atomic():
         locked = _locked_minutes(minutes)
         _require_minutes_draft(locked, by)
@@ -801,6 +825,18 @@ def attendance_save(
         for row in changed:
             row.status = statuses[row.user_id]
         Attendance.objects.bulk_update(changed, ["status"])
+        if guests is not None:
+            AttendanceGuest.objects.filter(minutes=locked).delete()
+            AttendanceGuest.objects.bulk_create(
+                AttendanceGuest(
+                    network=locked.network,
+                    minutes=locked,
+                    position=position,
+                    name=name,
+                    organisation=organisation,
+                )
+                for position, (name, organisation) in enumerate(cleaned_guests, start=1)
+            )
         _touch(locked)
     return locked
 
@@ -878,6 +914,10 @@ def minutes_content(minutes: Minutes) -> dict[str, Any]:
                 "status": row.status,
             }
             for row in attendance
+        ],
+        "guests": [
+            {"name": guest.name, "organisation": guest.organisation}
+            for guest in AttendanceGuest.objects.filter(minutes=minutes)
         ],
         "representation": representation(present),
         "items": [

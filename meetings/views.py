@@ -26,6 +26,7 @@ from meetings.forms import (
     AgendaItemForm,
     AttendanceForm,
     CancelForm,
+    GuestFormSet,
     InviteForm,
     MeetingForm,
     MeetingSettingsForm,
@@ -37,10 +38,12 @@ from meetings.forms import (
     MinutesSubmitForm,
     ReturnForm,
     RsvpForm,
+    guests_of,
 )
 from meetings.models import (
     AgendaItem,
     Attendance,
+    AttendanceGuest,
     CalendarFeed,
     CalendarReply,
     Meeting,
@@ -788,6 +791,11 @@ class MinutesCorrectView(MinutesActionView):
 
 
 class AttendanceView(MinutesMixin, FormView):
+    """Who was there: one choice per person on the list (filled in from the answers when the
+    minutes started), the guests by name and organisation, and "Everyone was present" — a
+    submit button of its own, so it works without JavaScript: it marks everyone on the list
+    present (with the guests typed so far) and comes back to the form to note exceptions."""
+
     required_action = Action.MINUTES_EDIT
     template_name = "meetings/attendance.html"
     form_class = AttendanceForm
@@ -804,20 +812,75 @@ class AttendanceView(MinutesMixin, FormView):
         return kwargs
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "meeting": self.meeting}
+        context = super().get_context_data(**kwargs)
+        if "guests" not in kwargs:
+            context["guests"] = GuestFormSet(
+                prefix="guests",
+                initial=[
+                    {"name": guest.name, "organisation": guest.organisation}
+                    for guest in AttendanceGuest.objects.filter(minutes=self.minutes)
+                ],
+            )
+        return {**context, "meeting": self.meeting}
 
-    def form_valid(self, form):
+    def attendance_url(self) -> str:
+        return reverse(
+            "meetings:minutes-attendance",
+            kwargs={"network": self.network.slug, "meeting_id": self.meeting.pk},
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        guests = GuestFormSet(request.POST, prefix="guests")
+        typed_guests = "guests-TOTAL_FORMS" in request.POST
+        if "all_present" in request.POST:
+            return self.all_present(form, guests if typed_guests else None)
+        # A post without the guests' rows leaves the guests as they are.
+        if not (form.is_valid() and (not typed_guests or guests.is_valid())):
+            response = self.render_to_response(self.get_context_data(form=form, guests=guests))
+            response.status_code = 400
+            return response
+        try:
+            services.attendance_save(
+                minutes=self.minutes,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                statuses=form.statuses(),
+                guests=guests_of(guests) if typed_guests else None,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            response = self.render_to_response(self.get_context_data(form=form, guests=guests))
+            response.status_code = status_of(error)
+            return response
+        messages.success(request, _("The attendance is saved."))
+        return redirect(self.minutes_url(self.meeting))
+
+    def all_present(self, form, guests):
+        version = form["version"].value()
+        if guests is not None and not guests.is_valid():
+            response = self.render_to_response(self.get_context_data(form=form, guests=guests))
+            response.status_code = 400
+            return response
         try:
             services.attendance_save(
                 minutes=self.minutes,
                 by=self.request.user,
-                version=form.cleaned_data["version"],
-                statuses=form.statuses(),
+                version=int(version) if str(version).isdigit() and len(str(version)) < 10 else None,
+                statuses={row.user_id: Attendance.Status.PRESENT for row in form.rows},
+                guests=guests_of(guests) if guests is not None else None,
             )
         except ValidationError as error:
-            return refused(self, form, error)
-        messages.success(self.request, _("The attendance is saved."))
-        return redirect(self.minutes_url(self.meeting))
+            messages.error(self.request, " ".join(error.messages))
+        else:
+            messages.success(
+                self.request,
+                _(
+                    "Everyone on the list is marked present. Change those who were not "
+                    "there, then save."
+                ),
+            )
+        return redirect(self.attendance_url())
 
 
 class MinutesItemView(MinutesMixin, TemplateView):

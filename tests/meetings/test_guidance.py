@@ -85,7 +85,9 @@ def submitted(kyrgyzstan):
 
 
 @pytest.mark.parametrize("key", ["member", "rco"])
-def test_a_member_does_not_read_an_agenda_still_with_the_co_chairs(kyrgyzstan, login, submitted, key):
+def test_a_member_does_not_read_an_agenda_still_with_the_co_chairs(
+    kyrgyzstan, login, submitted, key
+):
     client = login(kyrgyzstan.people[key])
     page = client.get(url(submitted)).content.decode()
     assert "The agenda is being prepared." in page
