@@ -7,6 +7,11 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self) -> None:
-        from meetings import home
+        from meetings import home, receivers
+        from networks.models import Invitation
+        from networks.signals import invitation_accepted
 
         home.register()  # what the network home shows of meetings (networks.home)
+        invitation_accepted.connect(
+            receivers.invitation_accepted, sender=Invitation, dispatch_uid="meetings.colleague"
+        )

@@ -126,6 +126,18 @@ class RsvpForm(forms.Form):
         required=False,
         help_text=_("Only when you send a colleague of your organisation."),
     )
+    delegate_email = forms.EmailField(
+        label=_("Or your colleague's email"),
+        required=False,
+        max_length=254,
+        help_text=_(
+            "A colleague of your organisation who is not in the list: they are invited to the "
+            "portal and attend in your place once they accept."
+        ),
+    )
+    delegate_name = forms.CharField(
+        label=_("Your colleague's name"), required=False, max_length=200
+    )
 
     def __init__(self, *args, participant: Participant | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,8 +154,18 @@ class RsvpForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("answer") == Participant.Answer.DELEGATED and not data.get("delegate"):
-            self.add_error("delegate", _("Choose the colleague who attends."))
+        if data.get("answer") == Participant.Answer.DELEGATED:
+            if not data.get("delegate") and not data.get("delegate_email"):
+                if "delegate_email" not in self.errors:
+                    self.add_error(
+                        "delegate",
+                        _("Choose the colleague who attends, or give their email."),
+                    )
+            elif data.get("delegate") and data.get("delegate_email"):
+                self.add_error(
+                    "delegate_email",
+                    _("Choose a colleague in the list or give an email, not both."),
+                )
         return data
 
 

@@ -149,6 +149,16 @@ class Participant(NetworkOwned):
         blank=True,
         related_name="+",
     )
+    # A colleague without a role in the network, invited to attend in this person's place:
+    # `delegate` once they accept (meetings.services.colleague_joined).
+    delegate_invitation = models.ForeignKey(
+        "networks.Invitation",
+        verbose_name=_("colleague invited to attend instead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     answered_at = models.DateTimeField(null=True, blank=True)
     # What the person wrote with an answer from their calendar (Outlook, Gmail, Apple).
     answer_comment = models.CharField(_("comment"), max_length=1000, blank=True)

@@ -121,7 +121,7 @@ def meeting_page(*, access: NetworkAccess, meeting_id: int) -> MeetingPage | Non
     )
     participants = list(
         Participant.objects.filter(meeting=meeting)
-        .select_related("user", "organisation", "delegate")
+        .select_related("user", "organisation", "delegate", "delegate_invitation")
         .order_by("organisation__acronym", "user__full_name", "user__email")
     )
     mine = next((p for p in participants if p.user_id == access.user_id), None)

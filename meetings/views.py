@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -510,6 +511,10 @@ class AgendaCirculateView(AgendaTransitionView):
 
 
 class RsvpView(MeetingPageMixin, View):
+    """POST the person's answer. Saved: back to the meeting. Refused: the meeting page again
+    with the form as filled in — the answer still chosen — and the refusal at its field
+    (a colleague not named, not of the organisation…), with the refusal's status."""
+
     required_action = Action.MEETING_RSVP
 
     def post(self, request, network, meeting_id):
@@ -518,20 +523,38 @@ class RsvpView(MeetingPageMixin, View):
         if mine is None:
             raise not_found()
         form = RsvpForm(request.POST, participant=mine)
-        try:
-            if not form.is_valid():
-                raise form_errors(form)
-            services.rsvp(
-                meeting=meeting,
-                user=request.user,
-                answer=form.cleaned_data["answer"],
-                delegate=form.cleaned_data.get("delegate"),
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Your answer is saved."))
-        return redirect(self.meeting_url(meeting) + "#rsvp")
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = services.rsvp(
+                    meeting=meeting,
+                    user=request.user,
+                    answer=data["answer"],
+                    delegate=data.get("delegate"),
+                    delegate_email=data.get("delegate_email") or "",
+                    delegate_name=data.get("delegate_name") or "",
+                    language=get_language() or "",
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+                status = status_of(error)
+            else:
+                messages.success(request, _("Your answer is saved."))
+                if saved.delegate_invitation_id and saved.delegate_id is None:
+                    messages.success(
+                        request,
+                        _(
+                            "An invitation is on its way to %(email)s: once they accept it, "
+                            "they attend in your place."
+                        )
+                        % {"email": saved.delegate_invitation.email},
+                    )
+                return redirect(self.meeting_url(meeting) + "#rsvp")
+        page = MeetingDetailView()
+        page.setup(request, network=network, meeting_id=meeting_id)
+        page.network, page.network_access = self.network, self.network_access
+        return page.render_to_response(page.get_context_data(rsvp_form=form), status=status)
 
 
 class ParticipantInviteView(MeetingPageMixin, View):
