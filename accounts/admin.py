@@ -19,7 +19,9 @@ from allauth.usersessions.models import UserSession
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
@@ -28,10 +30,20 @@ from django.utils.translation import gettext_lazy as _
 from accounts import privacy
 from accounts.identity import domain_of
 from accounts.models import Erasure, IdentityProvider, OperatorAction, User, _domains
+from common.admin import RecordedDeletions
 
 for model in (Authenticator, SocialApp, SocialToken, SocialAccount, EmailAddress, UserSession):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
+
+# django.contrib.auth's groups, with deletions recorded like every other admin's.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(RecordedDeletions, DjangoGroupAdmin):
+    pass
 
 
 class PersonCreationForm(forms.ModelForm):
@@ -73,7 +85,7 @@ class PersonChangeForm(forms.ModelForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(RecordedDeletions, DjangoUserAdmin):
     form = PersonChangeForm
     add_form = PersonCreationForm
     add_form_template = None
@@ -187,7 +199,7 @@ class ErasureForm(forms.Form):
 
 
 @admin.register(Erasure)
-class ErasureAdmin(admin.ModelAdmin):
+class ErasureAdmin(RecordedDeletions):
     """Who was erased (by pseudonym), why, when and by which operator. Read only."""
 
     list_display = ["erased_at", "pseudonym", "erased_by", "reason"]
@@ -276,7 +288,7 @@ class IdentityProviderForm(forms.ModelForm):
 
 
 @admin.register(IdentityProvider)
-class IdentityProviderAdmin(admin.ModelAdmin):
+class IdentityProviderAdmin(RecordedDeletions):
     form = IdentityProviderForm
     list_display = ["name", "slug", "domain_summary", "password_sign_in", "is_active"]
     list_filter = ["is_active", "password_sign_in"]
@@ -289,7 +301,7 @@ class IdentityProviderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Authenticator)
-class AuthenticatorAdmin(admin.ModelAdmin):
+class AuthenticatorAdmin(RecordedDeletions):
     """Who has which second factor, and when it was last used; never its secret. Removing
     one (a lost phone) makes the person set up a new one at their next sign-in."""
 
@@ -307,7 +319,7 @@ class AuthenticatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(OperatorAction)
-class OperatorActionAdmin(admin.ModelAdmin):
+class OperatorActionAdmin(RecordedDeletions):
     """Django's admin log: every addition, change, deletion and action made in this admin,
     by whom and when. Nobody edits or deletes it here."""
 

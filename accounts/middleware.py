@@ -22,7 +22,11 @@ from django.utils.translation import gettext as _
 from networks.roles import MFA_REQUIRED_ROLES
 
 ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/readyz", "/i18n/", "/jsi18n/")
-# Account pages that would let a script act for the person without the second factor.
+# Account pages that make something that goes on working after this session (a personal
+# access token, a calendar feed's address): without the second factor they would let a script
+# act for the person. Here the identity provider's proof does not count, since it belongs to
+# this sign-in only and a token is later used without it (accounts.api.authentication asks
+# needs_mfa without a session): these need the portal's own authenticator app.
 GUARDED_PREFIXES = ("/accounts/tokens/", "/accounts/calendar/")
 
 
@@ -51,6 +55,14 @@ def needs_mfa(user, request=None) -> bool:
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+def token_mfa_message() -> str:
+    return _(
+        "Personal access tokens and calendar feeds need an authenticator app in the portal: "
+        "they go on working after your sign-in at your organisation ends. Set one up to "
+        "continue."
+    )
+
+
 def mfa_required_message(user=None) -> str:
     if user is not None and user.is_staff:
         return _(
@@ -69,7 +81,12 @@ class RequireMFAMiddleware:
 
     def __call__(self, request):
         path = request.path
-        exempt = path.startswith(ALLOWED_PREFIXES) and not path.startswith(GUARDED_PREFIXES)
+        guarded = path.startswith(GUARDED_PREFIXES)
+        exempt = path.startswith(ALLOWED_PREFIXES) and not guarded
+        if guarded and not needs_mfa(request.user, request) and needs_mfa(request.user):
+            # Signed in with the provider's proof of a second factor, but no app of the portal.
+            messages.warning(request, token_mfa_message())
+            return redirect("mfa_activate_totp")
         if not exempt and needs_mfa(request.user, request):
             if path.startswith("/api/"):
                 # A browser session on the API; access tokens are refused by their own

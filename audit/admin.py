@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import exports, selectors
 from audit.models import SecurityEvent
+from common.admin import RecordedDeletions
 
 CSV_LIMIT = 50_000
 
@@ -30,7 +31,7 @@ class StepFilter(admin.SimpleListFilter):
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(RecordedDeletions):
     list_display = ["at", "event", "person", "object_type", "object_id", "object_label"]
     list_filter = [StepFilter, ("at", admin.DateFieldListFilter)]
     search_fields = ["user__email", "user__full_name", "object_id"]

@@ -8,8 +8,9 @@ of what it records (a signal is sent in it), so an event is kept exactly when th
   made and revoked).
 - Downloads of restricted documents: `workflow.signals.happened` from the download view.
 - Security (the platform's chain): sign-in, failed sign-in, sign-out; second factors added,
-  removed, reset and failing; personal access tokens created, revoked and used (the first
-  use of a day); every entry of the operators' admin log (Django's LogEntry).
+  removed, reset and failing, recovery codes spent; personal access tokens created, revoked
+  and used (the first use of a day); every entry of the operators' admin log (Django's
+  LogEntry), bulk deletions included (common.admin.RecordedDeletions).
 """
 
 from __future__ import annotations
@@ -144,6 +145,23 @@ def mfa_removed(sender, request, user, authenticator, **kwargs) -> None:
 @receiver(mfa_signals.authenticator_reset, dispatch_uid="audit-mfa-reset")
 def mfa_reset(sender, request, user, authenticator, **kwargs) -> None:
     _security("mfa.reset", user, obj=authenticator, label=str(authenticator.type))
+
+
+@receiver(mfa_signals.authenticator_used, dispatch_uid="audit-mfa-recovery-code")
+def mfa_recovery_code_used(sender, request, user, authenticator, **kwargs) -> None:
+    """A recovery code spent (a lost phone, or someone else holding the codes): recorded with
+    how many are left, never the code. allauth marks it used in the authenticator's row; an
+    app's code is not recorded here, its sign-in is."""
+    if authenticator.type != authenticator.Type.RECOVERY_CODES:
+        return
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    # Read again: allauth marks the code used on a row of its own (select_for_update).
+    fresh = type(authenticator).objects.get(pk=authenticator.pk)
+    left = len(RecoveryCodes(fresh).get_unused_codes())
+    _security(
+        "mfa.recovery_code", user, obj=authenticator, label=str(authenticator.type), left=left
+    )
 
 
 @receiver(mfa_signals.authentication_failed, dispatch_uid="audit-mfa-failed")

@@ -5,20 +5,33 @@ of reference in the project's seed documents (seeds/INDEX.md); every person is i
 Kosovo's terms of reference are not among the seeds: its member agencies here are a plausible
 UN Kosovo Team line-up, not a quoted list.
 
-Loading is idempotent: every row is looked up by its natural key first, so a second run
-changes nothing and creates nothing.
+Each network is built as it looks after years of use (demo.history): its people take part
+from the day it was founded (`DemoNetwork.founded`), and its meetings, minutes, decisions,
+procedures, workplan, reports, documents and mailings are made through the services, each at
+the moment it would have happened (demo.clock), relative to the day the loader runs.
+
+Loading is idempotent: every row is looked up by its natural key first, and a network that
+has its history keeps it, so a second run changes nothing and creates nothing. A network left
+by an earlier version of the loader (its people taking part only since the day it was loaded,
+and no history) is refused with a clear message: reset the database and load again.
 """
 
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from unittest import mock
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-import networks.pdf
+from demo import history
+from demo.clock import clock_at, real_now
 from networks import services
 from networks.models import (
     Membership,
@@ -34,7 +47,6 @@ from networks.models import (
 from networks.organisations import UN_SYSTEM, Org, organisation_get_or_create
 from networks.roles import Role
 from networks.scoping import network_scope
-from portal import clock
 
 DEFAULT_PASSWORD = "demo-portal-2026"
 
@@ -81,6 +93,7 @@ class DemoNetwork:
     members: list[str]  # acronyms of UN_SYSTEM, in the order of the ToR (the RCO is added)
     people: list[Person]
     working_group: tuple[str, str, str]  # name, kind, mandate
+    founded: date  # the day its people start taking part (local)
     national_policy: str = ""
     external_partners: list[Org] = field(default_factory=list)
     designation_footnote: str = ""
@@ -185,6 +198,8 @@ NETWORKS: list[DemoNetwork] = [
             Person("Cholpon Abdrakhmanova", "ILO", M, "National Coordinator, Labour Migration"),
             Person("Meerim Sultanalieva", "UNESCO", M, "National Programme Officer, Education"),
         ],
+        # The ToR of April 2020 (seed 000).
+        founded=date(2020, 4, 15),
         working_group=(
             "Working Group on Migration Data",
             WorkingGroup.Kind.PERMANENT,
@@ -258,6 +273,8 @@ NETWORKS: list[DemoNetwork] = [
             Person("Iryna Sakalova", "WHO", M, "National Professional Officer, Health Systems"),
             Person("Pavel Karpovich", "World Bank", M, "Economist, Social Protection and Jobs"),
         ],
+        # The ToR cites data read on 19 May 2020 (seed 001): set up in June 2020.
+        founded=date(2020, 6, 15),
         working_group=(
             "Working Group on Labour Migration and Skills",
             WorkingGroup.Kind.AD_HOC,
@@ -324,6 +341,9 @@ NETWORKS: list[DemoNetwork] = [
                 working_group=True,
             ),
         ],
+        # The ToR speaks of the recovery from COVID-19 and a network "being established"
+        # (seed 003): founded in mid-2021.
+        founded=date(2021, 6, 15),
         working_group=(
             "Working Group on Internal Migration",
             WorkingGroup.Kind.PERMANENT,
@@ -380,6 +400,8 @@ NETWORKS: list[DemoNetwork] = [
             Person("Jelena Petrović", "UN Women", M, "Programme Coordinator"),
             Person("Arben Kelmendi", "WHO", M, "Health Emergencies Officer"),
         ],
+        # Launched on International Migrants Day, 18 December 2020 (seed 004).
+        founded=date(2020, 12, 18),
         working_group=(
             "Working Group on Return and Reintegration",
             WorkingGroup.Kind.PERMANENT,
@@ -430,35 +452,87 @@ class _Passwords:
         return self._verified[encoded]
 
 
+def _hold_mail(*args, **kwargs) -> None:
+    """Stands in for handing a mailing to the queue while the demo loads: nothing is sent."""
+
+
 @transaction.atomic
-def demo_load(*, password: str | None = None) -> DemoResult:
-    """Create (or find) the demo regions, organisations, networks, people and roles. Callers
-    check that demo mode is on. Idempotent: a second run changes nothing."""
+def demo_load(*, password: str | None = None, history_too: bool = True) -> DemoResult:
+    """Create (or find) the demo regions, organisations, networks, people and roles, and
+    build each network's history. Callers check that demo mode is on. Idempotent: a second
+    run changes nothing. No mailing the history makes is handed to the queue (their
+    deliveries are given their states by demo.history.History.settle_deliveries). Without
+    `history_too`, only the networks, organisations, people and logins (a later full load
+    adds the history)."""
     result = DemoResult()
     passwords = _Passwords(password or demo_password())
+    now = real_now()
     regions = {
         slug: Region.objects.get_or_create(slug=slug, defaults={"name": name})[0]
         for slug, name in REGIONS.items()
     }
-    for spec in NETWORKS:
-        _load_network(spec, regions[spec.region], passwords, result)
+    with mock.patch("circulation.services.enqueue_on_commit", _hold_mail):
+        for spec in NETWORKS:
+            _load_network(spec, regions[spec.region], passwords, result, now, history_too)
 
     email, full_name, region_slug, job_title = REGIONAL_VIEWER
-    viewer = _person(email, full_name, job_title, passwords, result)
-    if (
-        not RegionalViewer.objects.active()
-        .filter(user=viewer, region=regions[region_slug])
-        .exists()
-    ):
-        RegionalViewer.objects.create(user=viewer, region=regions[region_slug])
-        result.created += 1
+    # The regional viewer has followed the region's networks since the first was founded.
+    with clock_at(min(_founded(spec) for spec in NETWORKS)):
+        viewer = _person(email, full_name, job_title, passwords, result)
+        if (
+            not RegionalViewer.objects.active(now)
+            .filter(user=viewer, region=regions[region_slug])
+            .exists()
+        ):
+            RegionalViewer.objects.create(user=viewer, region=regions[region_slug])
+            result.created += 1
     result.logins.append(
         Login(email, full_name, f"{Role.REGIONAL_VIEWER.label}, {regions[region_slug].name}")
     )
     return result
 
 
-def _load_network(spec: DemoNetwork, region: Region, passwords: _Passwords, result: DemoResult):
+def _founded(spec: DemoNetwork) -> datetime:
+    return datetime.combine(spec.founded, time(9, 0), tzinfo=ZoneInfo(spec.time_zone))
+
+
+def _load_network(
+    spec: DemoNetwork,
+    region: Region,
+    passwords: _Passwords,
+    result: DemoResult,
+    now: datetime,
+    history_too: bool,
+) -> None:
+    """The network and its people (created on the day it was founded, when it is new), then
+    its history, once."""
+    founded = _founded(spec)
+    new = not Network.objects.filter(slug=spec.slug).exists()
+    with clock_at(founded) if new else nullcontext():
+        network, organisations = _network_and_people(spec, region, passwords, result)
+    with network_scope(network):
+        if not history_too or history.has_history(network):
+            return
+        first = (
+            Membership.objects.filter(user__email=f"secretariat@{spec.slug}.example.org")
+            .order_by("started_at")
+            .values_list("started_at", flat=True)
+            .first()
+        )
+        if first is None or first > founded + timedelta(days=1):
+            raise ValidationError(
+                f"The {spec.country} network was loaded by an earlier version of load_demo "
+                "(its people take part only since that day, and it has no history). Reset "
+                "the database (delete var/portal.sqlite3, or flush it) and run load_demo again."
+            )
+        result.created += history.History(
+            network=network, organisations=organisations, founded=founded, now=now
+        ).build()
+
+
+def _network_and_people(
+    spec: DemoNetwork, region: Region, passwords: _Passwords, result: DemoResult
+) -> tuple[Network, dict[str, Organisation]]:
     network = Network.objects.filter(slug=spec.slug).first()
     if network is None:
         network = services.network_create(
@@ -542,252 +616,7 @@ def _load_network(spec: DemoNetwork, region: Region, passwords: _Passwords, resu
             ).exists():
                 WorkingGroupMember.objects.create(network=network, working_group=group, user=user)
                 result.created += 1
-    result.created += _demo_meetings(network, organisations)
-    result.created += _demo_documents(network)
-    result.created += _demo_workplan(network, organisations)
-
-
-DEMO_AGENDA = [
-    ("Welcome and adoption of the agenda", "RCO", 10),
-    ("Follow-up on the action points of the last meeting", "IOM", 20),
-    ("Briefing: labour migration trends this quarter", "IOM", 30),
-    ("Joint workplan: progress and next steps", "UNDP", 30),
-    ("Any other business", "RCO", 10),
-]
-
-
-# (outcome, output, code, title, lead, GCM objectives, required, available, first quarter)
-DEMO_ACTIVITIES = [
-    (
-        "1",
-        "1.1",
-        "1.1.1",
-        "Labour migration data review with the statistics office",
-        "IOM",
-        [1],
-        "30000",
-        "30000",
-        1,
-    ),
-    (
-        "1",
-        "1.1",
-        "1.1.2",
-        "Migration and sustainable development dashboard",
-        "UNDP",
-        [1, 19],
-        "45000",
-        "20000",
-        2,
-    ),
-    (
-        "1",
-        "1.2",
-        "1.2.1",
-        "Training of labour inspectors on fair recruitment",
-        "IOM",
-        [6],
-        "25000",
-        "15000",
-        2,
-    ),
-    (
-        "2",
-        "2.1",
-        "2.1.1",
-        "Child-sensitive border procedures",
-        "UNICEF",
-        [12, 13],
-        "40000",
-        "10000",
-        3,
-    ),
-    (
-        "2",
-        "2.1",
-        "2.1.2",
-        "Access to asylum procedures at the border",
-        "UNHCR",
-        [11, 12],
-        "20000",
-        "20000",
-        1,
-    ),
-    (
-        "2",
-        "2.2",
-        "2.2.1",
-        "Reintegration support for returning migrants",
-        "IOM",
-        [21],
-        "60000",
-        "35000",
-        3,
-    ),
-]
-DEMO_OUTCOMES = {
-    "1": ("Migration governance draws on evidence", {"1.1": "Data", "1.2": "Fair recruitment"}),
-    "2": (
-        "Migrants' rights are protected at every stage",
-        {"2.1": "Borders", "2.2": "Return and reintegration"},
-    ),
-}
-
-
-def _demo_workplan(network: Network, organisations: dict[str, Organisation]) -> int:
-    """An active two-year workplan from this year, endorsed by a co-chair, with the first
-    quarter's updates in. A network that has a workplan is left alone."""
-    from decimal import Decimal
-
-    from reference.models import GCMObjective
-    from workplans import services as plan_services
-    from workplans.models import Workplan
-
-    with network_scope(network):
-        if Workplan.objects.exists():
-            return 0
-        people = {
-            m.role: m.user
-            for m in Membership.objects.active()
-            .filter(role__in=[Role.SECRETARIAT, Role.CO_CHAIR])
-            .select_related("user")
-            .order_by("pk")
-        }
-        secretariat, co_chair = people.get(Role.SECRETARIAT), people.get(Role.CO_CHAIR)
-        year = clock.network_today(network).year
-        plan = plan_services.workplan_create(
-            network=network,
-            by=secretariat,
-            title=f"Joint workplan {year}–{year + 1}",
-            start_year=year,
-            years=2,
-        )
-        outputs = {}
-        for code, (title, output_titles) in DEMO_OUTCOMES.items():
-            outcome = plan_services.outcome_add(
-                workplan=plan, by=secretariat, code=code, title=title
-            )
-            for output_code, output_title in output_titles.items():
-                outputs[output_code] = plan_services.output_add(
-                    outcome=outcome, by=secretariat, code=output_code, title=output_title
-                )
-        objectives = {o.number: o for o in GCMObjective.objects.all()}
-        created = 1
-        for _outcome, output, code, title, lead, gcm, required, available, first in DEMO_ACTIVITIES:
-            lead_organisation = organisations.get(lead) or organisations["IOM"]
-            activity = plan_services.activity_add(
-                output=outputs[output],
-                by=secretariat,
-                data=plan_services.ActivityData(
-                    code=code,
-                    title=title,
-                    lead_organisation=lead_organisation,
-                    quarters=plan.quarters[first - 1 : first + 4],
-                    budget_required=Decimal(required),
-                    budget_available=Decimal(available),
-                    gcm_objectives=[objectives[n] for n in gcm],
-                    gender_marker=2 if lead == "UNICEF" else 1,
-                    human_rights_marker=2 if lead in ("UNHCR", "UNICEF") else 1,
-                ),
-            )
-            plan_services.indicator_add(
-                activity=activity, by=secretariat, name="Milestones reached", target=4
-            )
-            created += 1
-        plan_services.workplan_endorse(workplan=plan, by=co_chair)
-        plan_services.workplan_move(workplan=plan, by=secretariat, status=Workplan.Status.ACTIVE)
-        return created
-
-
-def _demo_documents(network: Network) -> int:
-    """The network's terms of reference and a study, as small PDFs, in its library. A network
-    that has documents is left alone."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.template import Context, Template
-
-    from documents import services as document_services
-    from documents.models import Document
-
-    with network_scope(network):
-        if Document.objects.exists():
-            return 0
-        secretariat = (
-            Membership.objects.active().filter(role=Role.SECRETARIAT).select_related("user").first()
-        )
-        created = 0
-        for title, category, text in (
-            (
-                f"Terms of reference of the {network.name}",
-                "tor",
-                "The network supports the implementation of the Global Compact for Safe, "
-                "Orderly and Regular Migration.",
-            ),
-            (
-                f"Labour migration study, {network.country}",
-                "study",
-                "Trends in labour migration and remittances over the last five years.",
-            ),
-        ):
-            html = Template(
-                "<h1>{{ title }}</h1><p>{{ text }}</p><p>{{ network.designation_footnote }}</p>"
-            ).render(Context({"title": title, "text": text, "network": network}))
-            pdf = networks.pdf.html_to_pdf(html)
-            document_services.document_upload(
-                network=network,
-                by=secretariat.user if secretariat else None,
-                title=title,
-                category=category,
-                file=SimpleUploadedFile(f"{category}.pdf", pdf, content_type="application/pdf"),
-            )
-            created += 1
-        return created
-
-
-def _demo_meetings(network: Network, organisations: dict[str, Organisation]) -> int:
-    """A past meeting whose agenda went out, and the next one with its agenda waiting for
-    the co-chairs. Nothing is mailed; a network that has meetings is left alone."""
-    from datetime import datetime, time, timedelta
-
-    from meetings import services as meeting_services
-    from meetings.models import Meeting
-
-    with network_scope(network):
-        if Meeting.objects.exists():
-            return 0
-        secretariat = (
-            Membership.objects.active().filter(role=Role.SECRETARIAT).select_related("user").first()
-        )
-        by = secretariat.user if secretariat else None
-        today = clock.network_today(network)
-        created = 0
-        for title, days, status in (
-            (f"Regular meeting, {today.year} Q{(today.month - 1) // 3 + 1}", 28, "submitted"),
-            ("Regular meeting, previous quarter", -63, "circulated"),
-        ):
-            start = datetime.combine(today + timedelta(days=days), time(10, 0), tzinfo=network.zone)
-            meeting = meeting_services.meeting_schedule(
-                network=network,
-                by=by,
-                kind=Meeting.Kind.REGULAR,
-                title=title,
-                starts_at=start,
-                ends_at=start + timedelta(hours=2),
-                location=f"UN House, {network.country}",
-            )
-            for item_title, acronym, minutes in DEMO_AGENDA:
-                meeting_services.agenda_item_save(
-                    meeting=meeting,
-                    by=by,
-                    title=item_title,
-                    presenter_organisation=organisations.get(acronym),
-                    duration_minutes=minutes,
-                )
-            Meeting.objects.filter(pk=meeting.pk).update(
-                agenda_status=status,
-                agenda_circulated_at=start - timedelta(days=14) if status == "circulated" else None,
-            )
-            created += 1
-        return created
+    return network, organisations
 
 
 def _person(email: str, full_name: str, job_title: str, passwords: _Passwords, result: DemoResult):

@@ -42,17 +42,21 @@ class ConfidentialityFields(forms.Form):
         required=False,
         help_text=_("For a public document: the decision or co-chairs' act that agreed it."),
     )
+    # Ticked in a list (a filter box above it where scripts run: static/js/picker.js),
+    # never Ctrl-clicked in a multiple select.
     organisations = IdsChoiceField(
         label=_("Organisations that may open it"),
         queryset=Organisation.objects.none(),
         required=False,
         help_text=_("For a restricted document."),
+        widget=forms.CheckboxSelectMultiple,
     )
     people = PeopleChoiceField(
         label=_("People who may open it"),
         queryset=get_user_model().objects.none(),
         required=False,
         help_text=_("For a restricted document."),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, **kwargs):
@@ -80,7 +84,7 @@ class DocumentForm(ConfidentialityFields):
         label=_("GCM objectives"),
         queryset=GCMObjective.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
     )
     meeting = forms.ModelChoiceField(
         label=_("Meeting"), queryset=_attached_to("meeting").objects.none(), required=False
@@ -97,20 +101,29 @@ class DocumentForm(ConfidentialityFields):
         label=_("Decision"), queryset=_attached_to("decision").objects.none(), required=False
     )
 
+    # The file comes last: a browser sends the fields in this order, and a file over the
+    # limit stops the reading of the body at the file (documents.uploads), so everything
+    # chosen before it comes back with the form.
     field_order = [
         "title",
         "category",
         "language",
         "description",
-        "file",
-        "gcm_objectives",
         "meeting",
         "agenda_item",
         "working_group",
+        "decision",
+        "gcm_objectives",
+        "confidentiality",
+        "public_agreement",
+        "organisations",
+        "people",
+        "file",
     ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        browser_checks_size(self.fields["file"])
         self.fields["meeting"].queryset = _attached_to("meeting").objects.order_by("-starts_at")
         self.fields["agenda_item"].queryset = (
             _attached_to("agenda_item")
@@ -124,10 +137,74 @@ class DocumentForm(ConfidentialityFields):
         self.fields["decision"].queryset = _attached_to("decision").objects.order_by("-created_at")
 
 
+def upload_limit() -> str:
+    from django.template.defaultfilters import filesizeformat
+
+    return str(filesizeformat(settings.DOCUMENTS_MAX_UPLOAD_BYTES))
+
+
+# The message of a file over the limit: its name and size, the limit, and what is kept.
+TOO_LARGE = _(
+    "The file “%(name)s” is about %(size)s, over the limit of %(limit)s; nothing was "
+    "stored. Choose a smaller file: everything else is kept as you chose it."
+)
+TOO_LARGE_ALONE = _(
+    "The file “%(name)s” is about %(size)s, over the limit of %(limit)s; nothing was stored."
+)
+
+
+def too_large_message(refused=None, *, form_kept: bool = True) -> str:
+    """What a file over the limit is told; `refused` is documents.uploads.TooLarge (absent
+    or nameless: only the limit is known)."""
+    from django.template.defaultfilters import filesizeformat
+
+    if refused is None or not refused.name:
+        return _("The file is larger than the limit of %(limit)s; nothing was stored.") % {
+            "limit": upload_limit()
+        }
+    return (TOO_LARGE if form_kept else TOO_LARGE_ALONE) % {
+        "name": refused.name,
+        "size": filesizeformat(refused.size),
+        "limit": upload_limit(),
+    }
+
+
+def too_large_template(*, form_kept: bool = True) -> str:
+    """The same message for the browser's check (static/js/upload.js), which fills in
+    {name} and {size}."""
+    message = TOO_LARGE if form_kept else TOO_LARGE_ALONE
+    return message % {"name": "{name}", "size": "{size}", "limit": upload_limit()}
+
+
+def size_units() -> str:
+    """How the browser's check spells a size, as Django's filesizeformat does here."""
+    import json
+
+    from django.utils.translation import gettext
+
+    return json.dumps({"KB": gettext("%s KB"), "MB": gettext("%s MB"), "GB": gettext("%s GB")})
+
+
+def browser_checks_size(field: forms.Field, *, form_kept: bool = True) -> None:
+    """The limit and the message for the browser's own check before anything is sent
+    (static/js/upload.js); the server's check stays the one that counts."""
+    field.widget.attrs.update(
+        {
+            "data-max-bytes": str(settings.DOCUMENTS_MAX_UPLOAD_BYTES),
+            "data-too-large": too_large_template(form_kept=form_kept),
+            "data-units": size_units(),
+        }
+    )
+
+
 class VersionForm(forms.Form):
     file = forms.FileField(
         label=_("New version"), error_messages={"required": _("Choose a file to upload.")}
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        browser_checks_size(self.fields["file"], form_kept=False)
 
 
 class ConfidentialityForm(ConfidentialityFields):

@@ -37,9 +37,10 @@ from documents.models import (
 )
 from documents.selectors import openers
 from documents.storage import STORAGE_ERRORS
-from networks.models import Network
+from networks.models import Membership, Network
 from networks.scoping import scopes_disabled
 from portal.queues import enqueue_on_commit
+from workflow.signals import happened
 
 if TYPE_CHECKING:
     from django.core.files import File
@@ -285,6 +286,34 @@ def document_read(
         user=user,
         defaults={"network_id": version.network_id, "organisation": organisation},
     )
+
+
+def version_opened(*, version: DocumentVersion, user: User) -> None:
+    """The page's and the API's download, after they checked that `user` may open the
+    document (documents.selectors): the first opening of the version recorded, with the
+    organisation of the person's first role; and every download of a restricted document
+    kept in the audit trail (its name and version, never its contents)."""
+    document = version.document
+    membership = (
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("organisation")
+        .order_by("started_at")
+        .first()
+    )
+    document_read(
+        version=version, user=user, organisation=membership.organisation if membership else None
+    )
+    if document.confidentiality == C.RESTRICTED:
+        happened.send(
+            sender=DocumentVersion,
+            network_id=document.network_id,
+            user=user,
+            organisation_id=membership.organisation_id if membership else None,
+            record=document,
+            event="document.download",
+            summary={"version": version.number},
+        )
 
 
 def dossier_create(

@@ -354,9 +354,25 @@ def check(data: bytes, filename: str) -> tuple[Kind, str]:
     return kind, name
 
 
+@dataclass(frozen=True)
+class TooLarge:
+    """What the page says of a file over the limit: its name and about how large the
+    request that carried it was (the file is the form's last field, so nearly all of it)."""
+
+    name: str
+    size: int
+
+
 class SizeLimitUploadHandler(FileUploadHandler):
-    """Stops reading the request once a file passes DOCUMENTS_MAX_UPLOAD_BYTES: nothing more
-    is read or stored, and the view says the file was too large."""
+    """Stops storing a request's file once it passes DOCUMENTS_MAX_UPLOAD_BYTES: nothing more
+    is kept, and `request.upload_too_large` (a TooLarge) tells the view, which says so at
+    the file field. Django's parser reads the rest of the body away without keeping it, so
+    the fields sent before the file are kept, and the form comes back as it was filled."""
+
+    body_length = 0
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.body_length = content_length or 0
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
@@ -365,7 +381,10 @@ class SizeLimitUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
         if self.received > settings.DOCUMENTS_MAX_UPLOAD_BYTES:
-            self.request.upload_too_large = True
+            self.request.upload_too_large = TooLarge(
+                name=clean_filename(self.file_name or ""),
+                size=max(self.received, self.body_length),
+            )
             raise StopUpload(connection_reset=False)
         return raw_data
 

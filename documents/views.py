@@ -3,7 +3,7 @@ open is the same 404 as a missing one; a download checks the right at that momen
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -23,15 +23,14 @@ from documents.forms import (
     DossierAddForm,
     DossierForm,
     VersionForm,
+    too_large_message,
 )
 from documents.models import Document, DocumentVersion, Dossier
 from networks.access import not_found
 from networks.formtools import form_errors, refused
 from networks.mixins import NetworkPageMixin
-from networks.models import Membership
 from networks.roles import Action
 from reference.models import GCMObjective
-from workflow.signals import happened
 
 PAGE_SIZE = 25
 # Shown in the browser (never HTML or SVG, which the upload check refuses anyway) when the
@@ -100,6 +99,41 @@ def file_response(version: DocumentVersion, *, cache: str = "private, no-store")
     return response
 
 
+def language_name(code: str) -> str:
+    """A language as people name it, in the reader's language ("Russian", "русский"), not its
+    code; a code the portal does not know is shown as it is."""
+    from django.conf import settings
+    from django.utils.translation import get_language_info
+
+    names = dict(settings.LANGUAGES)
+    if code in names:
+        return str(names[code])
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
+def same_network_path(path: str, network_slug: str) -> bool:
+    """Whether `path` is a page of the network `network_slug` on this site: a path (no scheme,
+    no host, no `..`, no backslash) that resolves to a view of that network. Anything else is
+    never followed (an open redirect, or another network's page)."""
+    from django.urls import Resolver404, resolve
+
+    if not path or len(path) > 500 or not path.startswith(f"/n/{network_slug}/"):
+        return False
+    if "\\" in path or "//" in path or any(not ch.isprintable() for ch in path):
+        return False
+    parts = urlsplit(path)
+    if parts.scheme or parts.netloc or parts.fragment or ".." in parts.path.split("/"):
+        return False
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return False
+    return match.kwargs.get("network") == network_slug
+
+
 class DocumentMixin(NetworkPageMixin):
     def get_document(self) -> Document:
         document = (
@@ -163,20 +197,56 @@ class UploadView(DocumentMixin, FormView):
     template_name = "documents/upload.html"
     form_class = DocumentForm
 
-    def get_initial(self):
-        initial = super().get_initial()
+    def started_from(self) -> dict[str, int]:
+        """The meeting, agenda item or decision the upload started from (query parameters),
+        as ids; the form's own choices still decide whether they are of this network."""
+        started = {}
         for name in ("meeting", "agenda_item", "decision"):
             value = self.request.GET.get(name, "")
             if value.isdigit() and len(value) < 18:
-                initial[name] = int(value)
+                started[name] = int(value)
+        return started
+
+    def get_initial(self):
+        initial = super().get_initial()
+        started = self.started_from()
+        initial.update(started)
+        category = self.request.GET.get("category", "")
+        if category in Document.Category.values:
+            initial["category"] = category
+        elif "meeting" in started or "agenda_item" in started:
+            initial["category"] = Document.Category.AGENDA
+        else:
+            initial["category"] = Document.Category.OTHER
         return initial
+
+    def back_url(self) -> str:
+        """Where "Back" goes: the page the upload started from — `next` when it is a page of
+        this network on this site, else the meeting or decision named, else the library."""
+        asked = self.request.GET.get("next", "")
+        if same_network_path(asked, self.network.slug):
+            return asked
+        started = self.started_from()
+        slug = self.network.slug
+        if "meeting" in started:
+            return reverse(
+                "meetings:detail", kwargs={"network": slug, "meeting_id": started["meeting"]}
+            )
+        if "decision" in started:
+            return reverse(
+                "decisions:detail", kwargs={"network": slug, "decision_id": started["decision"]}
+            )
+        return reverse("documents:library", kwargs={"network": slug})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(back_url=self.back_url(), **kwargs)
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
         if getattr(request, "upload_too_large", False):
             form.is_valid()
             form.errors.pop("file", None)
-            form.add_error("file", too_large_message())
+            form.add_error("file", too_large_message(request.upload_too_large))
             return self.form_invalid(form)
         if form.is_valid():
             return self.form_valid(form)
@@ -209,19 +279,6 @@ class UploadView(DocumentMixin, FormView):
         return redirect(self.document_url(document))
 
 
-def upload_limit() -> str:
-    from django.conf import settings
-    from django.template.defaultfilters import filesizeformat
-
-    return filesizeformat(settings.DOCUMENTS_MAX_UPLOAD_BYTES)
-
-
-def too_large_message() -> str:
-    return _("The file is larger than the limit of %(limit)s; nothing was stored.") % {
-        "limit": upload_limit()
-    }
-
-
 class DocumentDetailView(DocumentMixin, TemplateView):
     required_action = Action.DOCUMENTS_VIEW
     template_name = "documents/detail.html"
@@ -232,6 +289,7 @@ class DocumentDetailView(DocumentMixin, TemplateView):
         can_manage = self.network_access.can(Action.DOCUMENTS_MANAGE)
         context.update(
             document=document,
+            language=language_name(document.language),
             objectives=list(document.gcm_objectives.all()),
             versions=list(
                 DocumentVersion.objects.filter(document=document).select_related("uploaded_by")
@@ -255,7 +313,7 @@ class VersionUploadView(DocumentMixin, View):
     def post(self, request, network, document_id):
         document = self.get_document()
         if getattr(request, "upload_too_large", False):
-            messages.error(request, too_large_message())
+            messages.error(request, too_large_message(request.upload_too_large, form_kept=False))
             return redirect(self.document_url(document))
         form = VersionForm(request.POST, request.FILES)
         try:
@@ -331,26 +389,8 @@ class DownloadView(DocumentMixin, View):
         version = DocumentVersion.objects.filter(document=document, number=number).first()
         if version is None:
             raise not_found()
-        membership = (
-            Membership.objects.active().filter(user=request.user).order_by("started_at").first()
-        )
-        services.document_read(
-            version=version,
-            user=request.user,
-            organisation=membership.organisation if membership else None,
-        )
-        if document.confidentiality == Document.Confidentiality.RESTRICTED:
-            # The audit trail keeps every download of a restricted document (its name and
-            # version, never its contents).
-            happened.send(
-                sender=DocumentVersion,
-                network_id=document.network_id,
-                user=request.user,
-                organisation_id=membership.organisation_id if membership else None,
-                record=document,
-                event="document.download",
-                summary={"version": version.number},
-            )
+        version.document = document
+        services.version_opened(version=version, user=request.user)
         return file_response(version)
 
 

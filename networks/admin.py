@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import RecordedDeletions
 from networks import services, signoff
 from networks.models import (
     LANGUAGE_CHOICES,
@@ -48,7 +49,7 @@ class RegionalViewerInline(admin.TabularInline):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(RecordedDeletions):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -222,7 +223,7 @@ NETWORK_FIELDSETS = [
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(RecordedDeletions):
     list_display = ["name", "slug", "code", "country", "region", "meeting_cadence", "created_at"]
     list_filter = ["region", "meeting_cadence"]
     search_fields = ["name", "slug", "code", "country"]
@@ -336,7 +337,7 @@ class NetworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(RecordedDeletions):
     # A website typed without a scheme is https (Django 6's default, and the web's).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["acronym", "name", "kind", "website"]

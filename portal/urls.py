@@ -54,6 +54,16 @@ urlpatterns = [
         report_views.RegionalReportsView.as_view(),
         name="regional-reports",
     ),
+    path(
+        "regions/<slug:region>/reports/export.xlsx",
+        report_views.RegionalExportView.as_view(extension="xlsx"),
+        name="regional-reports-xlsx",
+    ),
+    path(
+        "regions/<slug:region>/reports/export.csv",
+        report_views.RegionalExportView.as_view(extension="csv"),
+        name="regional-reports-csv",
+    ),
     # Public on purpose: a network's public documents, for anyone (tests/test_isolation.py
     # keeps these out of the walker and tests/documents/test_public.py proves what they show).
     path("p/<slug:network>/", document_views.PublicNetworkView.as_view(), name="public-network"),

@@ -3,10 +3,11 @@ look it up here, nothing more."""
 
 from django.contrib import admin
 
+from common.admin import RecordedDeletions
 from reference.models import GCMObjective, GuidingPrinciple, SDGTarget
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(RecordedDeletions):
     def has_add_permission(self, request) -> bool:
         return False
 

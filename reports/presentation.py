@@ -356,33 +356,50 @@ def charts(figures: dict) -> list[str]:
     return [mark_safe(svg) for svg in result]  # noqa: S308 — built from escaped parts
 
 
-def heatmap(coverage, *, title: str) -> str:
+def _wrapped(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(str(text), width, break_long_words=False) or [""]
+
+
+def heatmap(coverage, *, title: str, noted: frozenset[int] = frozenset()) -> str:
     """The GCM coverage of several networks as an SVG grid: a row per objective, a column per
-    network, the shade by the number of activities (the number is written in the cell)."""
+    network, the shade by the number of activities (the number is written in the cell).
+    Labels are written whole: an objective's on as many lines as it needs, a network's at an
+    angle above its column, with "*" when the network has a designation footnote (`noted`:
+    their ids; the page prints the footnote)."""
     from django.utils.safestring import mark_safe
 
     networks = coverage.networks
     top = max((cell.activities for _objective, cells in coverage.rows for cell in cells), default=0)
-    cell_w, cell_h, left, head = 44, 20, 200, 90
+    cell_w, line_h, left, wrap_at = 44, 13, 230, 36
+    names = [network.country + ("*" if network.pk in noted else "") for network in networks]
+    # Rotated by 60°, a name of n characters rises about 5 px per character.
+    head = max(90, 16 + int(5.2 * max((len(name) for name in names), default=0)))
+    labels = [_wrapped(objective, wrap_at) for objective, _cells in coverage.rows]
+    heights = [max(20, 7 + line_h * len(lines)) for lines in labels]
     width = left + cell_w * len(networks) + 4
-    height = head + cell_h * len(coverage.rows) + 4
+    height = head + sum(heights) + 4
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart heatmap" '
         f'viewBox="0 0 {width} {height}" width="100%" aria-label="{_escape(title)}">'
         f"<title>{_escape(title)}</title>"
     ]
-    for n, network in enumerate(networks):
+    for n, name in enumerate(names):
         x = left + n * cell_w + cell_w / 2
         parts.append(
             f'<text transform="translate({x},{head - 6}) rotate(-60)" font-size="10" '
-            f'fill="#1b1f24">{_escape(network.country[:22])}</text>'
+            f'fill="#1b1f24">{_escape(name)}</text>'
         )
+    y = head
     for r, (objective, cells) in enumerate(coverage.rows):
-        y = head + r * cell_h
-        parts.append(
-            f'<text x="{left - 6}" y="{y + 14}" text-anchor="end" font-size="10" '
-            f'fill="#1b1f24">{_escape(str(objective)[:32])}</text>'
+        cell_h, lines = heights[r], labels[r]
+        first = y + (cell_h - line_h * len(lines)) / 2 + 10
+        spans = "".join(
+            f'<tspan x="{left - 6}" y="{first + k * line_h:g}">{_escape(line)}</tspan>'
+            for k, line in enumerate(lines)
         )
+        parts.append(f'<text text-anchor="end" font-size="10" fill="#1b1f24">{spans}</text>')
         for n, cell in enumerate(cells):
             share = cell.activities / top if top else 0
             shade = f"rgba(31,95,153,{0.08 + 0.85 * share:.2f})" if cell.activities else "#f4f5f7"
@@ -395,8 +412,9 @@ def heatmap(coverage, *, title: str) -> str:
             )
             if cell.activities:
                 parts.append(
-                    f'<text x="{x + cell_w / 2 - 1}" y="{y + 13}" text-anchor="middle" '
-                    f'font-size="10" fill="{ink}">{cell.activities}</text>'
+                    f'<text x="{x + cell_w / 2 - 1}" y="{y + cell_h / 2 + 3:g}" '
+                    f'text-anchor="middle" font-size="10" fill="{ink}">{cell.activities}</text>'
                 )
+        y += cell_h
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 — built from escaped parts

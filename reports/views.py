@@ -293,15 +293,14 @@ def comparison(networks, year: int, quarter: int) -> list[dict]:
     return [{"network": network, "version": latest.get(network.pk)} for network in networks]
 
 
-class RegionalReportsView(LoginRequiredMixin, TemplateView):
-    """For a region's viewers: the submitted reports of the region's networks for a quarter,
-    side by side, and the GCM coverage of their workplans as a heatmap. Never a draft, never
-    a document. Anyone else gets the same 404 as for a region that does not exist."""
+class RegionalMixin(LoginRequiredMixin):
+    """A region's viewers only: anyone else gets the same 404 as for a region that does not
+    exist (networks.access.region_or_404)."""
 
-    template_name = "reports/regional.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def regional(self) -> dict:
+        """The region, the quarters offered and the one chosen, each network's latest
+        submitted version of it, the GCM coverage, and the designation footnotes of the
+        networks listed (Kosovo's), in a fixed number of queries."""
         region = region_or_404(self.request.user, self.kwargs["region"])
         networks = list(Network.objects.filter(region=region).order_by("name"))
         # The quarters offered: those that have ended in at least one of the region's
@@ -318,18 +317,63 @@ class RegionalReportsView(LoginRequiredMixin, TemplateView):
         chosen = asked if asked in offered else offered[0]
         year, quarter = quarters.parse_label(chosen)
         rows = comparison(networks, year, quarter)
-        coverage = regional_coverage(networks)
+        return {
+            "region": region,
+            "networks": networks,
+            "quarters": offered,
+            "quarter": chosen,
+            "rows": rows,
+            "coverage": regional_coverage(networks),
+            "footnotes": designation_notes(networks),
+        }
+
+
+def designation_notes(networks) -> list[dict]:
+    """The designation footnotes of the networks listed, once each, with the anchor their
+    "*" links to (the footnote is the network's own text: Kosovo's, set with the network)."""
+    return [
+        {"network": network, "anchor": f"note-{network.slug}", "text": network.designation_footnote}
+        for network in networks
+        if network.designation_footnote
+    ]
+
+
+class RegionalReportsView(RegionalMixin, TemplateView):
+    """For a region's viewers: the submitted reports of the region's networks for a quarter,
+    side by side, and the GCM coverage of their workplans as a heatmap. Never a draft, never
+    a document. Anyone else gets the same 404 as for a region that does not exist."""
+
+    template_name = "reports/regional.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        regional = self.regional()
+        networks = regional["networks"]
+        noted = frozenset(note["network"].pk for note in regional["footnotes"])
         context.update(
-            region=region,
-            quarters=offered,
-            quarter=chosen,
-            rows=rows,
-            submitted=sum(1 for row in rows if row["version"]),
+            regional,
+            submitted=sum(1 for row in regional["rows"] if row["version"]),
+            noted=noted,
             heatmap=presentation.heatmap(
-                coverage,
+                regional["coverage"],
                 title=_("GCM coverage: activities per objective and network"),
+                noted=noted,
             )
             if networks
             else "",
         )
         return context
+
+
+class RegionalExportView(RegionalMixin, View):
+    """The regional page as files, for the region's viewers: the XLSX holds the reports side
+    by side and the GCM coverage, the CSV the coverage per network and objective. Drawn from
+    the same reads as the page; submitted versions only."""
+
+    extension = "xlsx"
+
+    def get(self, request, region):
+        regional = self.regional()
+        if self.extension == "csv":
+            return exports.regional_csv(regional)
+        return exports.regional_xlsx(regional)

@@ -36,7 +36,7 @@ def _a_cache_of_this_process(settings) -> None:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     index = int(worker[2:]) + 1 if worker.startswith("gw") else 0
     cache = settings.CACHES["default"]
-    if cache["BACKEND"].endswith("RedisCache"):
+    if cache["BACKEND"].endswith(("RedisCache", "RedisWithFallbackCache")):
         parts = urlsplit(cache["LOCATION"])
         database = int(parts.path.strip("/") or 0)
         cache["LOCATION"] = urlunsplit(parts._replace(path=f"/{(database + index) % 16}"))

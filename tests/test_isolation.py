@@ -288,7 +288,8 @@ def _workplan(victim: TestNetwork):
 
 
 def _procedure(victim: TestNetwork) -> int:
-    """One open consultation per victim (built once, found again), on a decision of its own."""
+    """One open consultation per victim (built once, found again), on a decision of its own,
+    with UNDP's position."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -311,6 +312,13 @@ def _procedure(victim: TestNetwork) -> int:
                 by=victim.people["secretariat"],
                 kind="consultation",
                 deadline=timezone.now() + timedelta(days=2),
+            )
+            # UNDP's member has answered (the positions list has something to list).
+            services.position_record(
+                procedure=procedure,
+                by=victim.people["member"],
+                organisation=victim.organisations["UNDP"],
+                stance="concur",
             )
     return procedure.pk
 
@@ -416,6 +424,8 @@ BY_ROUTE_NAME = {
     "api:circulation-detail": {"pk": lambda victim: _circulation(victim)[0].pk},
     "api:meeting-detail": {"pk": _meeting},
     "documents:download": {"number": lambda victim: _document(victim) and 1},
+    "api:document-version-detail": {"number": lambda victim: _document(victim) and 1},
+    "api:document-download": {"number": lambda victim: _document(victim) and 1},
     "api:decision-detail": {"pk": _decision},
     "api:action-point-detail": {"pk": _action_point},
     # Version 1 of the report (the meeting's minutes version shares the name `number`).

@@ -171,7 +171,7 @@ def test_the_environment_moves_the_portal_onto_postgresql_redis_and_smtp():
     )
     assert seen["db"] == ["django.db.backends.postgresql", "db.example.org", 5433, "portal"]
     assert seen["broker"] == "redis://cache.example.org:6379/2"
-    assert seen["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert seen["cache"] == "portal.cache.RedisWithFallbackCache"
     assert seen["mail"] == ["django.core.mail.backends.smtp.EmailBackend", "smtp.example.org", 587]
     assert seen["debug"] is False
     assert seen["hosts"] == ["portal.example.org", "www.portal.example.org"]
@@ -195,7 +195,7 @@ def test_celery_broker_url_wins_over_redis_url_for_the_broker_only():
         CELERY_BROKER_URL="amqp://guest@rabbit.example.org//",
     )
     assert seen["broker"] == "amqp://guest@rabbit.example.org//"
-    assert seen["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert seen["cache"] == "portal.cache.RedisWithFallbackCache"
 
 
 def test_a_misspelt_debug_value_stops_the_portal_with_a_clear_message():

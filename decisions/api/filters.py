@@ -1,8 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from decisions.models import ActionPoint
-from networks.api.filters import IdFilter
+from decisions.models import ActionPoint, Procedure
+from networks.api.filters import IdFilter, StrictBooleanFilter
 
 
 class ActionPointFilter(django_filters.FilterSet):
@@ -23,3 +23,16 @@ class ActionPointFilter(django_filters.FilterSet):
                 status__in=[ActionPoint.Status.OPEN, ActionPoint.Status.IN_PROGRESS]
             )
         return queryset.filter(status=value)
+
+
+class ProcedureFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(
+        choices=Procedure.Kind.choices, help_text=_("Consultation or silence procedure.")
+    )
+    open = StrictBooleanFilter(
+        method="filter_open", help_text=_("true: still open; false: closed.")
+    )
+    decision = IdFilter(field_name="decision_id", help_text=_("The id of a decision."))
+
+    def filter_open(self, queryset, name, value: bool):
+        return queryset.filter(closed_at__isnull=value)

@@ -14,6 +14,8 @@ from decisions.models import (
     StatementVersion,
 )
 from meetings.api.serializers import OrganisationRefSerializer, SignoffSerializer
+from networks.api.fields import InputSerializer
+from networks.api.privacy import hide_people
 from networks.api.serializers import NetworkOrganisationField
 from networks.models import Membership, Organisation
 from reference.models import GCMObjective
@@ -30,6 +32,10 @@ class PositionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Position
         fields = ["organisation", "stance", "reason", "recorded_by", "recorded_at"]
+
+    def to_representation(self, instance):
+        # Who recorded it is a person: null for those who may not see people.
+        return hide_people(super().to_representation(instance), self.context, ["recorded_by"])
 
 
 class ProcedureSerializer(serializers.ModelSerializer):
@@ -201,30 +207,29 @@ class StatementDetailSerializer(StatementSerializer):
 # Writes --------------------------------------------------------------------------------------
 
 
-class DecisionCreateSerializer(serializers.Serializer):
+class DecisionCreateSerializer(InputSerializer):
     title = serializers.CharField(max_length=300)
     text = serializers.CharField(max_length=20000)
     concerns_state = serializers.BooleanField(
         default=False,
         help_text=_("The national authority's position must be on record before adoption."),
     )
-    gcm_objectives = serializers.PrimaryKeyRelatedField(
-        many=True,
-        queryset=GCMObjective.objects.all(),
+    gcm_objectives = serializers.ManyRelatedField(
+        child_relation=serializers.PrimaryKeyRelatedField(queryset=GCMObjective.objects.all()),
         required=False,
         default=list,
         help_text=_("Ids of GCM objectives (1–23)."),
     )
 
 
-class ProcedureOpenSerializer(serializers.Serializer):
+class ProcedureOpenSerializer(InputSerializer):
     kind = serializers.ChoiceField(choices=Procedure.Kind.choices)
     deadline = serializers.DateTimeField(
         help_text=_("In the future; ISO 8601 with an offset, e.g. 2026-09-15T10:00:00+06:00.")
     )
 
 
-class PositionRecordSerializer(serializers.Serializer):
+class PositionRecordSerializer(InputSerializer):
     organisation = NetworkOrganisationField(
         queryset=Organisation.objects.all(),
         help_text=_("The id of the organisation you speak for."),
@@ -239,12 +244,12 @@ class PositionRecordSerializer(serializers.Serializer):
     )
 
 
-class ExtensionSerializer(serializers.Serializer):
+class ExtensionSerializer(InputSerializer):
     deadline = serializers.DateTimeField(help_text=_("Later than the current deadline."))
     reason = serializers.CharField(max_length=500)
 
 
-class OutcomeSerializer(serializers.Serializer):
+class OutcomeSerializer(InputSerializer):
     outcome = serializers.ChoiceField(choices=Procedure.Outcome.choices)
     statement = serializers.CharField(max_length=5000, help_text=_("The co-chairs' statement."))
 
@@ -262,7 +267,7 @@ class NetworkDecisionField(serializers.PrimaryKeyRelatedField):
         return Decision.objects.all()
 
 
-class ActionPointCreateSerializer(serializers.Serializer):
+class ActionPointCreateSerializer(InputSerializer):
     text = serializers.CharField(max_length=500)
     owner_organisation = NetworkOrganisationField(queryset=Organisation.objects.all())
     owner = serializers.EmailField(
@@ -293,40 +298,40 @@ class ActionPointCreateSerializer(serializers.Serializer):
         return membership.user
 
 
-class ActionNoteCreateSerializer(serializers.Serializer):
+class ActionNoteCreateSerializer(InputSerializer):
     status = serializers.ChoiceField(choices=ActionPoint.Status.choices)
     progress = serializers.IntegerField(min_value=0, max_value=100)
     note = serializers.CharField(max_length=5000, help_text=_("What was done."))
 
 
-class NoBodySerializer(serializers.Serializer):
+class NoBodySerializer(InputSerializer):
     """A step that takes nothing: an empty JSON object."""
 
 
-class StatementWriteSerializer(serializers.Serializer):
+class StatementWriteSerializer(InputSerializer):
     title = serializers.CharField(max_length=300)
     text = serializers.CharField(max_length=20000)
 
 
-class ClearSerializer(serializers.Serializer):
+class ClearSerializer(InputSerializer):
     content_sha256 = serializers.CharField(
         max_length=64, help_text=_("The SHA-256 of the version you read (`content_sha256`).")
     )
 
 
-class ReturnSerializer(serializers.Serializer):
+class ReturnSerializer(InputSerializer):
     note = serializers.CharField(max_length=5000, help_text=_("What should change."))
 
 
-class SilenceSerializer(serializers.Serializer):
+class SilenceSerializer(InputSerializer):
     deadline = serializers.DateTimeField(help_text=_("In the future."))
 
 
-class PublishSerializer(serializers.Serializer):
+class PublishSerializer(InputSerializer):
     agreement = serializers.CharField(
         max_length=500, help_text=_("The decision or the co-chairs' act that allows it.")
     )
 
 
-class ReviseSerializer(serializers.Serializer):
+class ReviseSerializer(InputSerializer):
     reason = serializers.CharField(max_length=500, help_text=_("Why the statement is corrected."))

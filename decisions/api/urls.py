@@ -12,6 +12,12 @@ urlpatterns = [
         views.ProcedureOpenView.as_view(),
         name="procedure-open",
     ),
+    path(f"{N}procedures/", views.ProcedureListView.as_view(), name="procedure-list"),
+    path(
+        f"{N}procedures/<id:procedure_id>/",
+        views.ProcedureDetailView.as_view(),
+        name="procedure-detail",
+    ),
     path(
         f"{N}procedures/<id:procedure_id>/positions/",
         views.PositionRecordView.as_view(),

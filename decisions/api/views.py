@@ -10,13 +10,13 @@ field. A workflow refusal (a statement's step) answers the status of its code: n
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
 from decisions import flows, selectors, services
-from decisions.api.filters import ActionPointFilter
+from decisions.api.filters import ActionPointFilter, ProcedureFilter
 from decisions.api.serializers import (
     ActionNoteCreateSerializer,
     ActionPointCreateSerializer,
@@ -69,6 +69,20 @@ def visible_decisions(access):
 def procedures_prefetched():
     positions = Position.objects.select_related("organisation", "recorded_by")
     return Procedure.objects.prefetch_related(Prefetch("positions", queryset=positions))
+
+
+def visible_procedures(access):
+    """The procedures on a decision the person may see, or on a joint statement they may
+    read: the pages' rule, for the reads and every step alike."""
+    on = Q(decision__in=visible_decisions(access).values("pk"))
+    if access.can(Action.STATEMENTS_VIEW):
+        statements = selectors.statements_visible(access=access).values("pk")
+        on |= Q(joint_statement__in=statements)
+    return Procedure.objects.filter(on)
+
+
+# Who reads procedures: those who see the decisions, or the statements, they are on.
+PROCEDURES_VIEW = (Action.DECISIONS_VIEW, Action.STATEMENTS_VIEW)
 
 
 class WriteMixin:
@@ -175,21 +189,12 @@ class ProcedureStepMixin(NetworkAPIMixin, WriteMixin):
     def get_procedure(self) -> Procedure:
         """The procedure, if its decision or statement is one the person may see."""
         procedure = (
-            Procedure.objects.select_related("decision", "joint_statement")
+            visible_procedures(self.network_access)
+            .select_related("decision", "joint_statement")
             .filter(pk=self.kwargs["procedure_id"])
             .first()
         )
         if procedure is None:
-            raise not_found()
-        if procedure.decision_id:
-            visible = visible_decisions(self.network_access).filter(pk=procedure.decision_id)
-        elif self.network_access.can(Action.STATEMENTS_VIEW):
-            visible = selectors.statements_visible(access=self.network_access).filter(
-                pk=procedure.joint_statement_id
-            )
-        else:
-            visible = JointStatement.objects.none()
-        if not visible.exists():
             raise not_found()
         return procedure
 
@@ -197,16 +202,64 @@ class ProcedureStepMixin(NetworkAPIMixin, WriteMixin):
         return self.answer(procedures_prefetched().get(pk=procedure.pk), ProcedureSerializer)
 
 
-class PositionRecordView(ProcedureStepMixin, generics.GenericAPIView):
-    """State the position of an organisation you speak for (per organisation, never per
+class ProcedureListView(NetworkAPIMixin, generics.ListAPIView):
+    """The written procedures (consultations and silence procedures) on the decisions and
+    joint statements one may see, latest opened first, each with every organisation's
+    position."""
+
+    required_action = PROCEDURES_VIEW
+    serializer_class = ProcedureSerializer
+    filterset_class = ProcedureFilter
+
+    def network_queryset(self):
+        return (
+            visible_procedures(self.network_access)
+            .prefetch_related(
+                Prefetch(
+                    "positions",
+                    queryset=Position.objects.select_related("organisation", "recorded_by"),
+                )
+            )
+            .order_by("-opened_at", "-pk")
+        )
+
+
+class ProcedureDetailView(ProcedureStepMixin, generics.GenericAPIView):
+    """One written procedure with every organisation's position."""
+
+    required_action = PROCEDURES_VIEW
+    serializer_class = ProcedureSerializer
+    extra_error_statuses = ()
+
+    def get(self, request, *args, **kwargs):
+        return self.procedure_answer(self.get_procedure())
+
+
+class PositionRecordView(ProcedureStepMixin, generics.ListAPIView):
+    """get: The positions on record, one per organisation, by organisation.
+
+    post: State the position of an organisation you speak for (per organisation, never per
     person: a second answer of the same organisation replaces the first, and both stay in
     the history). An objection or a broken silence needs a reason (400); an organisation
     you do not speak for is a 403; a closed procedure is a 409."""
 
-    required_action = Action.POSITION_STATE
-    serializer_class = PositionRecordSerializer
+    required_actions = {"GET": PROCEDURES_VIEW, "POST": Action.POSITION_STATE}
+    extra_error_statuses = {"POST": CONFLICT_STATUSES}
+    schema_model = Position
 
-    @extend_schema(responses={200: PositionSerializer})
+    def get_serializer_class(self):
+        if self.request is not None and self.request.method == "POST":
+            return PositionRecordSerializer
+        return PositionSerializer
+
+    def network_queryset(self):
+        return (
+            Position.objects.filter(procedure=self.get_procedure())
+            .select_related("organisation", "recorded_by")
+            .order_by("organisation__acronym", "organisation__name", "pk")
+        )
+
+    @extend_schema(request=PositionRecordSerializer, responses={200: PositionSerializer})
     def post(self, request, *args, **kwargs):
         procedure = self.get_procedure()
         data = self.validated(request)

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -6,6 +7,7 @@ from accounts.privacy import masked_attendance
 from meetings import flows, selectors, services
 from meetings.models import AgendaItem, Meeting, Minutes, MinutesVersion, Participant
 from networks import signoff
+from networks.api.fields import LinkField
 from networks.api.privacy import hide_people, may_see_people
 
 
@@ -78,6 +80,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     agenda_status = serializers.ChoiceField(
         choices=Meeting.AgendaStatus.choices, read_only=True, allow_null=True
     )
+    online_url = LinkField(help_text=_("Null for a meeting without an online link."))
 
     class Meta:
         model = Meeting

@@ -90,6 +90,14 @@ def refusal_code(error: ValidationError, status_code: int) -> str:
     return "invalid"
 
 
+def takes_multipart(view) -> bool:
+    """Whether the view reads its body as multipart/form-data (an upload)."""
+    from rest_framework.parsers import MultiPartParser
+
+    parsers = view.get_parsers() if view is not None else []
+    return any(isinstance(parser, MultiPartParser) for parser in parsers)
+
+
 def portal_exception_handler(exc, context):
     if isinstance(exc, ValidationError):
         # A service's refusal: the status its code maps to, as on the pages.
@@ -123,7 +131,10 @@ def portal_exception_handler(exc, context):
         if isinstance(exc, exceptions.NotAuthenticated):
             message = _("Sign in, or send a personal access token as “Authorization: Bearer np_…”.")
         elif isinstance(exc, exceptions.UnsupportedMediaType):
-            message = _("Send the body as JSON, with “Content-Type: application/json”.")
+            if takes_multipart(context.get("view")):
+                message = _("Send the file as multipart/form-data.")
+            else:
+                message = _("Send the body as JSON, with “Content-Type: application/json”.")
         else:
             message = " ".join(_flatten(getattr(exc, "detail", ""))) or str(exc)
         code = _code(exc)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import MethodNotAllowed, NotFound
 from rest_framework.permissions import IsAuthenticated
 
 from networks.access import network_access_or_404
@@ -12,11 +12,29 @@ from networks.api.errors import NOT_FOUND_MESSAGE
 from networks.api.permissions import NetworkActionPermission, TokenScopeAllowsMethod
 from networks.roles import Action
 
+# The methods the API answers anywhere: HEAD wherever GET is (the same statuses and
+# headers, no body). OPTIONS, TRACE, CONNECT and anything else are a 405 on every route,
+# before anything else (they are never answered, so the 405 tells nothing about a network).
+API_METHODS = ["get", "post", "put", "patch", "delete", "head"]
 
-class NetworkAPIMixin:
+
+class APIMethodsMixin:
+    """The methods of every API view (API_METHODS); the schema documents each of them a
+    route answers, HEAD included (networks.api.schema.document_head)."""
+
+    http_method_names = API_METHODS
+
+    def initial(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names:
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+
+class NetworkAPIMixin(APIMethodsMixin):
     """In this order: authentication (401 for anyone anonymous, whatever the network), the
     network (404 for anyone outside it, the same body as for a network that does not exist),
-    the view's action (403), and a read-only token's limit (403).
+    the view's action (403), a read-only token's limit (403), and then — as on the pages — a
+    method the route does not answer (405).
 
     Subclasses set `required_action` (or `required_actions` per method) and define
     `network_queryset()`, which runs with the network entered."""
@@ -46,7 +64,13 @@ class NetworkAPIMixin:
 
     def action_for(self, request) -> Action | tuple[Action, ...] | None:
         if self.required_actions:
-            return self.required_actions.get(request.method, self.required_action)
+            # HEAD is a GET without the body: it needs what GET needs.
+            method = "GET" if request.method == "HEAD" else request.method
+            action = self.required_actions.get(method, self.required_action)
+            if action is None:
+                # The route declares its methods' actions, and this method is not one of them.
+                raise MethodNotAllowed(request.method)
+            return action
         return self.required_action
 
     def initial(self, request, *args, **kwargs):

@@ -68,12 +68,17 @@ class PortalAutoSchema(AutoSchema):
         return statuses
 
     def _get_response_bodies(self, direction="response"):
+        from networks.api.errors import takes_multipart
+
         responses = super()._get_response_bodies(direction)
         for code in sorted(self.error_statuses()):
             if str(code) in responses:
                 continue
+            description = ERROR_DESCRIPTIONS[code]
+            if code == 415 and takes_multipart(self.view):
+                description = "The body is not multipart/form-data: send the file that way."
             responses[str(code)] = self._get_response_for_code(
-                OpenApiResponse(response=ErrorSerializer, description=ERROR_DESCRIPTIONS[code]),
+                OpenApiResponse(response=ErrorSerializer, description=description),
                 str(code),
                 direction=direction,
             )
@@ -95,3 +100,49 @@ class PortalAutoSchema(AutoSchema):
         if "{network}" in self.path and len(tokens) > 1:
             return tokens[1:2]
         return tokens[:1]
+
+
+HEAD_NOTE = "HEAD: the same as GET — the same checks, statuses and headers — without the body."
+
+
+def document_head(result, generator, request, public):
+    """A drf-spectacular postprocessing hook: every route that answers GET answers HEAD too
+    (networks.api.mixins.API_METHODS), so the schema says so, with GET's parameters and
+    statuses and no body. Any method a path does not list is a 405 with the error body and
+    an `Allow` header naming the methods it has."""
+    for operations in result.get("paths", {}).values():
+        get = operations.get("get")
+        if get is None or "head" in operations:
+            continue
+        head = {
+            key: value
+            for key, value in get.items()
+            if key not in ("responses", "operationId", "description", "summary")
+        }
+        head["operationId"] = f"{get['operationId']}_head"
+        head["summary"] = HEAD_NOTE
+        head["responses"] = {
+            code: {"description": response.get("description", "")}
+            for code, response in get["responses"].items()
+        }
+        operations["head"] = head
+    return result
+
+
+PAGINATION_PARAMETERS = {"page", "page_size"}
+
+
+def document_empty_filters(result, generator, request, public):
+    """A drf-spectacular postprocessing hook: a filter sent empty (`?status=`) is no filter,
+    as on the pages, so the schema says each filter allows the empty value. `page` and
+    `page_size` do not (an empty one is a 400)."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if (
+                    parameter.get("in") == "query"
+                    and not parameter.get("required")
+                    and parameter["name"] not in PAGINATION_PARAMETERS
+                ):
+                    parameter["allowEmptyValue"] = True
+    return result

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from networks.api.fields import InputSerializer, LinkField
 from networks.models import (
     Invitation,
     Membership,
@@ -45,6 +46,8 @@ class NetworkSerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
+    website = LinkField(help_text=_("Null when the organisation has none."))
+
     class Meta:
         model = Organisation
         fields = ["id", "name", "acronym", "kind", "website"]
@@ -125,7 +128,7 @@ class MeSerializer(serializers.Serializer):
     networks = MyNetworkSerializer(many=True)
 
 
-class MembershipEndSerializer(serializers.Serializer):
+class MembershipEndSerializer(InputSerializer):
     reason = serializers.CharField(
         max_length=300,
         required=False,
@@ -149,7 +152,7 @@ class NetworkOrganisationField(serializers.PrimaryKeyRelatedField):
         )
 
 
-class InvitationCreateSerializer(serializers.Serializer):
+class InvitationCreateSerializer(InputSerializer):
     email = serializers.EmailField(max_length=254)
     full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     organisation = NetworkOrganisationField(

@@ -41,6 +41,7 @@ urlpatterns = [
     ),
     path("", include("circulation.api.urls")),
     path("", include("meetings.api.urls")),
+    path("", include("documents.api.urls")),
     path("", include("decisions.api.urls")),
     path("", include("workplans.api.urls")),
     path("", include("reports.api.urls")),

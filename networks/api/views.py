@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from networks import selectors, services
 from networks.access import networks_of
 from networks.api.filters import MemberFilter, ParticipationFilter
-from networks.api.mixins import NetworkAPIMixin
+from networks.api.mixins import APIMethodsMixin, NetworkAPIMixin
 from networks.api.serializers import (
     InvitationCreateSerializer,
     InvitationSerializer,
@@ -43,7 +43,7 @@ from networks.roles import Action
 MANAGING_ROLES = (Action.MEMBERS_MANAGE, Action.CO_CHAIRS_MANAGE)
 
 
-class MeView(generics.GenericAPIView):
+class MeView(APIMethodsMixin, generics.GenericAPIView):
     """The caller, and the networks they hold a role in with those roles."""
 
     serializer_class = MeSerializer
@@ -60,7 +60,7 @@ class MeView(generics.GenericAPIView):
         return Response(self.get_serializer(data).data)
 
 
-class MyNetworksView(generics.ListAPIView):
+class MyNetworksView(APIMethodsMixin, generics.ListAPIView):
     """The networks the caller holds a role in, by name."""
 
     serializer_class = NetworkSerializer

@@ -144,15 +144,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when there is one, else a file cache shared by every local process ---
+# While Redis does not answer, each process answers from its own memory (portal.cache): the
+# sign-in limits go on per process and nobody gets a 500 (docs/adr/0006-cache-outage.md).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),
-        }
+
+
+def redis_cache(url: str) -> dict:
+    return {
+        "BACKEND": "portal.cache.RedisWithFallbackCache",
+        "LOCATION": url,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),
+        # A Redis that does not answer is known within a second, not after a hung request.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {
         "default": {
@@ -551,11 +559,20 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Network Portal API",
     "DESCRIPTION": "The API of the UN country networks on migration. Every resource of a network "
-    "lives under /api/v1/networks/{network}/; a person outside that network gets 404.",
+    "lives under /api/v1/networks/{network}/; a person outside that network gets 404. Every "
+    'error has one JSON body, `{"error": {"status", "code", "message"}}`. Each path '
+    "answers the methods listed here (HEAD wherever GET is, without the body); any other "
+    "method — OPTIONS and TRACE included — is a 405 `method_not_allowed` with that body and "
+    "an `Allow` header naming the path's methods. There is no CORS.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "networks.api.schema.document_empty_filters",
+        "networks.api.schema.document_head",
+    ],
     # Swagger UI from our own static files: no CDN, works offline and under a strict CSP.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -576,6 +593,7 @@ SPECTACULAR_SETTINGS = {
         "MarkerEnum": "workplans.models.MARKERS",
         "ActionPointStatusEnum": "decisions.models.ActionPoint.Status",
         "JointStatementStatusEnum": "decisions.models.JointStatement.Status",
+        "ConfidentialityEnum": "documents.models.Document.Confidentiality",
     },
 }
 

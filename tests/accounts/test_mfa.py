@@ -119,6 +119,24 @@ def test_an_access_token_is_no_way_round_it(kyrgyzstan, login, client, required)
     assert client.get(API, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
 
 
+def test_a_token_stops_working_when_its_owners_second_factor_is_removed(
+    kyrgyzstan, client, required
+):
+    co_chair = kyrgyzstan.co_chair
+    add_authenticator_app(co_chair)
+    _token, secret = services.access_token_create(user=co_chair, name="sync", scope="read_write")
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    assert client.get(API, **bearer).status_code == 200
+    # The phone is lost: the operators remove the authenticator (tests/audit records it).
+    Authenticator.objects.filter(user=co_chair).delete()
+    for response in (
+        client.get(API, **bearer),
+        client.post(f"{API}meetings/", {"title": "By script"}, **bearer),
+    ):
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "mfa_required"
+
+
 def test_setting_up_the_app_and_signing_in_with_a_recovery_code(kyrgyzstan, client, required):
     secretariat = kyrgyzstan.secretariat
     sign_in(client, secretariat)

@@ -217,3 +217,16 @@ class TestWorkingGroups:
         assert body["name"] == "Labour migration"
         assert body["member_count"] == 1
         assert [m["full_name"] for m in body["members"]] == [kyrgyzstan.partner.full_name]
+
+
+def test_an_organisation_without_a_website_says_null_not_an_empty_string(kyrgyzstan, api):
+    from networks.models import Organisation
+
+    Organisation.objects.filter(pk=kyrgyzstan.organisations["IOM"].pk).update(
+        website="https://www.iom.int/"
+    )
+    Organisation.objects.filter(pk=kyrgyzstan.organisations["UNDP"].pk).update(website="")
+    rows = api(kyrgyzstan.member).get(f"{KG}/organisations/").json()["results"]
+    sites = {row["organisation"]["acronym"]: row["organisation"]["website"] for row in rows}
+    assert sites["IOM"] == "https://www.iom.int/"
+    assert sites["UNDP"] is None

@@ -54,7 +54,20 @@ def check(schema: dict, path: str, method: str, status: int, body) -> None:
 
 def check_response(path: str, method: str, status: int, response) -> None:
     assert response.status_code == status, (method, path, response.content[:500])
+    documented = SCHEMA["paths"][path]["get" if method == "head" else method]["responses"]
+    binary = [t for t in documented[str(status)].get("content", {}) if t != "application/json"]
+    if binary:
+        # A file (a document's download): one of the documented types, streamed.
+        assert response["Content-Type"] in binary, response["Content-Type"]
+        if method == "get":
+            assert b"".join(response.streaming_content)
+        return
     assert response["Content-Type"].startswith("application/json")
+    if method == "head":
+        # GET's statuses and headers, no body (networks.api.schema.document_head).
+        assert str(status) in SCHEMA["paths"][path]["head"]["responses"]
+        assert response.content == b""
+        return
     check(SCHEMA, path, method, status, response.json())
 
 
@@ -93,6 +106,14 @@ def test_every_operation_documents_the_errors_it_can_return(path, method):
         assert "404" in statuses
     if method in ("post", "put", "patch"):
         assert {"400", "415"} <= statuses
+    if method == "head":
+        get = SCHEMA["paths"][path]["get"]["responses"]
+        assert statuses == set(get)
+        assert not any(
+            "content" in response
+            for response in SCHEMA["paths"][path][method]["responses"].values()
+        )
+        return
     for status in statuses - {"200", "201"}:
         schema = SCHEMA["paths"][path][method]["responses"][status]["content"]
         assert schema["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
@@ -251,7 +272,29 @@ def submit_it(net) -> None:
         services.statement_submit(statement=the_statement(net), by=net.secretariat)
 
 
+def a_pdf(name: str = "study.pdf", text: str = "Labour migration study"):
+    from tests.documents.files import pdf, upload
+
+    return upload(name, pdf(text))
+
+
+# Routes whose body is multipart/form-data (a file), not JSON.
+MULTIPART = {"api:document-list", "api:document-version-list"}
+
 SUCCESS_BODIES = {
+    "api:document-list": lambda net: {
+        "title": "Returns study",
+        "category": "study",
+        "file": a_pdf(),
+        "gcm_objectives": [2, 7],
+    },
+    "api:document-version-list": lambda net: {"file": a_pdf("study-v2.pdf", "Second")},
+    "api:document-confidentiality": lambda net: {
+        "confidentiality": "restricted",
+        "reason": "Names of returnees",
+        "organisations": [net.organisations["IOM"].pk],
+        "people": [net.people["member"].email],
+    },
     "api:invitation-create": invitation,
     "api:member-end": lambda net: {"reason": "Moved to another agency"},
     "api:activity-update-create": quarterly_update,
@@ -333,6 +376,7 @@ def test_every_route_that_can_conflict_documents_409():
 
 
 def is_page(path: str, method: str) -> bool:
+    method = "get" if method == "head" else method
     success = SCHEMA["paths"][path][method]["responses"].get("200", {})
     reference = success.get("content", {}).get("application/json", {}).get("schema", {})
     return reference.get("$ref", "").startswith("#/components/schemas/Paginated")
@@ -347,8 +391,10 @@ def test_every_documented_status_is_real_and_its_body_matches(
 
     def request(client, body=None, content_type="application/json", **extra):
         call = getattr(client, method)
-        if method == "get":
+        if method in ("get", "head"):
             return call(address, body or {}, **extra)
+        if route.name in MULTIPART and isinstance(body, dict):
+            return call(address, body, **extra)  # the test client's multipart
         return call(address, body, content_type=content_type, **extra)
 
     # Something in every list, so the items are checked too: the walker's builders make
@@ -362,7 +408,7 @@ def test_every_documented_status_is_real_and_its_body_matches(
     secretariat.force_login(victim.secretariat)
     # The one who may take the step (a co-chair for theirs), after what must come first.
     caller = secretariat
-    if method != "get":
+    if method not in ("get", "head"):
         caller = Client()
         caller.force_login(victim.people[CALLERS.get(route.name, "secretariat")])
         if route.name in PREPARE:
@@ -374,16 +420,18 @@ def test_every_documented_status_is_real_and_its_body_matches(
     for status in sorted(int(s) for s in SCHEMA["paths"][path][method]["responses"]):
         if status in (200, 201):
             body = None
-            if method != "get":
+            if method not in ("get", "head"):
                 if route.name not in SUCCESS_BODIES:
                     pytest.fail(f"Add a request body for {route.name} to SUCCESS_BODIES.")
                 body = SUCCESS_BODIES[route.name](victim)
             response = request(caller, body)
             check_response(path, method, status, response)
-            if is_page(path, method):
+            if is_page(path, method) and method == "get":
                 assert response.json()["results"], f"{path}: nothing listed, nothing checked"
         elif status == 400:
-            bad = {"page": "abc"} if method == "get" else []
+            bad = {"page": "abc"} if method in ("get", "head") else []
+            if route.name in MULTIPART and method == "post":
+                bad = {"title": "No file"}
             check_response(path, method, 400, request(caller, bad))
         elif status == 401:
             check_response(path, method, 401, request(Client()))
@@ -398,7 +446,7 @@ def test_every_documented_status_is_real_and_its_body_matches(
             token = bearer(victim.secretariat, scope=AccessToken.Scope.READ_WRITE)
             check_response(path, method, 403, request(Client(), **token))
             settings.PORTAL_REQUIRE_MFA = False
-            if method != "get":
+            if method not in ("get", "head"):
                 check_response(
                     path, method, 403, request(Client(), {}, **bearer(victim.secretariat))
                 )

@@ -4,6 +4,7 @@ security events — each once, with the person."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from unittest import mock
 
@@ -350,6 +351,39 @@ def test_an_operators_admin_action_is_recorded_from_djangos_log(kyrgyzstan, clie
     change = AuditEvent.every_chain.filter(event="operator.change").get()
     assert change.user_id == operator.pk
     assert (change.object_type, change.object_id) == ("networks.organisation", str(organisation.pk))
+
+
+def test_a_bulk_delete_in_the_admin_records_every_deleted_object(kyrgyzstan, client):
+    """ "Delete selected …" writes Django's log with one bulk insert, which no signal reports:
+    each deleted object must still be an operator action in the audit trail."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    operator = person("operator@un.test", is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    phones = [
+        TOTP.activate(user, generate_totp_secret()).instance
+        for user in (kyrgyzstan.member, kyrgyzstan.member_unhcr, kyrgyzstan.rco)
+    ]
+    response = client.post(
+        reverse("admin:mfa_authenticator_changelist"),
+        {"action": "delete_selected", "_selected_action": [p.pk for p in phones], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(pk__in=[p.pk for p in phones]).exists()
+    deleted = AuditEvent.every_chain.filter(event="operator.delete").order_by("seq")
+    assert sorted(e.object_id for e in deleted) == sorted(str(p.pk) for p in phones)
+    assert {(e.user_id, e.object_type) for e in deleted} == {(operator.pk, "mfa.authenticator")}
+    call_command("audit_verify", stdout=io.StringIO())
+
+
+def test_every_admin_of_the_operators_records_its_deletions_one_by_one():
+    from django.contrib import admin
+
+    from common.admin import RecordedDeletions
+
+    for model, model_admin in admin.site._registry.items():
+        assert isinstance(model_admin, RecordedDeletions), model._meta.label
 
 
 def test_downloading_a_restricted_document_is_recorded_and_an_internal_one_is_not(victim, client):

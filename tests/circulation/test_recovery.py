@@ -117,6 +117,50 @@ def test_an_upload_while_the_broker_is_down_is_saved_and_says_the_reading_follow
     assert mock.call(version.pk) in delay.call_args_list
 
 
+@pytest.mark.django_db
+def test_the_approval_that_completes_minutes_while_the_broker_is_down_is_kept_and_says_so(
+    kyrgyzstan, login
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings import services as meetings
+    from meetings.models import MinutesVersion
+    from tests.meetings.conftest import add_items, schedule
+    from tests.meetings.test_minutes import written
+
+    held = schedule(kyrgyzstan, start=timezone.now() - timedelta(days=1))
+    add_items(kyrgyzstan, held, "Labour migration study")
+    minutes = written(kyrgyzstan, held)
+    with network_scope(kyrgyzstan.network):
+        meetings.minutes_submit(minutes=minutes, by=kyrgyzstan.secretariat)
+        version = MinutesVersion.objects.get(minutes=minutes)
+        meetings.minutes_approve(
+            minutes=minutes, by=kyrgyzstan.co_chair, content_sha256=version.content_sha256
+        )
+
+    def broker_down(*args, **kwargs):
+        raise BrokerDown("Error 111 connecting to redis:6379. Connection refused.")
+
+    url = reverse("meetings:minutes-approve", args=["kyrgyzstan", held.pk])
+    with (
+        mock.patch("circulation.tasks.send_circulation.delay", broker_down),
+        transaction.atomic(),  # the test's; on_commit would never run inside it: run it now
+        mock.patch("django.db.transaction.on_commit", lambda f, *a, **k: f()),
+    ):
+        response = login(kyrgyzstan.co_chair2).post(
+            url, {"content_sha256": version.content_sha256}, follow=True
+        )
+    assert response.status_code == 200
+    assert "follows by itself as soon as it is back" in response.content.decode()
+    with network_scope(kyrgyzstan.network):
+        version.refresh_from_db()
+        assert version.approved_at is not None
+        waiting = Delivery.objects.filter(circulation__kind="minutes")
+        assert waiting.exists() and set(waiting.values_list("status", flat=True)) == {"queued"}
+
+
 @pytest.mark.realworker
 @pytest.mark.django_db(transaction=True)
 def test_an_agenda_circulated_while_redis_is_down_is_saved_then_sent_once_it_is_back(

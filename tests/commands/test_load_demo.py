@@ -1,9 +1,13 @@
 """manage.py load_demo: the four demo networks and their documented logins, idempotent, and
-only in demo mode."""
+only in demo mode. These load without the history (--without-history), which
+tests/demo/test_history.py loads once for its module."""
+
+import datetime as dt
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from demo.loader import NETWORKS
 from networks.models import (
@@ -20,6 +24,7 @@ from networks.models import (
 )
 from networks.roles import Role
 from networks.scoping import network_scope, scopes_disabled
+from portal import clock
 from workplans.models import Activity, Workplan
 
 # These tests are about the platform as a whole: they start from an empty database.
@@ -65,7 +70,7 @@ def load(**kwargs) -> str:
     from io import StringIO
 
     out = StringIO()
-    call_command("load_demo", stdout=out, **kwargs)
+    call_command("load_demo", "--without-history", stdout=out, **kwargs)
     return out.getvalue()
 
 
@@ -94,20 +99,6 @@ def test_a_second_run_changes_nothing(demo_mode):
     assert "Demo loaded" in first
     assert "nothing changed" in second
     assert after_first["Network"] == 4
-
-
-def test_each_network_has_an_active_workplan_with_an_activity_its_undp_focal_point_leads(
-    demo_mode,
-):
-    load()
-    for slug in SLUGS:
-        network = Network.objects.get(slug=slug)
-        with network_scope(network):
-            plan = Workplan.objects.get()
-            led = Activity.objects.filter(workplan=plan, lead_organisation__acronym="UNDP")
-            assert plan.status == Workplan.Status.ACTIVE and plan.baseline
-            assert led.exists()
-            assert Activity.objects.filter(workplan=plan).count() == 6
 
 
 def test_every_documented_login_signs_in_with_the_demo_password(demo_mode):
@@ -269,4 +260,24 @@ def test_a_clash_with_hand_made_data_is_a_clear_message_and_changes_nothing(demo
     before = snapshot()
     with pytest.raises(CommandError, match="The demo could not be loaded: .*national authority"):
         load()
+    assert snapshot() == before
+
+
+def test_people_take_part_from_the_day_their_network_was_founded(demo_mode):
+    load()
+    kgz = Network.objects.get(slug="kyrgyzstan")
+    with network_scope(kgz):
+        started = Membership.objects.values_list("started_at", flat=True)
+        assert {clock.network_local(s, kgz).date() for s in started} == {dt.date(2020, 4, 15)}
+    assert clock.network_local(kgz.created_at, kgz).date() == dt.date(2020, 4, 15)
+
+
+def test_a_network_left_by_an_earlier_loader_is_refused_clearly(demo_mode):
+    load()
+    # An earlier loader started every membership on the day it ran, and built no history.
+    with scopes_disabled():
+        Membership.objects.update(started_at=timezone.now() - dt.timedelta(days=3))
+    before = snapshot()
+    with pytest.raises(CommandError, match="earlier version of load_demo.*Reset the database"):
+        call_command("load_demo", verbosity=0)
     assert snapshot() == before

@@ -226,3 +226,32 @@ def test_a_joint_statement_through_the_api_from_draft_to_silence_broken(kyrgyzst
     issue = post(kyrgyzstan.secretariat, f"{base}/issue/", {})
     assert issue.status_code == 409
     assert as_(kyrgyzstan.partner).get(f"{KG}/statements/").status_code == 403
+
+
+def test_procedures_and_their_positions_are_readable_by_who_sees_the_decision(kyrgyzstan):
+    internal = draft(kyrgyzstan, title="Internal protocol")
+    for_all = draft(kyrgyzstan, title="Statement on returns", concerns_state=True)
+    hidden = open_procedure(kyrgyzstan, internal)
+    shown = open_procedure(kyrgyzstan, for_all, kind="silence")
+    answer(kyrgyzstan, shown, "member", "UNDP", "concur")
+    api = "/api/v1/networks/kyrgyzstan/procedures/"
+
+    listed = as_(kyrgyzstan.member).get(api).json()["results"]
+    assert [p["id"] for p in listed] == [shown.pk, hidden.pk]
+    assert as_(kyrgyzstan.member).get(api, {"kind": "silence"}).json()["count"] == 1
+    assert as_(kyrgyzstan.member).get(api, {"open": "false"}).json()["count"] == 0
+    detail = as_(kyrgyzstan.member).get(f"{api}{shown.pk}/").json()
+    undp = kyrgyzstan.organisations["UNDP"].display_name
+    assert [(p["organisation"], p["stance"]) for p in detail["positions"]] == [(undp, "concur")]
+    positions = as_(kyrgyzstan.member).get(f"{api}{shown.pk}/positions/").json()
+    assert positions["count"] == 1
+    assert positions["results"][0]["recorded_by"] == kyrgyzstan.member.email
+
+    # A partner sees procedures on decisions that concern the state only, and organisations
+    # rather than the people who recorded the positions.
+    partner = as_(kyrgyzstan.partner)
+    assert [p["id"] for p in partner.get(api).json()["results"]] == [shown.pk]
+    assert partner.get(f"{api}{hidden.pk}/").status_code == 404
+    assert partner.get(f"{api}{hidden.pk}/positions/").status_code == 404
+    row = partner.get(f"{api}{shown.pk}/positions/").json()["results"][0]
+    assert (row["organisation"], row["recorded_by"]) == (undp, None)

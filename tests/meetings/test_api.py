@@ -135,3 +135,13 @@ def test_a_partner_does_not_read_who_approved_a_submitted_agenda(kyrgyzstan):
     partner = as_(kyrgyzstan.partner).get(f"{BASE}{meeting.pk}/")
     assert partner.json()["agenda_signoff"] is None
     assert kyrgyzstan.co_chair.get_full_name() not in partner.content.decode()
+
+
+def test_a_meeting_without_an_online_link_says_null_not_an_empty_string(kyrgyzstan):
+    offline = schedule(kyrgyzstan, title="In the office")
+    online = schedule(kyrgyzstan, title="Online", online_url="https://meet.example.org/q3")
+    client = as_(kyrgyzstan.member)
+    links = {m["title"]: m["online_url"] for m in client.get(BASE).json()["results"]}
+    assert links == {"In the office": None, "Online": "https://meet.example.org/q3"}
+    assert client.get(f"{BASE}{offline.pk}/").json()["online_url"] is None
+    assert client.get(f"{BASE}{online.pk}/").json()["online_url"] == "https://meet.example.org/q3"

@@ -5,10 +5,13 @@ session as the browser at the provider."""
 from urllib.parse import urlparse
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from accounts import services as account_services
+from accounts.models import AccessToken
 from networks import services as network_services
 from networks.models import Invitation, Membership
 from networks.scoping import network_scope, scopes_disabled
@@ -238,3 +241,58 @@ def test_an_unreachable_provider_says_so(client, db):
     response = client.post(reverse("account_login"), {"login": "bolot@undp.org"})
     assert response.status_code == 502
     assert "cannot be reached" in response.content.decode()
+
+
+def test_the_providers_proof_does_not_make_a_token_that_would_outlive_it(
+    client, oidc_server, undp_provider, kyrgyzstan, required
+):
+    """A token is used later without the session that carried the provider's proof: the
+    secretariat needs the portal's own authenticator app to make one, and it is asked for
+    at the tokens page, not when the token is refused later."""
+    secretariat = kyrgyzstan.secretariat
+    User.objects.filter(pk=secretariat.pk).update(email="aigul@undp.org")
+    sign_in(client, oidc_server, "aigul@undp.org", "aigul")  # amr: pwd, mfa
+    assert client.get(HOME).status_code == 200
+    page = client.get(reverse("account-tokens"), follow=True)
+    assert page.redirect_chain[0] == (reverse("mfa_activate_totp"), 302)
+    assert "Personal access tokens and calendar feeds need an authenticator app" in (
+        page.content.decode()
+    )
+    client.post(reverse("account-tokens"), {"name": "script", "scope": "read_write"})
+    assert not AccessToken.objects.filter(user=secretariat).exists()
+    TOTP.activate(secretariat, generate_totp_secret())
+    assert client.get(reverse("account-tokens")).status_code == 200
+    client.post(reverse("account-tokens"), {"name": "script", "scope": "read_write"})
+    assert AccessToken.objects.filter(user=secretariat).count() == 1
+
+
+def test_an_ended_membership_ends_access_at_the_next_request_whatever_the_way_in(
+    client, oidc_server, undp_provider, kyrgyzstan, required
+):
+    """Signed in through the provider with its proof of MFA, as the secretariat: once the
+    role is ended, the next page, the API through the session and a token made before all
+    answer as for someone with no role — while the session itself goes on (other networks,
+    the account pages)."""
+    officer = person("aigul@undp.org", full_name="Aigul Sadykova")
+    with scopes_disabled():
+        membership = network_services.membership_start(
+            network=kyrgyzstan.network,
+            user=officer,
+            organisation=kyrgyzstan.organisations["UNDP"],
+            role="secretariat",
+        )
+    sign_in(client, oidc_server, "aigul@undp.org", "aigul")  # amr: pwd, mfa
+    assert signed_in_as(client) == officer
+    api = "/api/v1/networks/kyrgyzstan/"
+    assert client.get(HOME).status_code == 200
+    assert client.get(api).status_code == 200
+    TOTP.activate(officer, generate_totp_secret())  # a token needs the portal's own app
+    _token, secret = account_services.access_token_create(user=officer, name="s", scope="read")
+    assert client.get(api, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+
+    network_services.membership_end(membership=membership, ended_by=kyrgyzstan.secretariat)
+    assert client.get(HOME).status_code == 404
+    assert client.get(api).status_code == 404
+    assert client.get(api, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 404
+    assert signed_in_as(client) == officer
+    assert client.get(reverse("account-profile")).status_code == 200

@@ -91,6 +91,47 @@ def test_totp_secrets_and_the_recovery_seed_are_encrypted_at_rest(kyrgyzstan):
     assert RecoveryCodes(Authenticator.objects.get(pk=codes.instance.pk)).get_unused_codes()
 
 
+def test_recovery_codes_are_kept_as_an_encrypted_seed_and_each_use_is_recorded(
+    kyrgyzstan, client, operator_client
+):
+    """allauth derives the codes from a seed (so that the person can see them again): the
+    seed is stored encrypted, no code is stored at all, a spent code is marked used in the
+    row and refused again, and spending one is a security event without the code."""
+    import json
+
+    from audit.models import AuditEvent
+
+    member = kyrgyzstan.member
+    TOTP.activate(member, generate_totp_secret())
+    codes = RecoveryCodes.activate(member)
+    every_code = codes.generate_codes()
+    stored = json.dumps(Authenticator.objects.get(pk=codes.instance.pk).data)
+    assert all(code not in stored for code in every_code)
+    from accounts.crypto import decrypt
+
+    seed = decrypt(Authenticator.objects.get(pk=codes.instance.pk).data["seed"])
+    assert seed not in stored
+    # Nothing of it in the operators' admin.
+    page = operator_client.get(f"/operators/mfa/authenticator/{codes.instance.pk}/change/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "enc1:" not in text and "seed" not in text and every_code[0] not in text
+
+    def spend(code):
+        client.logout()
+        client.post(reverse("account_login"), {"login": member.email, "password": TEST_PASSWORD})
+        return client.post(reverse("mfa_authenticate"), {"code": code})
+
+    assert spend(every_code[0]).status_code == 302
+    row = Authenticator.objects.get(pk=codes.instance.pk)
+    assert row.data["used_mask"] == 1
+    assert every_code[0] not in RecoveryCodes(row).get_unused_codes()
+    assert spend(every_code[0]).status_code == 200  # refused: used once already
+    [event] = AuditEvent.every_chain.filter(event="mfa.recovery_code")
+    assert event.user_id == member.pk and event.summary["left"] == len(every_code) - 1
+    assert every_code[0] not in json.dumps(event.summary) + event.object_label
+
+
 def test_the_migration_encrypts_the_secrets_stored_in_clear(kyrgyzstan):
     secret = generate_totp_secret()
     row = Authenticator.objects.create(

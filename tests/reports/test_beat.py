@@ -5,7 +5,8 @@ import datetime as dt
 
 from circulation.models import Circulation
 from common.quarters import last_ended_quarter
-from networks.models import Network
+from demo.clock import clock_at
+from networks.models import Membership, Network
 from networks.scoping import network_scope, scopes_disabled
 from reports import tasks
 from reports.models import QuarterlyReport
@@ -35,3 +36,32 @@ def test_a_network_created_after_the_quarter_gets_no_report_of_it(kyrgyzstan):
     assert tasks.draft_ended_quarter(kyrgyzstan.network.pk) is False
     with network_scope(kyrgyzstan.network):
         assert not QuarterlyReport.objects.exists()
+
+
+def test_a_bishkek_quarter_is_drafted_at_midnight_bishkek_time_once(kyrgyzstan, mongolia):
+    """Bishkek is UTC+6: its third quarter ends at 18:00 UTC on 30 September, two hours after
+    Ulaanbaatar's (UTC+8)."""
+    long_ago = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    with scopes_disabled():
+        Network.objects.update(created_at=long_ago)
+        Membership.objects.update(started_at=long_ago)
+    bishkek, ulaanbaatar = kyrgyzstan.network, mongolia.network
+
+    def drafted(network):
+        with network_scope(network):
+            return sorted(QuarterlyReport.objects.values_list("year", "quarter"))
+
+    with clock_at(dt.datetime(2026, 9, 30, 17, 59, tzinfo=dt.UTC)):
+        tasks.draft_quarterly_reports()
+    assert drafted(bishkek) == [(2026, 2)]  # 23:59 in Bishkek: still the third quarter
+    assert drafted(ulaanbaatar) == [(2026, 3)]
+    with clock_at(dt.datetime(2026, 9, 30, 18, 15, tzinfo=dt.UTC)):
+        tasks.draft_quarterly_reports()  # 00:15 in Bishkek
+        # The next runs make nothing again.
+        assert tasks.draft_quarterly_reports() == 0
+        assert tasks.draft_ended_quarter(bishkek.pk) is False
+    assert drafted(bishkek) == [(2026, 2), (2026, 3)]
+    assert drafted(ulaanbaatar) == [(2026, 3)]
+    with network_scope(bishkek):
+        # One announcement per draft, never twice.
+        assert Circulation.objects.filter(kind=Circulation.Kind.REPORT).count() == 2

@@ -19,6 +19,7 @@ from reports import services
 from tests.factories import build_network
 from tests.meetings.conftest import local
 from tests.reports.conftest import submit
+from tests.reports.test_formats import xlsx_rows
 
 # The network of each case is a fixture looked up by name: the database is asked for here.
 pytestmark = pytest.mark.django_db
@@ -90,7 +91,7 @@ def test_a_10_00_meeting_reads_10_00_in_the_quarterly_report_pdf_and_xlsx(
     page = client.get(f"/n/{slug}/reports/{report.pk}/").content.decode()
     text = pdf_text(client.get(f"{base}.pdf").content)
     book = load_workbook(io.BytesIO(client.get(f"{base}.xlsx").content))
-    cells = [str(v) for row in book["Figures"].iter_rows(values_only=True) for v in row]
+    cells = [str(row[3]) for row in xlsx_rows(book)]
     rows = csv.reader(io.StringIO(client.get(f"{base}.csv").content.decode("utf-8-sig")))
     csv_cells = [value for row in rows for value in row]
     for start, (shown, offset) in meetings.items():

@@ -2,6 +2,7 @@
 read back and compared with the figures worked out by hand."""
 
 import csv
+import datetime as dt
 import io
 import re
 from decimal import Decimal
@@ -11,7 +12,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from portal.clock import network_time
-from reports import presentation
+from reports import exports, presentation
 from tests.api.helpers import bearer
 from tests.reports.conftest import submit
 
@@ -46,6 +47,37 @@ def labelled(version, tables) -> dict:
 def from_rows(rows, names) -> dict:
     by_label = {tuple(row[:3]): row[3] for row in rows}
     return {key: _number(str(by_label[label])) for key, label in names.items() if label in by_label}
+
+
+def _offset(text: str) -> dt.timezone:
+    sign, rest = (-1 if "-" in text else 1), text[4:]
+    hours, _colon, minutes = rest.partition(":")
+    return dt.timezone(sign * dt.timedelta(hours=int(hours), minutes=int(minutes or 0)))
+
+
+def xlsx_rows(book) -> list[list]:
+    """(section, item, measure, value as the CSV spells it) of every section sheet: a
+    date-time with the offset beside it as ISO 8601, a day as ISO, an amount with two
+    decimals (the sheets hold them as real dates and numbers)."""
+    rows = []
+    for sheet in book.worksheets[:-1]:  # the last is the narrative
+        section = sheet["A1"].value
+        table = list(sheet.iter_rows(min_row=exports.HEADER_ROWS + 2))
+        columns = [cell.value for cell in table[0]]
+        for row in table[1:]:
+            for n, cell in enumerate(row[1:], start=1):
+                if columns[n] == "UTC offset" or columns[n] is None:
+                    continue
+                value = cell.value
+                if isinstance(value, dt.datetime):
+                    if n + 1 < len(columns) and columns[n + 1] == "UTC offset":
+                        value = value.replace(tzinfo=_offset(row[n + 1].value)).isoformat()
+                    else:
+                        value = value.date().isoformat()
+                elif isinstance(value, (int, float)) and "USD" in cell.number_format:
+                    value = f"{value:.2f}"
+                rows.append([section, row[0].value, columns[n], "" if value is None else value])
+    return rows
 
 
 def from_json(body: dict) -> dict:
@@ -106,8 +138,9 @@ def test_page_pdf_xlsx_csv_and_json_carry_identical_figures(q3, kyrgyzstan, clie
     from_csv = from_rows(rows[1:], names)
 
     workbook = load_workbook(io.BytesIO(client.get(f"{BASE}/{report.pk}/v1/report.xlsx").content))
-    from_xlsx = from_rows(list(workbook["Figures"].iter_rows(min_row=2, values_only=True)), names)
-    assert workbook["Narrative"]["A1"].value == "Two meetings, one joint statement."
+    from_xlsx = from_rows(xlsx_rows(workbook), names)
+    narrative = workbook["Narrative"].cell(row=exports.HEADER_ROWS + 2, column=1)
+    assert narrative.value == "Two meetings, one joint statement."
 
     api = client.get(f"/api/v1/networks/kyrgyzstan/reports/{report.pk}/", **bearer(kyrgyzstan.rco))
     assert api.status_code == 200

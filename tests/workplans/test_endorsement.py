@@ -157,7 +157,8 @@ def test_where_every_co_chair_endorses_the_plan_waits_for_each_and_names_who_is_
     for organisation in ("RCO", "IOM"):
         assert escape(kyrgyzstan.organisations[organisation].display_name) in record
     assert "UTC" in record and "Bishkek" in record
-    assert f"SHA-256 of the endorsed plan: {content_hash(plan.baseline)}" in page
+    fingerprint = page[page.index("<summary>Fingerprint (SHA-256)</summary>") :]
+    assert content_hash(plan.baseline) in fingerprint[: fingerprint.index("</details>")]
     assert "Still awaited" not in page
 
 

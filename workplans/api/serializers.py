@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from networks.api.fields import InputSerializer
 from networks.api.privacy import hide_people
 from networks.signoff import signoff_people
 from workplans import services
@@ -147,7 +148,7 @@ class WorkplanDetailSerializer(WorkplanSerializer):
         return vars(signoff_people(services.workplan_signoff(workplan)))
 
 
-class EndorseSerializer(serializers.Serializer):
+class EndorseSerializer(InputSerializer):
     content_sha256 = serializers.CharField(
         max_length=64,
         help_text="The `content_sha256` of the plan as you read it (GET the workplan).",
@@ -232,7 +233,7 @@ class ActivityDetailSerializer(ActivitySummarySerializer):
         return [o.display_name for o in activity.participating_organisations.all()]
 
 
-class UpdateCreateSerializer(serializers.Serializer):
+class UpdateCreateSerializer(InputSerializer):
     quarter = serializers.CharField(max_length=7, help_text="e.g. 2026-Q3")
     status = serializers.ChoiceField(choices=Activity.Status.choices)
     narrative = serializers.CharField(max_length=10000)

@@ -12,15 +12,25 @@ from demo.mode import require_demo_mode
 class Command(BaseCommand):
     help = (
         "Load the demo networks (Kyrgyzstan, Belarus, Mongolia, Kosovo) with their member "
-        "organisations, people and logins. Idempotent; only in demo mode (PORTAL_DEMO=1 or "
-        "DEBUG). Every login's password is DEMO_PASSWORD, or demo-portal-2026 when unset."
+        "organisations, people and logins, and years of history (meetings, minutes, "
+        "decisions, procedures, workplan, reports, documents, mail). Idempotent; only in "
+        "demo mode (PORTAL_DEMO=1 or DEBUG). Every login's password is DEMO_PASSWORD, or demo-portal-2026 when unset."
     )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--without-history",
+            action="store_true",
+            help="Only the networks, organisations, people and logins, without their "
+            "meetings, decisions, workplans, reports, documents and mail (quicker; a later "
+            "run without this option adds the history).",
+        )
 
     def handle(self, *args, **options):
         require_demo_mode("load_demo")
         password = demo_password()
         try:
-            result = demo_load(password=password)
+            result = demo_load(password=password, history_too=not options["without_history"])
         except ValidationError as exc:
             # e.g. a network created by hand under a demo slug, with its own national authority
             raise CommandError(
