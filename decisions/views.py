@@ -40,13 +40,14 @@ from decisions.models import (
 )
 from documents.selectors import documents_visible
 from networks.access import not_found
-from networks.formtools import form_errors, refused
+from networks.formtools import add_service_errors, form_errors, refused
 from networks.mixins import NetworkPageMixin
 from networks.models import Membership, Participation
 from networks.roles import Action
 from networks.signoff import signoff_people
 from portal import clock
 from reference.models import GCMObjective
+from workflow import status_of
 
 PAGE_SIZE = 25
 
@@ -156,12 +157,14 @@ def procedure_urls(network, subject) -> dict[str, str]:
     }
 
 
-def procedure_context(view, subject, procedure) -> dict:
+def procedure_context(view, subject, procedure, position_form=None) -> dict:
     """What the procedure block (decisions/_procedure.html) shows of the procedure on a
     decision or a joint statement: the tally, positions, history, extensions and the forms
-    the person may use."""
+    the person may use (`position_form`: the one a refused position came back with)."""
     access = view.network_access
     mine = view.my_organisations(subject) if procedure and procedure.is_open else []
+    if position_form is not None and mine:
+        position_form.fields["organisation"].choices = [(o.pk, o.display_name) for o in mine]
     return {
         "procedure": procedure,
         "procedure_urls": procedure_urls(view.network, subject),
@@ -176,7 +179,7 @@ def procedure_context(view, subject, procedure) -> dict:
         )
         if procedure
         else [],
-        "position_form": PositionForm(organisations=mine, kind=procedure.kind)
+        "position_form": (position_form or PositionForm(organisations=mine, kind=procedure.kind))
         if mine and access.can(Action.POSITION_STATE) and procedure.deadline > timezone.now()
         else None,
         "extension_form": ExtensionForm()
@@ -207,7 +210,7 @@ class DecisionDetailView(DecisionMixin, TemplateView):
             else []
         )
         context.update(
-            procedure_context(self, decision, procedure),
+            procedure_context(self, decision, procedure, kwargs.get("position_form")),
             decision=decision,
             objectives=list(decision.gcm_objectives.all()),
             documents=list(
@@ -280,27 +283,49 @@ class ProcedureOpenView(DecisionActionView):
 
 
 class PositionStep:
-    required_action = Action.POSITION_STATE
+    """POST an organisation's position. Recorded: back to the page with the news. Refused
+    (no reason for an objection, a closed procedure…): the page again, with the form as it
+    was filled in — the position still chosen — and the refusal beside its field, answered
+    with the refusal's status (400, or 403/409, workflow.status_of). `page_view` is the page
+    the form belongs to."""
 
-    def run(self, subject):
-        procedure = self.procedure_of(subject)
+    required_action = Action.POSITION_STATE
+    page_view: type[TemplateView]
+
+    def post(self, request, *args, **kwargs):
+        subject = self.get_subject()
+        try:
+            procedure = self.procedure_of(subject)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.subject_url(subject))
         consulted = services.consulted_organisations(subject)
-        form = PositionForm(self.request.POST, organisations=consulted, kind=procedure.kind)
-        if not form.is_valid():
-            raise form_errors(form)
-        organisation = next(o for o in consulted if o.pk == form.cleaned_data["organisation"])
-        services.position_record(
-            procedure=procedure,
-            by=self.request.user,
-            organisation=organisation,
-            stance=form.cleaned_data["stance"],
-            reason=form.cleaned_data["reason"],
-        )
-        return _("Your organisation's position is recorded.")
+        form = PositionForm(request.POST, organisations=consulted, kind=procedure.kind)
+        status = 400
+        if form.is_valid():
+            organisation = next(o for o in consulted if o.pk == form.cleaned_data["organisation"])
+            try:
+                services.position_record(
+                    procedure=procedure,
+                    by=request.user,
+                    organisation=organisation,
+                    stance=form.cleaned_data["stance"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+                status = status_of(error)
+            else:
+                messages.success(request, _("Your organisation's position is recorded."))
+                return redirect(self.subject_url(subject))
+        page = self.page_view()
+        page.setup(request, *args, **kwargs)
+        page.network, page.network_access = self.network, self.network_access
+        return page.render_to_response(page.get_context_data(position_form=form), status=status)
 
 
 class PositionView(PositionStep, DecisionActionView):
-    pass
+    page_view = DecisionDetailView
 
 
 class OutcomeStep:
@@ -594,7 +619,7 @@ class StatementDetailView(StatementMixin, TemplateView):
         # Those who do not read drafts read the latest cleared version's words.
         shown = statement if selectors.sees_drafts(access) else versions[0]
         context.update(
-            procedure_context(self, statement, procedure),
+            procedure_context(self, statement, procedure, kwargs.get("position_form")),
             statement=statement,
             shown=shown,
             versions=versions,
@@ -694,7 +719,7 @@ class StatementSilenceView(StatementActionView):
 
 
 class StatementPositionView(PositionStep, StatementActionView):
-    pass
+    page_view = StatementDetailView
 
 
 class StatementOutcomeView(OutcomeStep, StatementActionView):

@@ -126,6 +126,18 @@ class RsvpForm(forms.Form):
         required=False,
         help_text=_("Only when you send a colleague of your organisation."),
     )
+    delegate_email = forms.EmailField(
+        label=_("Or your colleague's email"),
+        required=False,
+        max_length=254,
+        help_text=_(
+            "A colleague of your organisation who is not in the list: they are invited to the "
+            "portal and attend in your place once they accept."
+        ),
+    )
+    delegate_name = forms.CharField(
+        label=_("Your colleague's name"), required=False, max_length=200
+    )
 
     def __init__(self, *args, participant: Participant | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,8 +154,18 @@ class RsvpForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("answer") == Participant.Answer.DELEGATED and not data.get("delegate"):
-            self.add_error("delegate", _("Choose the colleague who attends."))
+        if data.get("answer") == Participant.Answer.DELEGATED:
+            if not data.get("delegate") and not data.get("delegate_email"):
+                if "delegate_email" not in self.errors:
+                    self.add_error(
+                        "delegate",
+                        _("Choose the colleague who attends, or give their email."),
+                    )
+            elif data.get("delegate") and data.get("delegate_email"):
+                self.add_error(
+                    "delegate_email",
+                    _("Choose a colleague in the list or give an email, not both."),
+                )
         return data
 
 
@@ -184,6 +206,31 @@ class AttendanceForm(forms.Form):
 
     def statuses(self) -> dict[int, str]:
         return {row.user_id: self.cleaned_data[f"status_{row.user_id}"] for row in self.rows}
+
+
+class GuestForm(forms.Form):
+    """Someone at the meeting who is not on the list; an empty row is no guest."""
+
+    name = forms.CharField(label=_("Guest's name"), max_length=200, required=False)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("organisation", "").strip() and not data.get("name", "").strip():
+            self.add_error("name", _("Give the guest's name."))
+        return data
+
+
+GuestFormSet = forms.formset_factory(GuestForm, extra=2, max_num=50, validate_max=True)
+
+
+def guests_of(formset) -> list[dict[str, str]]:
+    """The guests a valid formset names, in order, without its empty rows."""
+    return [
+        {"name": row["name"].strip(), "organisation": row.get("organisation", "").strip()}
+        for row in formset.cleaned_data
+        if row and row.get("name", "").strip()
+    ]
 
 
 class MinutesItemForm(forms.Form):

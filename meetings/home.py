@@ -19,7 +19,7 @@ RANKS = {"approve": 10, "minutes": 20, "comment": 40, "answer": 50}
 
 
 def _panel(access: NetworkAccess) -> dict:
-    return {"cadence": selectors.cadence(network=access.network)}
+    return {"cadence": selectors.cadence(network=access.network, access=access)}
 
 
 def _waiting(access: NetworkAccess) -> Iterator[Waiting]:

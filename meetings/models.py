@@ -113,6 +113,12 @@ class Meeting(NetworkOwned):
     def agenda_is_draft(self) -> bool:
         return self.agenda_status == self.AgendaStatus.DRAFT
 
+    @property
+    def agenda_is_final(self) -> bool:
+        """Approved by the co-chairs (and perhaps circulated): what everyone invited reads.
+        Before that only `agendas.draft_view` reads it (meetings.selectors.agenda_shown)."""
+        return self.agenda_status in (self.AgendaStatus.APPROVED, self.AgendaStatus.CIRCULATED)
+
 
 class Participant(NetworkOwned):
     """A person expected at a meeting, and their answer."""
@@ -140,6 +146,16 @@ class Participant(NetworkOwned):
     delegate = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("colleague attending instead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # A colleague without a role in the network, invited to attend in this person's place:
+    # `delegate` once they accept (meetings.services.colleague_joined).
+    delegate_invitation = models.ForeignKey(
+        "networks.Invitation",
+        verbose_name=_("colleague invited to attend instead"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -400,6 +416,25 @@ class Attendance(NetworkOwned):
         constraints = [
             models.UniqueConstraint(fields=["minutes", "user"], name="one_attendance_per_person")
         ]
+
+
+class AttendanceGuest(NetworkOwned):
+    """Someone at the meeting who is not on the participants' list — a guest speaker, a
+    ministry's official who came along: recorded by name and organisation as the
+    secretariat typed them (no account), in the minutes and their PDF. They do not count
+    for the member organisations' representation."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="guests")
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("guest at a meeting")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})" if self.organisation else self.name
 
 
 class MinutesItem(NetworkOwned):

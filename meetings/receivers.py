@@ -1,17 +1,33 @@
-"""A meeting's pack follows what it shows: a change to the meeting, its agenda, its
+"""What meetings does when something happens beside or below it.
+
+A colleague invited to attend in someone's place who accepts is the one sent (networks'
+`invitation_accepted`, connected in MeetingsConfig.ready()).
+
+A meeting's pack follows what it shows: a change to the meeting, its agenda, its
 participants or a document linked to it queues the next build (meetings.pack), inside the
 change's transaction and sent to the worker after the commit. Only a meeting that already
 has a pack is rebuilt: the first is built on request or when the agenda is circulated."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from documents.models import Document, DocumentAccess, DocumentVersion
 from meetings.models import AgendaItem, Meeting, MeetingPack, Participant
+from meetings.services import colleague_joined
 from networks.models import Network
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from networks.models import Invitation
+
+
+def invitation_accepted(sender: Any, *, invitation: Invitation, user: User, **kwargs: Any) -> None:
+    """A colleague invited to attend a meeting in someone's place accepted: they are the one
+    sent — inside the acceptance's transaction."""
+    colleague_joined(invitation=invitation, user=user)
 
 
 def _cascading(kwargs: dict[str, Any]) -> bool:

@@ -40,6 +40,14 @@ def _only_invited(access: NetworkAccess) -> bool:
     return not access.can(Action.MEETINGS_VIEW_ALL)
 
 
+def agenda_shown(meeting: Meeting, access: NetworkAccess) -> bool:
+    """Whether this person reads the meeting's agenda — its items, their timetable and
+    documents, its PDF, its status: the secretariat and the co-chairs always
+    (`agendas.draft_view`), everyone else once the co-chairs approved it. The pages, the API
+    and the PDF ask this one rule."""
+    return meeting.agenda_is_final or access.can(Action.AGENDA_DRAFT_VIEW)
+
+
 def meetings_visible(*, access: NetworkAccess) -> QuerySet[Meeting]:
     meetings = Meeting.objects.select_related("working_group").annotate(
         item_count=Count("agenda_items", distinct=True)
@@ -80,9 +88,15 @@ class MeetingPage:
     # agenda item id (or None) → [Document]
     documents: dict[int | None, list[Document]] = field(default_factory=dict)
     timetable: list[Slot] = field(default_factory=list)
-    # Before the meeting ends, from the answers (meetings.representation); None otherwise,
-    # and for those who see only the meetings they are invited to.
+    # Before the meeting ends, from the answers (meetings.representation); after it, from
+    # the minutes' attendance once they are started; None otherwise, for a cancelled
+    # meeting and for those who see only the meetings they are invited to.
     representation: dict[str, Any] | None = None
+    # False while the agenda is with the secretariat and the co-chairs and the person does
+    # not read drafts (agenda_shown): `items`, `timetable` and the items' documents are empty.
+    agenda_shown: bool = True
+    # True when `representation` counts the attendance of the minutes (after the meeting).
+    represented_from_attendance: bool = False
 
 
 def meeting_page(*, access: NetworkAccess, meeting_id: int) -> MeetingPage | None:
@@ -95,14 +109,19 @@ def meeting_page(*, access: NetworkAccess, meeting_id: int) -> MeetingPage | Non
     )
     if meeting is None:
         return None
-    items = list(
-        AgendaItem.objects.filter(meeting=meeting).select_related(
-            "presenter", "presenter_organisation"
+    shown = agenda_shown(meeting, access)
+    items = (
+        list(
+            AgendaItem.objects.filter(meeting=meeting).select_related(
+                "presenter", "presenter_organisation"
+            )
         )
+        if shown
+        else []
     )
     participants = list(
         Participant.objects.filter(meeting=meeting)
-        .select_related("user", "organisation", "delegate")
+        .select_related("user", "organisation", "delegate", "delegate_invitation")
         .order_by("organisation__acronym", "user__full_name", "user__email")
     )
     mine = next((p for p in participants if p.user_id == access.user_id), None)
@@ -113,14 +132,28 @@ def meeting_page(*, access: NetworkAccess, meeting_id: int) -> MeetingPage | Non
     status = str(minutes.get_status_display()) if minutes else ""
     documents: dict[int | None, list[Document]] = {}
     for document in documents_visible(access=access).filter(meeting=meeting).order_by("title"):
-        documents.setdefault(document.agenda_item_id, []).append(document)
+        if shown or document.agenda_item_id is None:
+            documents.setdefault(document.agenda_item_id, []).append(document)
     expected = None
-    if not meeting.is_cancelled and meeting.ends_at > timezone.now() and not _only_invited(access):
+    held = False
+    if meeting.is_cancelled or _only_invited(access):
+        pass
+    elif meeting.ends_at > timezone.now():
         # A participant who sends a colleague of their organisation has it represented.
         expected = representation(
             p.organisation_id
             for p in participants
             if p.answer in (Participant.Answer.ACCEPTED, Participant.Answer.DELEGATED)
+        )
+    elif minutes is not None:
+        # After the meeting, from who was there: the attendance the minutes record.
+        from meetings.models import Attendance
+
+        held = True
+        expected = representation(
+            Attendance.objects.filter(
+                minutes=minutes, status=Attendance.Status.PRESENT
+            ).values_list("organisation_id", flat=True)
         )
     return MeetingPage(
         meeting,
@@ -132,6 +165,8 @@ def meeting_page(*, access: NetworkAccess, meeting_id: int) -> MeetingPage | Non
         documents,
         timetable(meeting, items),
         expected,
+        shown,
+        held,
     )
 
 
@@ -143,10 +178,21 @@ class Cadence:
     missed: bool
 
 
-def cadence(*, network: Network) -> Cadence:
+def cadence(*, network: Network, access: NetworkAccess | None = None) -> Cadence:
     """When the next regular meeting is due under the network's cadence, and whether it is
-    late: 2 queries."""
+    late: 2 queries. Someone who sees only the meetings they are invited to (an external
+    partner) is told of their own next meeting, never of the network's internal ones nor of
+    its cadence: every link the home and the list draw from this opens (1 query). Without
+    `access` (the cadence reminder), the network's own."""
     now = timezone.now()
+    if access is not None and _only_invited(access):
+        upcoming = (
+            meetings_visible(access=access)
+            .filter(status=Meeting.Status.SCHEDULED, starts_at__gte=now)
+            .order_by("starts_at", "pk")
+            .first()
+        )
+        return Cadence(None, upcoming, None, False)
     plenary = Meeting.objects.filter(status=Meeting.Status.SCHEDULED).exclude(
         kind=Meeting.Kind.WORKING_GROUP
     )

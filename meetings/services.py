@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
@@ -29,6 +30,7 @@ from meetings.models import (
     AgendaApproval,
     AgendaItem,
     Attendance,
+    AttendanceGuest,
     CalendarFeed,
     Meeting,
     MeetingSettings,
@@ -46,6 +48,7 @@ from meetings.timetable import timetable
 from networks import signoff
 from networks.access import actor_of
 from networks.models import (
+    Invitation,
     Membership,
     Network,
     WorkingGroupMember,
@@ -53,6 +56,7 @@ from networks.models import (
 from networks.pdf import render_pdf
 from networks.roles import Role
 from networks.scoping import network_scope
+from networks.services import colleague_invite, invitation_email
 from workflow import Refusal, Signoff, check_signature
 from workflow import content_hash as workflow_content_hash
 
@@ -268,46 +272,141 @@ def participant_invite(*, meeting: Meeting, by: User, user: User) -> Participant
     return participant
 
 
-def rsvp(*, meeting: Meeting, user: User, answer: str, delegate: User | None = None) -> Participant:
-    """A participant answers; sending a colleague needs one of the same organisation in this
-    network, who then becomes a participant too."""
+def rsvp(
+    *,
+    meeting: Meeting,
+    user: User,
+    answer: str,
+    delegate: User | None = None,
+    delegate_email: str = "",
+    delegate_name: str = "",
+    language: str = "",
+) -> Participant:
+    """A participant answers. Sending a colleague needs one of the same organisation in this
+    network, who then becomes a participant too (and gets the calendar invitation when the
+    agenda is out) — `delegate`, or `delegate_email`: a colleague with a role here already
+    is taken as chosen; one without is invited into the organisation
+    (networks.services.colleague_invite, mailed through circulation in `language`) and is
+    the one sent once they accept (colleague_joined). Until then the answer is "sends a
+    colleague" with the invitation pending, so the organisation counts as represented."""
     if answer not in Participant.Answer.values or answer == Participant.Answer.PENDING:
         raise ValidationError({"answer": _("Choose your answer.")})
+    delegate_email = delegate_email.strip().lower()
     with transaction.atomic():
         locked = _locked(meeting)
         if locked.is_cancelled:
             raise ValidationError(_("This meeting is cancelled."))
-        participant = Participant.objects.filter(meeting=locked, user=user).first()
+        participant = (
+            Participant.objects.filter(meeting=locked, user=user)
+            .select_related("organisation")
+            .first()
+        )
         if participant is None:
             raise ValidationError(_("You are not a participant of this meeting."))
+        invitation = None
         if answer == Participant.Answer.DELEGATED:
-            if delegate is None or delegate.pk == user.pk:
-                raise ValidationError({"delegate": _("Choose the colleague who attends.")})
-            colleague = (
-                Membership.objects.active()
-                .filter(user=delegate, organisation_id=participant.organisation_id)
-                .first()
-            )
-            if participant.organisation_id is None or colleague is None:
-                raise ValidationError(
-                    {"delegate": _("Choose a colleague of your organisation in this network.")}
+            if delegate is None and delegate_email:
+                delegate = (
+                    get_user_model()
+                    .objects.filter(
+                        email__iexact=delegate_email,
+                        pk__in=Membership.objects.active()
+                        .filter(organisation_id=participant.organisation_id)
+                        .values("user_id"),
+                    )
+                    .first()
                 )
-            Participant.objects.get_or_create(
-                meeting=locked,
-                user=delegate,
-                defaults={
-                    "network": locked.network,
-                    "organisation_id": participant.organisation_id,
-                    "invited": True,
-                },
-            )
+                if delegate is None:
+                    invitation = _invite_colleague(
+                        locked, participant, delegate_email, delegate_name, language
+                    )
+            if delegate is None and invitation is None:
+                raise ValidationError({"delegate": _("Choose the colleague who attends.")})
+            if delegate is not None:
+                if delegate.pk == user.pk:
+                    raise ValidationError({"delegate": _("Choose the colleague who attends.")})
+                colleague = (
+                    Membership.objects.active()
+                    .filter(user=delegate, organisation_id=participant.organisation_id)
+                    .first()
+                )
+                if participant.organisation_id is None or colleague is None:
+                    raise ValidationError(
+                        {"delegate": _("Choose a colleague of your organisation in this network.")}
+                    )
+                _send_colleague(locked, participant, delegate, by=user)
         else:
             delegate = None
         participant.answer = answer
         participant.delegate = delegate
+        participant.delegate_invitation = invitation
         participant.answered_at = timezone.now()
-        participant.save(update_fields=["answer", "delegate", "answered_at"])
+        participant.save(update_fields=["answer", "delegate", "delegate_invitation", "answered_at"])
     return participant
+
+
+def _invite_colleague(
+    meeting: Meeting, participant: Participant, email: str, full_name: str, language: str
+) -> Invitation:
+    """The colleague named by email has no role here: invite them into the participant's
+    organisation (a new invitation is mailed, an open one is reused)."""
+    if participant.organisation is None:
+        raise ValidationError(
+            {"delegate_email": _("You take part for no organisation: ask the secretariat.")}
+        )
+    invitation, new = colleague_invite(
+        network=meeting.network,
+        by=participant.user,
+        organisation=participant.organisation,
+        email=email,
+        full_name=full_name,
+    )
+    if new:
+        invitation_email(
+            invitation=invitation,
+            sender=participant.user,
+            language=language or settings.LANGUAGE_CODE,
+        )
+    return invitation
+
+
+def _send_colleague(
+    meeting: Meeting, participant: Participant, colleague: User, *, by: User
+) -> None:
+    """The colleague becomes a participant of their own; when the agenda is out already,
+    they get its calendar invitation now (as participant_invite does)."""
+    theirs, created = Participant.objects.get_or_create(
+        meeting=meeting,
+        user=colleague,
+        defaults={
+            "network": meeting.network,
+            "organisation_id": participant.organisation_id,
+            "invited": True,
+        },
+    )
+    if created and meeting.agenda_circulated_at is not None and meeting.ends_at > timezone.now():
+        _circulate(meeting, by=by, update=False, only=[theirs])
+
+
+def colleague_joined(*, invitation: Invitation, user: User) -> list[Participant]:
+    """The system, when an invitation is accepted (meetings.receivers, inside the
+    acceptance's transaction): every participant who sent the invited colleague to a meeting
+    still to come now sends this person. Returns those participants."""
+    sent = list(
+        Participant.objects.filter(
+            delegate_invitation=invitation,
+            answer=Participant.Answer.DELEGATED,
+            delegate__isnull=True,
+            meeting__status=Meeting.Status.SCHEDULED,
+            meeting__ends_at__gt=timezone.now(),
+        ).select_related("user", "meeting")
+    )
+    for participant in sent:
+        meeting = _locked(participant.meeting)
+        _send_colleague(meeting, participant, user, by=participant.user)
+        participant.delegate = user
+        participant.save(update_fields=["delegate"])
+    return sent
 
 
 # Agenda ---------------------------------------------------------------------------------
@@ -765,8 +864,10 @@ def _touch(minutes: Minutes) -> None:
 
 
 def minutes_start(*, meeting: Meeting, by: User) -> Minutes:
-    """Secretariat: the draft minutes, with one attendance row per participant (present
-    when they said they attend) and one item per agenda item."""
+    """Secretariat: the draft minutes, with one attendance row per participant, filled in
+    from the answers — present when they said they attend or were sent by a colleague in
+    their place, excused when they declined or sent someone, absent otherwise (no answer,
+    "maybe") — and one item per agenda item."""
     with transaction.atomic():
         locked = _locked(meeting)
         if locked.is_cancelled:
@@ -776,7 +877,8 @@ def minutes_start(*, meeting: Meeting, by: User) -> Minutes:
         if locked.starts_at > timezone.now():
             raise ValidationError(_("The minutes can be written once the meeting has started."))
         minutes = Minutes.objects.create(network=locked.network, meeting=locked)
-        participants = Participant.objects.filter(meeting=locked)
+        participants = list(Participant.objects.filter(meeting=locked))
+        sent = {p.delegate_id for p in participants if p.answer == Participant.Answer.DELEGATED}
         Attendance.objects.bulk_create(
             Attendance(
                 network=locked.network,
@@ -785,6 +887,11 @@ def minutes_start(*, meeting: Meeting, by: User) -> Minutes:
                 organisation_id=participant.organisation_id,
                 status=Attendance.Status.PRESENT
                 if participant.answer == Participant.Answer.ACCEPTED
+                or (
+                    participant.user_id in sent
+                    and participant.answer
+                    in (Participant.Answer.PENDING, Participant.Answer.TENTATIVE)
+                )
                 else Attendance.Status.EXCUSED
                 if participant.answer in (Participant.Answer.DECLINED, Participant.Answer.DELEGATED)
                 else Attendance.Status.ABSENT,
@@ -805,11 +912,26 @@ def minutes_start(*, meeting: Meeting, by: User) -> Minutes:
 
 
 def attendance_save(
-    *, minutes: Minutes, by: User, version: int | None, statuses: dict[int, str]
+    *,
+    minutes: Minutes,
+    by: User,
+    version: int | None,
+    statuses: dict[int, str],
+    guests: list[dict[str, str]] | None = None,
 ) -> Minutes:
-    """Secretariat: who was present, excused or absent ({user id: status})."""
+    """Secretariat: who was present, excused or absent ({user id: status}), and, when
+    `guests` is given ([{"name", "organisation"}]), the guests, replacing the earlier ones."""
     if any(status not in Attendance.Status.values for status in statuses.values()):
         raise ValidationError(_("Choose present, excused or absent for each person."))
+    cleaned_guests = []
+    for guest in guests or []:
+        name = str(guest.get("name", "")).strip()
+        organisation = str(guest.get("organisation", "")).strip()
+        if not name:
+            raise ValidationError({"guests": _("Give the guest's name.")})
+        if len(name) > 200 or len(organisation) > 200:
+            raise ValidationError({"guests": _("Keep a guest's name and organisation short.")})
+        cleaned_guests.append((name, organisation))
     with transaction.atomic():
         locked = _locked_minutes(minutes)
         _require_minutes_draft(locked, by)
@@ -824,6 +946,18 @@ def attendance_save(
         for row in changed:
             row.status = statuses[row.user_id]
         Attendance.objects.bulk_update(changed, ["status"])
+        if guests is not None:
+            AttendanceGuest.objects.filter(minutes=locked).delete()
+            AttendanceGuest.objects.bulk_create(
+                AttendanceGuest(
+                    network=locked.network,
+                    minutes=locked,
+                    position=position,
+                    name=name,
+                    organisation=organisation,
+                )
+                for position, (name, organisation) in enumerate(cleaned_guests, start=1)
+            )
         _touch(locked)
     return locked
 
@@ -901,6 +1035,10 @@ def minutes_content(minutes: Minutes) -> dict[str, Any]:
                 "status": row.status,
             }
             for row in attendance
+        ],
+        "guests": [
+            {"name": guest.name, "organisation": guest.organisation}
+            for guest in AttendanceGuest.objects.filter(minutes=minutes)
         ],
         "representation": representation(present),
         "items": [

@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -26,6 +27,7 @@ from meetings.forms import (
     AgendaItemForm,
     AttendanceForm,
     CancelForm,
+    GuestFormSet,
     InviteForm,
     MeetingForm,
     MeetingSettingsForm,
@@ -37,10 +39,12 @@ from meetings.forms import (
     MinutesSubmitForm,
     ReturnForm,
     RsvpForm,
+    guests_of,
 )
 from meetings.models import (
     AgendaItem,
     Attendance,
+    AttendanceGuest,
     CalendarFeed,
     CalendarReply,
     Meeting,
@@ -103,7 +107,7 @@ class MeetingListView(MeetingPageMixin, TemplateView):
             working_groups=list(WorkingGroup.objects.order_by("name").values_list("pk", "name")),
             page=Paginator(meetings, PAGE_SIZE).get_page(self.request.GET.get("page")),
             can_manage=self.network_access.can(Action.MEETINGS_MANAGE),
-            cadence=selectors.cadence(network=self.network),
+            cadence=selectors.cadence(network=self.network, access=self.network_access),
             pager_query=urlencode(
                 {
                     key: value
@@ -510,6 +514,10 @@ class AgendaCirculateView(AgendaTransitionView):
 
 
 class RsvpView(MeetingPageMixin, View):
+    """POST the person's answer. Saved: back to the meeting. Refused: the meeting page again
+    with the form as filled in — the answer still chosen — and the refusal at its field
+    (a colleague not named, not of the organisation…), with the refusal's status."""
+
     required_action = Action.MEETING_RSVP
 
     def post(self, request, network, meeting_id):
@@ -518,20 +526,38 @@ class RsvpView(MeetingPageMixin, View):
         if mine is None:
             raise not_found()
         form = RsvpForm(request.POST, participant=mine)
-        try:
-            if not form.is_valid():
-                raise form_errors(form)
-            services.rsvp(
-                meeting=meeting,
-                user=request.user,
-                answer=form.cleaned_data["answer"],
-                delegate=form.cleaned_data.get("delegate"),
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Your answer is saved."))
-        return redirect(self.meeting_url(meeting) + "#rsvp")
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = services.rsvp(
+                    meeting=meeting,
+                    user=request.user,
+                    answer=data["answer"],
+                    delegate=data.get("delegate"),
+                    delegate_email=data.get("delegate_email") or "",
+                    delegate_name=data.get("delegate_name") or "",
+                    language=get_language() or "",
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+                status = status_of(error)
+            else:
+                messages.success(request, _("Your answer is saved."))
+                if saved.delegate_invitation_id and saved.delegate_id is None:
+                    messages.success(
+                        request,
+                        _(
+                            "An invitation is on its way to %(email)s: once they accept it, "
+                            "they attend in your place."
+                        )
+                        % {"email": saved.delegate_invitation.email},
+                    )
+                return redirect(self.meeting_url(meeting) + "#rsvp")
+        page = MeetingDetailView()
+        page.setup(request, network=network, meeting_id=meeting_id)
+        page.network, page.network_access = self.network, self.network_access
+        return page.render_to_response(page.get_context_data(rsvp_form=form), status=status)
 
 
 class ParticipantInviteView(MeetingPageMixin, View):
@@ -559,6 +585,9 @@ class AgendaPdfView(MeetingPageMixin, View):
 
     def get(self, request, network, meeting_id):
         meeting = self.setup_meeting()
+        # An agenda still with the secretariat and the co-chairs is no one else's to read.
+        if not selectors.agenda_shown(meeting, self.network_access):
+            raise not_found()
         response = HttpResponse(services.agenda_pdf(meeting), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="agenda-{meeting.pk}.pdf"'
         response["Cache-Control"] = "private, no-store"
@@ -788,6 +817,11 @@ class MinutesCorrectView(MinutesActionView):
 
 
 class AttendanceView(MinutesMixin, FormView):
+    """Who was there: one choice per person on the list (filled in from the answers when the
+    minutes started), the guests by name and organisation, and "Everyone was present" — a
+    submit button of its own, so it works without JavaScript: it marks everyone on the list
+    present (with the guests typed so far) and comes back to the form to note exceptions."""
+
     required_action = Action.MINUTES_EDIT
     template_name = "meetings/attendance.html"
     form_class = AttendanceForm
@@ -804,20 +838,75 @@ class AttendanceView(MinutesMixin, FormView):
         return kwargs
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "meeting": self.meeting}
+        context = super().get_context_data(**kwargs)
+        if "guests" not in kwargs:
+            context["guests"] = GuestFormSet(
+                prefix="guests",
+                initial=[
+                    {"name": guest.name, "organisation": guest.organisation}
+                    for guest in AttendanceGuest.objects.filter(minutes=self.minutes)
+                ],
+            )
+        return {**context, "meeting": self.meeting}
 
-    def form_valid(self, form):
+    def attendance_url(self) -> str:
+        return reverse(
+            "meetings:minutes-attendance",
+            kwargs={"network": self.network.slug, "meeting_id": self.meeting.pk},
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        guests = GuestFormSet(request.POST, prefix="guests")
+        typed_guests = "guests-TOTAL_FORMS" in request.POST
+        if "all_present" in request.POST:
+            return self.all_present(form, guests if typed_guests else None)
+        # A post without the guests' rows leaves the guests as they are.
+        if not (form.is_valid() and (not typed_guests or guests.is_valid())):
+            response = self.render_to_response(self.get_context_data(form=form, guests=guests))
+            response.status_code = 400
+            return response
+        try:
+            services.attendance_save(
+                minutes=self.minutes,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                statuses=form.statuses(),
+                guests=guests_of(guests) if typed_guests else None,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            response = self.render_to_response(self.get_context_data(form=form, guests=guests))
+            response.status_code = status_of(error)
+            return response
+        messages.success(request, _("The attendance is saved."))
+        return redirect(self.minutes_url(self.meeting))
+
+    def all_present(self, form, guests):
+        version = form["version"].value()
+        if guests is not None and not guests.is_valid():
+            response = self.render_to_response(self.get_context_data(form=form, guests=guests))
+            response.status_code = 400
+            return response
         try:
             services.attendance_save(
                 minutes=self.minutes,
                 by=self.request.user,
-                version=form.cleaned_data["version"],
-                statuses=form.statuses(),
+                version=int(version) if str(version).isdigit() and len(str(version)) < 10 else None,
+                statuses={row.user_id: Attendance.Status.PRESENT for row in form.rows},
+                guests=guests_of(guests) if guests is not None else None,
             )
         except ValidationError as error:
-            return refused(self, form, error)
-        messages.success(self.request, _("The attendance is saved."))
-        return redirect(self.minutes_url(self.meeting))
+            messages.error(self.request, " ".join(error.messages))
+        else:
+            messages.success(
+                self.request,
+                _(
+                    "Everyone on the list is marked present. Change those who were not "
+                    "there, then save."
+                ),
+            )
+        return redirect(self.attendance_url())
 
 
 class MinutesItemView(MinutesMixin, TemplateView):

@@ -75,7 +75,18 @@ class Action(models.TextChoices):
         ),
     )
     AGENDA_APPROVE = "agenda.approve", _("Approve an agenda or return it with comments")
+    AGENDA_DRAFT_VIEW = (
+        "agendas.draft_view",
+        _("Read an agenda before the co-chairs approve it (others: once approved)"),
+    )
     MEETING_RSVP = "meeting.rsvp", _("Answer a meeting invitation")
+    COLLEAGUE_INVITE = (
+        "members.invite_colleague",
+        _(
+            "Invite a colleague of one's own organisation to attend a meeting in one's place "
+            "(they join as a focal point; a partner's colleague as a partner)"
+        ),
+    )
     MINUTES_VIEW = "minutes.view", _("Read approved minutes")
     MINUTES_DRAFT_VIEW = "minutes.draft_view", _("Read draft minutes and the comments on them")
     MINUTES_EDIT = (
@@ -230,7 +241,12 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MEETINGS_INVITE: frozenset({S, C}),
     Action.MEETINGS_PACK: frozenset({S, C, M, P, R}),
     Action.AGENDA_APPROVE: frozenset({C}),
+    # Members and partners read the agenda once the co-chairs approved it (meetings.selectors).
+    Action.AGENDA_DRAFT_VIEW: frozenset({S, C}),
     Action.MEETING_RSVP: frozenset({S, C, M, P}),
+    # The one way someone other than the secretariat brings a person into the network: a
+    # colleague of their own organisation, sent to a meeting (networks.services.colleague_invite).
+    Action.COLLEAGUE_INVITE: frozenset({S, C, M, P}),
     Action.MINUTES_VIEW: frozenset({S, C, M, P, R}),
     Action.MINUTES_DRAFT_VIEW: frozenset({S, C}),
     Action.MINUTES_EDIT: frozenset({S}),

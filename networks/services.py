@@ -44,6 +44,8 @@ from networks.roles import (
     ALWAYS_HELD_ROLES,
     EXCLUSIVE_ROLES,
     OPERATOR_GRANTED_ROLES,
+    SPEAKING_ROLES,
+    Action,
     Role,
 )
 from networks.scoping import network_scope
@@ -387,6 +389,29 @@ def invitation_create(
         if invited_by is not None and invited_by.email.lower() == email:
             raise ValidationError(_("You cannot invite yourself: nobody gives themselves a role."))
         _check_may_grant(network=network, by=invited_by, role=role, as_operator=as_operator)
+        return _invitation_make(
+            network=network,
+            email=email,
+            organisation=organisation,
+            role=role,
+            invited_by=invited_by,
+            full_name=full_name,
+        )
+
+
+def _invitation_make(
+    *,
+    network: Network,
+    email: str,
+    organisation: Organisation,
+    role: Role | str,
+    invited_by: User | None,
+    full_name: str,
+) -> tuple[Invitation, str]:
+    """The invitation itself, once the caller checked who may grant the role: the rules
+    every invitation keeps (the organisation takes part, the role is not held already, the
+    secretariat and co-chair roles stay apart)."""
+    with network_scope(network), transaction.atomic():
         if not Participation.objects.active().filter(organisation=organisation).exists():
             raise ValidationError(
                 _("%(organisation)s does not take part in this network.")
@@ -429,6 +454,83 @@ def invitation_create(
         invitation.save(update_fields=["token_hash"])
         _role_changed(network, invited_by, "invitation.create", invitation, None)
         return invitation, raw
+
+
+def colleague_invite(
+    *, network: Network, by: User, organisation: Organisation, email: str, full_name: str = ""
+) -> tuple[Invitation, bool]:
+    """A person who speaks for `organisation` (`members.invite_colleague`: the roles that
+    answer meeting invitations) invites a colleague of that organisation who has no role in
+    the network yet, to attend a meeting in their place: as a member focal point, or as an
+    external partner when they are one. The one way someone other than the secretariat
+    brings a person in, and only into their own organisation and never into the
+    secretariat's or the co-chairs' role; the audit trail records who invited.
+
+    Returns the invitation and whether it is new (the caller mails a new one, in the same
+    transaction: `invitation_email`); an open invitation of this address into the same
+    organisation and role is reused, not sent again. Refused: someone who already takes part
+    in the network (a colleague is chosen from the list; someone of another organisation is
+    not a colleague), a person who does not speak for the organisation."""
+    email = email.strip().lower()
+    with network_scope(network), transaction.atomic():
+        access = access_for(by, network)
+        if access is None or not access.can(Action.COLLEAGUE_INVITE):
+            raise ValidationError(
+                _("Your role in this network does not allow this."), code=NOT_ALLOWED
+            )
+        speaking = (
+            Membership.objects.active()
+            .filter(user=by, organisation=organisation, role__in=SPEAKING_ROLES)
+            .order_by("started_at")
+        )
+        own = speaking.first()
+        if own is None:
+            raise ValidationError(
+                _("You can invite a colleague of your own organisation only."), code=NOT_ALLOWED
+            )
+        if by.email.lower() == email:
+            raise ValidationError({"delegate_email": _("Name a colleague, not yourself.")})
+        held = (
+            Membership.objects.active()
+            .filter(user__email__iexact=email)
+            .select_related("organisation")
+            .first()
+        )
+        if held is not None and held.organisation_id != organisation.pk:
+            raise ValidationError(
+                {
+                    "delegate_email": _(
+                        "%(email)s acts for another organisation in this network: send a "
+                        "colleague of %(organisation)s."
+                    )
+                    % {"email": email, "organisation": organisation}
+                }
+            )
+        if held is not None:
+            raise ValidationError(
+                {
+                    "delegate_email": _("%(email)s takes part already: choose them in the list.")
+                    % {"email": email}
+                }
+            )
+        role = Role.EXTERNAL_PARTNER if own.role == Role.EXTERNAL_PARTNER else Role.MEMBER
+        open_one = (
+            _open_invitations()
+            .filter(email=email, organisation=organisation, role=role)
+            .order_by("-created_at")
+            .first()
+        )
+        if open_one is not None:
+            return open_one, False
+        invitation, _token = _invitation_make(
+            network=network,
+            email=email,
+            organisation=organisation,
+            role=role,
+            invited_by=by,
+            full_name=full_name,
+        )
+        return invitation, True
 
 
 def hash_token(raw: str) -> str:
@@ -557,6 +659,7 @@ def invitation_accept(
         locked.accepted_at = timezone.now()
         locked.accepted_by = user
         locked.save(update_fields=["accepted_at", "accepted_by"])
+        signals.invitation_accepted.send(sender=Invitation, invitation=locked, user=user)
         return user
 
 

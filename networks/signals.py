@@ -21,3 +21,8 @@ invitation_to_mail = Signal()
 # "invitation.revoke"), `obj` (the Membership or Invitation), `person_id` (whose role, when
 # there is an account) and `summary` (role and organisation).
 role_changed = Signal()
+
+# An invitation was accepted: sent (sender=Invitation) with `invitation` and `user` (the
+# person it made a member) by networks.services.invitation_accept, inside its transaction.
+# meetings' receiver makes a colleague invited to attend in someone's place the one sent.
+invitation_accepted = Signal()

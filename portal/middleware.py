@@ -6,7 +6,9 @@ import ipaddress
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+
+from portal.errors import not_found
 
 
 def client_address(meta: dict, trusted_proxies: int) -> str:
@@ -48,3 +50,34 @@ class ClientAddressMiddleware:
             request.META["PORTAL_PROXY_ADDR"] = request.META.get("REMOTE_ADDR", "")
             request.META["REMOTE_ADDR"] = client_address(request.META, count)
         return self.get_response(request)
+
+
+class NotFoundPageMiddleware:
+    """With DEBUG on, Django answers a 404 with its technical page: the URL patterns tried,
+    the view that raised it. Someone using a development or demo portal would read that list
+    where the portal's "Not found" belongs, so the portal's page answers instead (the API
+    its JSON error), unless PORTAL_TECHNICAL_404 asks for Django's. Without DEBUG the
+    handler404 (portal.errors.not_found) answers already; this changes nothing then."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    @staticmethod
+    def _applies() -> bool:
+        return settings.DEBUG and not getattr(settings, "PORTAL_TECHNICAL_404", False)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # A path that matched no URL pattern never reached a view (process_exception).
+        if (
+            response.status_code == 404
+            and self._applies()
+            and getattr(request, "resolver_match", None) is None
+        ):
+            return not_found(request, None)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, Http404) and self._applies():
+            return not_found(request, exception)
+        return None

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.privacy import masked_attendance
-from meetings import flows, services
+from meetings import flows, selectors, services
 from meetings.models import AgendaItem, Meeting, Minutes, MinutesVersion, Participant
 from networks import signoff
 from networks.api.fields import LinkField
@@ -68,10 +68,18 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
 
 class MeetingSerializer(serializers.ModelSerializer):
+    """`agenda_status`, `agenda_approved_at` and `item_count` are null (and a meeting's
+    `agenda_items` empty) while the agenda is with the secretariat and the co-chairs, for
+    a caller who may not read drafts (`agendas.draft_view`: members and partners read the
+    agenda once the co-chairs approved it, meetings.selectors.agenda_shown)."""
+
     working_group = serializers.IntegerField(
         source="working_group_id", read_only=True, allow_null=True
     )
-    item_count = serializers.IntegerField(read_only=True)
+    item_count = serializers.IntegerField(read_only=True, allow_null=True)
+    agenda_status = serializers.ChoiceField(
+        choices=Meeting.AgendaStatus.choices, read_only=True, allow_null=True
+    )
     online_url = LinkField(help_text=_("Null for a meeting without an online link."))
 
     class Meta:
@@ -92,6 +100,21 @@ class MeetingSerializer(serializers.ModelSerializer):
             "agenda_circulated_at",
             "item_count",
         ]
+
+    DRAFT_FIELDS = ("agenda_status", "agenda_approved_at", "item_count")
+
+    def agenda_shown(self, meeting: Meeting) -> bool:
+        access = self.context.get("access")
+        return access is not None and selectors.agenda_shown(meeting, access)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.agenda_shown(instance):
+            data.update(dict.fromkeys(self.DRAFT_FIELDS))
+            if "agenda_items" in data:
+                data["agenda_items"] = []
+                data["agenda_signoff"] = None
+        return data
 
 
 class SignoffSerializer(serializers.Serializer):

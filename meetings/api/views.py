@@ -24,6 +24,9 @@ class MeetingListView(NetworkAPIMixin, generics.ListAPIView):
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilter
 
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "access": self.network_access}
+
     def network_queryset(self):
         return selectors.meetings_visible(access=self.network_access).order_by("-starts_at", "-pk")
 

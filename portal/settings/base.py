@@ -99,6 +99,8 @@ MIDDLEWARE = [
     # A Content-Security-Policy on every response that has none of its own (downloads set
     # "default-src 'none'", documents.views).
     "csp.middleware.CSPMiddleware",
+    # With DEBUG, a 404 is still the portal's page, not the URL list (PORTAL_TECHNICAL_404).
+    "portal.middleware.NotFoundPageMiddleware",
     "accounts.middleware.ProviderFormActionMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
@@ -396,6 +398,9 @@ MFA_TOTP_ISSUER = "Network Portal"
 USERSESSIONS_TRACK_ACTIVITY = True
 PORTAL_REQUIRE_MFA = env_bool("PORTAL_REQUIRE_MFA", False)
 PORTAL_INVITATION_DAYS = 7
+# With DEBUG on, answer a 404 with Django's technical page (the URL patterns tried) rather
+# than the portal's "Not found" (portal.middleware.NotFoundPageMiddleware). For developers.
+PORTAL_TECHNICAL_404 = env_bool("PORTAL_TECHNICAL_404", False)
 # Personal data: how many days each kind of record is kept (privacy.services.apply_retention,
 # daily; the /privacy/ page states them). Each can be set by PORTAL_RETENTION_<KIND>_DAYS.
 # Where a person asks for the erasure of their data (shown on /privacy/); empty: through

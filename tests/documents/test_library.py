@@ -276,10 +276,14 @@ def test_a_new_version_keeps_the_old_one_readable(kyrgyzstan, login):
 
 
 def test_an_agenda_item_shows_its_documents_to_those_who_may_open_them(kyrgyzstan, login):
+    from meetings import services as meetings
     from tests.meetings.conftest import add_items, schedule
 
     meeting = schedule(kyrgyzstan)
     [item] = add_items(kyrgyzstan, meeting, "Labour migration study")
+    with network_scope(kyrgyzstan.network):  # members read an approved agenda's items
+        meetings.agenda_submit(meeting=meeting, by=kyrgyzstan.secretariat)
+        meetings.agenda_approve(meeting=meeting, by=kyrgyzstan.co_chair)
     make(kyrgyzstan, title="Draft study", agenda_item=item)
     make(
         kyrgyzstan,

@@ -56,7 +56,7 @@ EXPECTED = [
 
 def test_the_page_shows_each_items_clock_time_and_the_break(kyrgyzstan, login):
     meeting = build(kyrgyzstan, AGENDA)
-    html = login(kyrgyzstan.member).get(url(meeting)).content.decode()
+    html = login(kyrgyzstan.secretariat).get(url(meeting)).content.decode()
     for _number, times, title in EXPECTED:
         assert f">{times}</time>" in html and title in html
     assert html.index("10:40–10:55") < html.index("Coffee break") < html.index("10:55–11:15")
@@ -71,7 +71,7 @@ def test_the_pdf_and_the_mail_carry_the_timetable(
 ):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     meeting = build(kyrgyzstan, AGENDA)
-    pdf = login(kyrgyzstan.member).get(url(meeting, "agenda-pdf")).content
+    pdf = login(kyrgyzstan.secretariat).get(url(meeting, "agenda-pdf")).content
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
     for _number, times, title in EXPECTED:
         assert f"{times} · {title}" in text

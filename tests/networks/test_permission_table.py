@@ -24,6 +24,9 @@ HIDDEN_WITHOUT: dict[str, Action] = {
     "document_id": Action.DOCUMENTS_OPEN_INTERNAL,
     "statement_id": Action.STATEMENTS_DRAFT_VIEW,
 }
+# Routes hidden by a row-level action of their own: the walker's meeting has a draft agenda,
+# whose PDF only `agendas.draft_view` reads (the meeting page says it is being prepared).
+ROUTE_HIDDEN_WITHOUT: dict[str, Action] = {"meetings:agenda-pdf": Action.AGENDA_DRAFT_VIEW}
 # Routes whose object is a `pk` of one of those kinds.
 PK_KIND = {
     "networks:working-group-detail": "working_group_id",
@@ -79,6 +82,8 @@ def expected(route: Route, view, key: str, method: str) -> int:
                 return 404
         if kind in HIDDEN_WITHOUT and not can({role}, HIDDEN_WITHOUT[kind]):
             return 404
+    if route.name in ROUTE_HIDDEN_WITHOUT and not can({role}, ROUTE_HIDDEN_WITHOUT[route.name]):
+        return 404
     return 200 if method == "GET" else -1  # a permitted write is not tried here
 
 
@@ -113,7 +118,7 @@ def test_every_role_gets_the_status_the_table_implies(route, victim, people, cli
 
 def test_the_table_hides_rows_from_someone_in_the_victim_world():
     """The row-level expectations above are not vacuous: some role lacks each hiding action."""
-    for action in HIDDEN_WITHOUT.values():
+    for action in [*HIDDEN_WITHOUT.values(), *ROUTE_HIDDEN_WITHOUT.values()]:
         assert any(not can({role}, action) for role in PEOPLE.values()), action
 
 
