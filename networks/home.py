@@ -15,8 +15,12 @@ its AppConfig.ready()
 
 The inbox is ordered the way a person works through it: overdue first (the longest overdue
 first), then by the nearest deadline, then the items without a deadline, newest first.
-It is computed once per request (`request_inbox`): the page's list and the count in the
-navigation share it.
+It is computed once per request (`request_inbox`) where a page lists it — the network's home
+and the landing page — and the count in the navigation shares it. Every other page of the
+network shows the count the person's last look at the list left (`remembered_count`, in the
+cache for COUNT_SECONDS, no query at all), forgotten at once when a step of the workflow is
+taken in the network (`forget_counts`, on `workflow.signals.step_taken`): a page that is not
+the inbox stays within its own query budget, and a count is either fresh or not shown.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -215,14 +220,75 @@ def request_inbox(request: HttpRequest) -> list[InboxItem]:
     cached: list[InboxItem] | None = getattr(request, "_inbox", None)
     if cached is None:
         access = getattr(request, "network_access", None)
+        accesses: list[NetworkAccess]
         if access is not None:
-            cached = inbox_for([access])
+            accesses = [access]
+            cached = inbox_for(accesses)
         else:
             from networks.access import my_networks
 
-            cached = inbox_across(
-                [item.access for item in my_networks(request) if item.access is not None]
-            )
+            accesses = [item.access for item in my_networks(request) if item.access is not None]
+            cached = inbox_across(accesses)
+        counts = {a.network.pk: 0 for a in accesses}
+        for item in cached:
+            counts[item.network.pk] = counts.get(item.network.pk, 0) + 1
+        if accesses:
+            remember_counts(accesses[0].user_id, counts)
         # The request's own cache, as networks.access.my_networks keeps its own.
         setattr(request, "_inbox", cached)  # noqa: B010
     return cached
+
+
+# The count beside "Home" on the network's other pages -------------------------------------
+
+COUNT_SECONDS = 300
+
+
+def _count_key(user_id: int, network_id: int) -> str:
+    return f"inbox-count:{network_id}:{user_id}"
+
+
+def _generation_key(network_id: int) -> str:
+    return f"inbox-generation:{network_id}"
+
+
+def remember_counts(user_id: int, counts: Mapping[int, int]) -> None:
+    """Keep how many items wait for the person in each network ({network id: count}), under
+    the network's current generation."""
+    generations = cache.get_many([_generation_key(pk) for pk in counts])
+    cache.set_many(
+        {
+            _count_key(user_id, pk): (generations.get(_generation_key(pk), 0), count)
+            for pk, count in counts.items()
+        },
+        COUNT_SECONDS,
+    )
+
+
+def remembered_count(access: NetworkAccess) -> int | None:
+    """The count kept for the person in this network, or None when there is none or a step
+    has been taken there since (one cache read, no query)."""
+    count_key, generation_key = (
+        _count_key(access.user_id, access.network.pk),
+        _generation_key(access.network.pk),
+    )
+    found = cache.get_many([count_key, generation_key])
+    kept = found.get(count_key)
+    if kept is None or kept[0] != found.get(generation_key, 0):
+        return None
+    return int(kept[1])
+
+
+def forget_counts(network_id: int) -> None:
+    """Every count kept in the network is stale: a step changed what waits there."""
+    cache.set(_generation_key(network_id), timezone.now().timestamp(), None)
+
+
+def inbox_count(request: HttpRequest) -> int | None:
+    """The count in the navigation of a network's page: the list's own length when the page
+    computed it, else the remembered count."""
+    listed: list[InboxItem] | None = getattr(request, "_inbox", None)
+    if listed is not None:
+        return len(listed)
+    access = getattr(request, "network_access", None)
+    return remembered_count(access) if access is not None else None

@@ -7,9 +7,9 @@ whatever the number of networks:
   yet — or drafted and waiting for the co-chairs' submission;
 - a co-chair: waiting for their sign-off, from what the report's table
   (reports.flows.REPORT) lets them take, less what its guard refuses (they signed already);
-- those who read only submitted reports (the RCO, regional viewers): being drafted, waiting
-  for the co-chairs (some have signed), or submitted — linked to the report once it is
-  submitted, to the list of reports before (a draft would be a 404 for them).
+- those who follow the report (`reports.follow`: the RCO, who pulls it): being drafted,
+  waiting for the co-chairs (some have signed), or submitted — linked to the report once it
+  is submitted, to the list of reports before (a draft would be a 404 for them).
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def _standings(accesses: Sequence[NetworkAccess]) -> dict[int, Standing]:
                 filter=Q(signatures__version__isnull=True, signatures__withdrawn_at__isnull=True),
             ),
         )
-        .only("pk", "network_id", "year", "quarter", "status", "updated_at")
+        .only("pk", "network_id", "year", "quarter", "status", "drafted_by_id", "updated_at")
     }
     found = {}
     for pk, access in by_network.items():
@@ -95,7 +95,8 @@ def _standings(accesses: Sequence[NetworkAccess]) -> dict[int, Standing]:
             url = detail if drafts or report.status == SUBMITTED else listing
             if report.status == SUBMITTED:
                 state = DONE
-            elif flows.REPORT.allows(DRAFT, "submit", access):
+            elif flows.REPORT.allows(DRAFT, "submit", access) and report.drafted_by_id != user_id:
+                # (who drafted the report never submits it: reports.services.report_submit)
                 state = SIGNED if report.signed_by_me else YOURS
             else:
                 state = AWAITING if report.standing_signatures else DRAFTED
@@ -110,11 +111,10 @@ def _inbox(accesses: Sequence[NetworkAccess]) -> Iterator[InboxItem]:
         label = {"quarter": standing.quarter.label}
         since: datetime = standing.quarter.end
         writes = access.can(Action.REPORTS_WRITE)
-        drafts = access.can(Action.REPORT_DRAFTS_VIEW)
         if standing.state == DUE:
             if writes:
                 title = _("The %(quarter)s quarterly report is due: open it")
-            elif drafts:
+            elif not access.can(Action.REPORTS_FOLLOW):
                 continue  # the secretariat opens it; nothing is the co-chair's yet
             else:
                 title = _("The %(quarter)s quarterly report is being drafted")
@@ -125,14 +125,14 @@ def _inbox(accesses: Sequence[NetworkAccess]) -> Iterator[InboxItem]:
         elif standing.state in (DRAFTED, AWAITING):
             if writes:
                 title = _("The %(quarter)s quarterly report waits for the co-chairs' submission")
-            elif drafts:
+            elif not access.can(Action.REPORTS_FOLLOW):
                 continue
             elif standing.state == AWAITING:
                 title = _("The %(quarter)s quarterly report waits for the co-chairs")
             else:
                 title = _("The %(quarter)s quarterly report is being drafted")
         else:  # submitted
-            if drafts:
+            if not access.can(Action.REPORTS_FOLLOW):
                 continue  # those who signed it off have nothing left to do
             title = _("The %(quarter)s quarterly report was submitted")
         if standing.report is not None:

@@ -271,6 +271,15 @@ def test_the_quarterly_report_waits_for_each_in_turn(kyrgyzstan, home, client):
     assert now["secretariat"] == now["co_chair"] == now["co_chair2"] == []
 
 
+def test_regional_viewers_are_not_told_of_each_networks_report_in_their_inbox(
+    kyrgyzstan, regional_viewer, login
+):
+    open_report(kyrgyzstan)
+    client = login(regional_viewer)
+    assert inbox_of(client.get(home_url(kyrgyzstan)).content.decode()) == []
+    assert inbox_of(client.get("/").content.decode()) == []
+
+
 def test_the_rcos_and_co_chairs_homes_say_where_the_report_stands(kyrgyzstan, login):
     report = open_report(kyrgyzstan)
 
@@ -377,12 +386,28 @@ def test_the_navigation_counts_what_waits_in_this_network(kyrgyzstan, login):
     action_point(kyrgyzstan, days=1)
     upcoming_meeting(kyrgyzstan, days=4)
     client = login(kyrgyzstan.member)
+    meetings_page = reverse("meetings:list", kwargs={"network": "kyrgyzstan"})
+    # Before the person has looked at the list, the other pages show no count (they do not
+    # run the inbox's queries)…
+    assert badge(client.get(meetings_page).content.decode()) is None
     home = client.get(home_url(kyrgyzstan)).content.decode()
     assert len(inbox_of(home)) == 2 and badge(home) == 2
-    meetings_page = client.get(reverse("meetings:list", kwargs={"network": "kyrgyzstan"}))
-    assert badge(meetings_page.content.decode()) == 2
+    # …and after, the count the list left.
+    assert badge(client.get(meetings_page).content.decode()) == 2
     # Nothing waits for the partner: no count.
     assert badge(login(kyrgyzstan.partner).get(home_url(kyrgyzstan)).content.decode()) is None
+
+
+def test_a_step_taken_in_the_network_makes_the_kept_count_go(kyrgyzstan, login):
+    meeting = submitted_agenda(kyrgyzstan)
+    client = login(kyrgyzstan.co_chair2)
+    meetings_page = reverse("meetings:list", kwargs={"network": "kyrgyzstan"})
+    client.get(home_url(kyrgyzstan))
+    assert badge(client.get(meetings_page).content.decode()) == 2  # agenda, invitation
+    with network_scope(kyrgyzstan.network):
+        meetings.agenda_approve(meeting=meeting, by=kyrgyzstan.co_chair)
+    assert badge(client.get(meetings_page).content.decode()) is None  # never a stale count
+    assert badge(client.get(home_url(kyrgyzstan)).content.decode()) == 1
 
 
 def test_the_landing_page_shows_every_networks_items_each_labelled(kyrgyzstan, mongolia, login):
