@@ -84,9 +84,11 @@ def _agendas(by_network: dict[int, NetworkAccess], user_id: int) -> Iterator[Inb
         ) & ~Q(pk__in=approved_by_me)
     if circulating:
         wanted |= Q(network_id__in=_ids(circulating), agenda_status=Meeting.AgendaStatus.APPROVED)
-    meetings = Meeting.objects.filter(
-        wanted, status=Meeting.Status.SCHEDULED, starts_at__gte=timezone.now()
-    ).order_by("starts_at", "pk")[:LIMIT]
+    # A meeting that has begun with its agenda still waiting stays here, overdue: the step is
+    # still someone's.
+    meetings = Meeting.objects.filter(wanted, status=Meeting.Status.SCHEDULED).order_by(
+        "starts_at", "pk"
+    )[:LIMIT]
     for meeting in meetings:
         access = by_network[meeting.network_id]
         if meeting.agenda_status == Meeting.AgendaStatus.SUBMITTED:
