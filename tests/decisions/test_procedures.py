@@ -2,7 +2,6 @@
 authority's position where the state is concerned, deadlines, and gap-free numbering."""
 
 from datetime import timedelta
-
 from html import unescape
 
 import pytest
