@@ -206,56 +206,6 @@ def cadence(*, network: Network, access: NetworkAccess | None = None) -> Cadence
     return Cadence(last, upcoming, due, missed)
 
 
-def waiting_for(*, access: NetworkAccess) -> dict[str, list[Meeting]]:
-    """What waits for this person in this network: agendas to approve, invitations to answer."""
-    from meetings.models import Minutes, MinutesApproval
-
-    result: dict[str, list[Meeting]] = {"approve": [], "answer": [], "minutes": [], "comment": []}
-    if access.can(Action.AGENDA_APPROVE):
-        from meetings.models import AgendaApproval
-
-        agenda_approved_by_me = AgendaApproval.objects.filter(
-            co_chair_id=access.user_id, withdrawn_at__isnull=True
-        ).values("meeting_id")
-        result["approve"] = list(
-            Meeting.objects.filter(
-                agenda_status=Meeting.AgendaStatus.SUBMITTED, status=Meeting.Status.SCHEDULED
-            )
-            .exclude(pk__in=agenda_approved_by_me)
-            .order_by("starts_at")[:10]
-        )
-    if access.can(Action.MINUTES_APPROVE):
-        approved_by_me = MinutesApproval.objects.filter(
-            co_chair_id=access.user_id,
-            version__approved_at__isnull=True,
-            version__returned_at__isnull=True,
-        ).values("version__minutes__meeting_id")
-        result["minutes"] = list(
-            Meeting.objects.filter(minutes__status=Minutes.Status.SUBMITTED)
-            .exclude(pk__in=approved_by_me)
-            .order_by("starts_at")[:10]
-        )
-    if access.can(Action.MINUTES_COMMENT):
-        result["comment"] = list(
-            Meeting.objects.filter(
-                minutes__status=Minutes.Status.SUBMITTED,
-                minutes__comment_deadline__gt=timezone.now(),
-                minutes__attendance__user_id=access.user_id,
-            )
-            .select_related("minutes")
-            .order_by("starts_at")[:10]
-        )
-    result["answer"] = list(
-        Meeting.objects.filter(
-            participants__user_id=access.user_id,
-            participants__answer=Participant.Answer.PENDING,
-            status=Meeting.Status.SCHEDULED,
-            ends_at__gte=timezone.now(),
-        ).order_by("starts_at")[:10]
-    )
-    return result
-
-
 def feed_meetings(*, user: User) -> list[Meeting]:
     """Every meeting of the person, across the networks where they hold a role now."""
     from networks.models import Membership

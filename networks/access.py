@@ -118,6 +118,9 @@ def region_or_404(user: User | AnonymousUser, slug: str) -> Region:
 class MyNetwork:
     network: Network
     roles: frozenset[Role]
+    # The person's access there, as `access_for` would give it (the landing page's inbox
+    # asks every network's sources with it, without a query per network).
+    access: NetworkAccess | None = None
 
     @property
     def sorted_roles(self) -> list[str]:
@@ -130,27 +133,44 @@ class MyNetwork:
 
 def networks_of(user: User | AnonymousUser) -> list[MyNetwork]:
     """Every network the person holds a role in (including through a region), with those
-    roles, in two queries whatever the number of networks."""
+    roles and the access they give, in two queries whatever the number of networks."""
     if not user.is_authenticated:
         return []
     from networks.scoping import scopes_disabled
 
-    by_network: dict[int, tuple[Network, set[Role]]] = {}
+    by_network: dict[int, tuple[Network, set[Role], list[Membership]]] = {}
     with scopes_disabled():
-        rows = Membership.objects.active().filter(user=user).select_related("network")
+        rows = (
+            Membership.objects.active()
+            .filter(user=user)
+            .select_related("network__region", "organisation")
+        )
         for membership in rows:
-            entry = by_network.setdefault(membership.network_id, (membership.network, set()))
+            entry = by_network.setdefault(membership.network_id, (membership.network, set(), []))
             entry[1].add(Role(membership.role))
-    regional = Network.objects.filter(
-        region__viewers__in=RegionalViewer.objects.active().filter(user=user)
-    ).distinct()
-    for network in regional:
-        entry = by_network.setdefault(network.pk, (network, set()))
-        entry[1].add(Role.REGIONAL_VIEWER)
-    return sorted(
-        (MyNetwork(network, frozenset(roles)) for network, roles in by_network.values()),
-        key=lambda item: item.network.name,
+            entry[2].append(membership)
+    regional = (
+        Network.objects.filter(
+            region__viewers__in=RegionalViewer.objects.active().filter(user=user)
+        )
+        .select_related("region")
+        .distinct()
     )
+    for network in regional:
+        entry = by_network.setdefault(network.pk, (network, set(), []))
+        entry[1].add(Role.REGIONAL_VIEWER)
+    found = []
+    for network, roles, memberships in by_network.values():
+        access = NetworkAccess(
+            network=network,
+            user_id=user.pk,
+            roles=frozenset(roles),
+            organisation=memberships[0].organisation if memberships else None,
+            actions=allowed_actions(roles),
+            organisation_ids=frozenset(m.organisation_id for m in memberships),
+        )
+        found.append(MyNetwork(network, frozenset(roles), access))
+    return sorted(found, key=lambda item: item.network.name)
 
 
 def my_networks(request: HttpRequest) -> list[MyNetwork]:

@@ -13,8 +13,12 @@ def portal(request):
       they also reach pages rendered outside the view, such as the 403 page of that network.
       Only a person who holds a role in the network ever has them (NetworkPageMixin sets
       `request.network_access` after the access check).
+    - `inbox_count`: how many items wait for the person in that network, for the count
+      beside "Home" in its navigation: the home's own list, or on the network's other pages
+      the count the list left in the cache (networks.home.inbox_count; no query).
     """
     from networks.access import my_networks
+    from networks.home import inbox_count
 
     context = {
         "my_networks": SimpleLazyObject(lambda: my_networks(request))
@@ -26,4 +30,6 @@ def portal(request):
     if access is not None:
         context["network"] = access.network
         context["network_access"] = access
+        # A callable: the template calls it when it draws the count, not before.
+        context["inbox_count"] = lambda: inbox_count(request)
     return context

@@ -204,6 +204,13 @@ class Action(models.TextChoices):
         "reports.working_copy",
         _("See a submitted report's figures as they stand now, before resubmitting it"),
     )
+    REPORTS_FOLLOW = (
+        "reports.follow",
+        _(
+            "Be told in the inbox where each quarter's report stands: being drafted, waiting "
+            "for the co-chairs, submitted"
+        ),
+    )
     AUDIT_VIEW = (
         "audit.view",
         _("See the network's audit trail: who took which step, changed which role, when"),
@@ -293,6 +300,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.REPORTS_WRITE: frozenset({S}),
     Action.REPORTS_SUBMIT: frozenset({C}),
     Action.REPORTS_WORKING_COPY: frozenset({S, C}),
+    # The RCO pulls the report: its inbox says when there is one to pull (the secretariat
+    # and the co-chairs have their own steps on it).
+    Action.REPORTS_FOLLOW: frozenset({R}),
     # Who signs off and who drafts see what was done; members see the records themselves.
     Action.AUDIT_VIEW: frozenset({S, C}),
 }

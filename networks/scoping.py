@@ -34,13 +34,15 @@ class _AllNetworks:
 
 ALL_NETWORKS = _AllNetworks()
 
-_entered: ContextVar[int | _AllNetworks | None] = ContextVar("portal_network", default=None)
+_entered: ContextVar[int | frozenset[int] | _AllNetworks | None] = ContextVar(
+    "portal_network", default=None
+)
 
 
 def current_network_id() -> int:
     """The id of the entered network; raises when none (or every one) is entered."""
     value = _entered.get()
-    if value is None or isinstance(value, _AllNetworks):
+    if not isinstance(value, int):
         raise ScopeError("No network has been entered.")
     return value
 
@@ -62,6 +64,19 @@ def network_scope(network: Network | int) -> Iterator[None]:
 def scopes_disabled() -> Iterator[None]:
     """Query across every network. Only for platform code that means it."""
     token = _entered.set(ALL_NETWORKS)
+    try:
+        yield
+    finally:
+        _entered.reset(token)
+
+
+@contextmanager
+def networks_read_scope(network_ids: frozenset[int]) -> Iterator[None]:
+    """Read the rows of these networks (and of no other) for the block: a page that lists
+    what several of the person's networks hold at once (the landing page's inbox), one
+    query for all of them. Saving is refused inside it, and so is anything that needs one
+    entered network (`current_network_id`)."""
+    token = _entered.set(frozenset(network_ids))
     try:
         yield
     finally:
@@ -125,6 +140,8 @@ class NetworkScopedManager(_NetworkScopedBaseManager[_M]):
                 f"{self.model.__name__} is owned by a network: enter one with network_scope() "
                 "before querying it."
             )
+        if isinstance(value, frozenset):
+            return queryset.filter(network_id__in=value)
         return queryset.filter(network_id=value)
 
     def none(self) -> models.QuerySet[_M]:
@@ -147,7 +164,7 @@ class NetworkOwned(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         value = _entered.get()
-        if value is None:
+        if value is None or isinstance(value, frozenset):
             raise ScopeError(f"Saving {type(self).__name__} needs an entered network.")
         if value is not ALL_NETWORKS and self.network_id != value:
             raise ScopeError(

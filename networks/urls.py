@@ -6,6 +6,7 @@ app_name = "networks"
 
 urlpatterns = [
     path("", views.NetworkHomeView.as_view(), name="home"),
+    path("members/", views.MemberListView.as_view(), name="members"),
     path("members/export.csv", views.MemberListCSVView.as_view(), name="members-csv"),
     path("members/export.pdf", views.MemberListPDFView.as_view(), name="members-pdf"),
     path(

@@ -41,6 +41,9 @@ class LandingView(LoginRequiredMixin, TemplateView):
         context["regions"] = Region.objects.filter(
             viewers__in=RegionalViewer.objects.active().filter(user=self.request.user)
         ).distinct()
+        # What waits for the person in every network of theirs, each item naming its
+        # network (networks.home; the same list the header counts).
+        context["inbox"] = home.request_inbox(self.request)
         return context
 
 
@@ -56,25 +59,36 @@ class SwitchNetworkView(LoginRequiredMixin, View):
 
 
 class NetworkHomeView(NetworkPageMixin, TemplateView):
+    """The network's dashboard: what waits for the person first, then the panels the apps
+    register for the person's roles (networks.home)."""
+
     required_action = Action.NETWORK_VIEW
     template_name = "networks/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["my_roles"] = sorted(str(role.label) for role in self.network_access.roles)
-        # What the apps above show here: their panels, and what waits for this person
-        # (networks.home; each app registers its own in its AppConfig.ready()).
+        context["inbox"] = home.request_inbox(self.request)
         context["panels"] = home.panels_for(self.network_access)
-        context["waiting"] = home.waiting_for(self.network_access)
-        if self.network_access.can(Action.MEMBERS_VIEW):
-            context["members"] = selectors.member_list(network=self.network)
-            grantable = grantable_roles(self.network_access.roles)
-            # The member list offers "End membership" on the roles this person may end.
-            context["roles_i_manage"] = {value for value, _label in grantable}
-            if grantable:
-                context["invite_url"] = reverse(
-                    "networks:invite", kwargs={"network": self.network.slug}
-                )
+        return context
+
+
+class MemberListView(NetworkPageMixin, TemplateView):
+    """The organisations taking part and their focal points."""
+
+    required_action = Action.MEMBERS_VIEW
+    template_name = "networks/members.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["members"] = selectors.member_list(network=self.network)
+        grantable = grantable_roles(self.network_access.roles)
+        # The member list offers "End membership" on the roles this person may end.
+        context["roles_i_manage"] = {value for value, _label in grantable}
+        if grantable:
+            context["invite_url"] = reverse(
+                "networks:invite", kwargs={"network": self.network.slug}
+            )
         return context
 
 
@@ -130,7 +144,7 @@ class MembershipEndView(NetworkPageMixin, FormView):
             _("%(person)s no longer holds the role %(role)s.")
             % {"person": membership.user.get_full_name(), "role": membership.get_role_display()},
         )
-        return redirect("networks:home", network=self.network.slug)
+        return redirect("networks:members", network=self.network.slug)
 
 
 class WorkingGroupListView(NetworkPageMixin, TemplateView):

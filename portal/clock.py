@@ -257,7 +257,28 @@ def when(value: datetime | date | str | None, style: str = "long") -> str:
         return formats.date_format(value, "DATE_FORMAT")
     if style not in STYLES:
         raise ValueError(f"Unknown style of time: {style!r}")
-    clock = current()
+    return _when(value, style, current())
+
+
+def when_in(value: datetime | None, network: Zoned, style: str = "short") -> str:
+    """`when()` in `network`'s time whichever clock is active, and nobody's own beside it:
+    for a page that lists several networks' moments, each in its own network's time (the
+    landing page's inbox)."""
+    if value is None:
+        return ""
+    if style not in STYLES:
+        raise ValueError(f"Unknown style of time: {style!r}")
+    return _when(value, style, clock_of(network))
+
+
+def days_until(value: datetime, network: Zoned, now: datetime | None = None) -> int:
+    """How many of `network`'s days from today to `value`'s day: 0 today, 1 tomorrow, −2
+    the day before yesterday (a deadline "closes tomorrow" is counted in the network's days,
+    not in 24-hour spans)."""
+    return (network_local(value, network).date() - network_today(network, now)).days
+
+
+def _when(value: datetime, style: str, clock: Clock) -> str:
     moment = _aware(value, clock).astimezone(clock.zone)
     shown = formats.date_format(moment, STYLES[style]())
     text = _with_label(shown, _label(moment, clock))

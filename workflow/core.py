@@ -156,6 +156,14 @@ class Workflow(Generic[R]):
                 raise refusal
         return transition
 
+    def allows(self, state: str, step: str, actor: Actor) -> bool:
+        """Whether the table lets this person take `step` from `state`, guards aside: for a
+        list of many records at once (the personal inbox), whose caller checks what the
+        guards check (already signed, drafted by this person) in its own batched query
+        rather than one guard's query per record."""
+        transition = self.table.get((state, step))
+        return transition is not None and transition.action in actor.actions
+
     def steps_for(self, record: R, actor: Actor) -> list[str]:
         """The steps this person may take on the record now, in the pages' order."""
         allowed = []

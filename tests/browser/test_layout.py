@@ -37,9 +37,12 @@ def test_the_network_home_fits_a_phone_and_the_menus_open_from_the_keyboard(
         kyrgyzstan = build_network("kyrgyzstan", code="KGZ", name=LONG_NAME)
     page.set_viewport_size({"width": 360, "height": 740})
     sign_in(page, kyrgyzstan.people["secretariat"])
-    page.goto("/n/kyrgyzstan/")
+    page.goto("/n/kyrgyzstan/members/")
     page.get_by_role("heading", name="Member list").wait_for()
     # Nothing is wider than the screen: no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.goto("/n/kyrgyzstan/")
+    page.get_by_role("heading", name="Waiting for you").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     # The header is one row: the brand and "Menu"; the network's pages are folded away.
     header = page.locator(".site-header").bounding_box()

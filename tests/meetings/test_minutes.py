@@ -333,7 +333,9 @@ def test_attendees_comment_until_the_deadline_and_the_co_chairs_read_it(kyrgyzst
         )
     member = login(kyrgyzstan.member)
     home = reverse("networks:home", kwargs={"network": "kyrgyzstan"})
-    assert "Comment on the minutes of “Q3 regular meeting”" in member.get(home).content.decode()
+    assert (
+        "Comment on the draft minutes of “Q3 regular meeting”" in member.get(home).content.decode()
+    )
     assert "Send my comment" in member.get(url(held)).content.decode()
     member.post(url(held, "minutes-comment"), {"text": "Please add UNDP's offer of support."})
     assert "Please add UNDP" not in member.get(url(held)).content.decode()

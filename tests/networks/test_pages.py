@@ -130,6 +130,7 @@ def test_platform_operator_without_a_role_is_told_where_networks_are_created(kyr
         "/",
         HOME,
         url("working-group-list"),
+        url("members"),
         url("invite"),
         "/accounts/profile/",
         "/n/atlantis/",
@@ -163,7 +164,8 @@ def test_the_language_switch_turns_the_pages_russian(kyrgyzstan, login):
     assert response.status_code == 302 and response["Location"] == HOME
     page = client.get(HOME).content.decode()
     assert '<html lang="ru">' in page
-    assert "Список членов" in page
+    assert "Ждёт вашего действия" in page
+    assert "Список членов" in client.get(url("members")).content.decode()
 
 
 def test_the_network_navigation_follows_the_role(kyrgyzstan, regional_viewer, login):
@@ -188,21 +190,26 @@ def test_messages_are_shown_on_the_next_page(kyrgyzstan, login):
     assert "no longer holds the role Member focal point" in page
 
 
-# --- The network home ---------------------------------------------------------------------
+# --- The network home and its member list ------------------------------------------------
 
 
-def test_network_home_shows_the_network_and_its_member_list_by_participation(kosovo, login):
+def test_network_home_shows_the_network_and_links_its_member_list_by_participation(kosovo, login):
     with network_scope(kosovo.network):
         services.participation_add(
             network=kosovo.network,
             organisation=organisation("WB", Organisation.Kind.IFI, name="World Bank"),
             type=Participation.Type.OBSERVER,
         )
-    page = login(kosovo.member).get(url("home", network="kosovo")).content.decode()
-    assert f"<h1>{kosovo.network.name}</h1>" in page
+    client = login(kosovo.member)
+    home = client.get(url("home", network="kosovo")).content.decode()
+    assert f"<h1>{kosovo.network.name}</h1>" in home
     for fact in ("Quarterly", "All co-chairs approve", "UN Kosovo Team", "Development Coordinator"):
-        assert fact in page
-    assert "Member list" in page
+        assert fact in home
+    members_page = url("members", network="kosovo")
+    assert f'href="{members_page}"' in home
+    assert kosovo.co_chair.email not in home  # the people are on the member list's own page
+    page = client.get(members_page).content.decode()
+    assert "<h1>Member list</h1>" in page
     members, observers, partners = (
         page.index(">Members <"),
         page.index(">Observers <"),
@@ -225,16 +232,19 @@ def test_regional_viewer_sees_the_network_but_not_its_people(kyrgyzstan, regiona
     assert response.status_code == 200
     page = response.content.decode()
     assert kyrgyzstan.network.name in page and "Quarterly" in page
-    assert "Member list" not in page
+    assert f'href="{url("members")}"' not in page
     for someone in kyrgyzstan.people.values():
         assert someone.email not in page
+    assert client.get(url("members")).status_code == 403
     assert client.get(url("members-csv")).status_code == 403
 
 
 def test_external_partner_sees_no_member_list(kyrgyzstan, login):
-    page = login(kyrgyzstan.partner).get(HOME).content.decode()
-    assert "Member list" not in page
+    client = login(kyrgyzstan.partner)
+    page = client.get(HOME).content.decode()
+    assert f'href="{url("members")}"' not in page
     assert kyrgyzstan.member.email not in page
+    assert client.get(url("members")).status_code == 403
 
 
 def test_the_secretariat_invites_and_ends_memberships_a_co_chair_only_the_co_chairs(
@@ -247,14 +257,15 @@ def test_the_secretariat_invites_and_ends_memberships_a_co_chair_only_the_co_cha
         co_chair2 = Membership.objects.get(user=kyrgyzstan.co_chair2)
     end = url("membership-end", membership_id=membership.pk)
     end_co_chair = url("membership-end", membership_id=co_chair2.pk)
-    secretariat = login(kyrgyzstan.secretariat).get(HOME).content.decode()
+    members = url("members")
+    secretariat = login(kyrgyzstan.secretariat).get(members).content.decode()
     assert f'href="{end}"' in secretariat and f'href="{url("invite")}"' in secretariat
     assert f'href="{end_co_chair}"' not in secretariat
-    co_chair = login(kyrgyzstan.co_chair).get(HOME).content.decode()
+    co_chair = login(kyrgyzstan.co_chair).get(members).content.decode()
     assert f'href="{end}"' not in co_chair and f'href="{end_co_chair}"' in co_chair
     assert f'href="{url("invite")}"' in co_chair
     assert "Export as CSV" in co_chair
-    member = login(kyrgyzstan.member).get(HOME).content.decode()
+    member = login(kyrgyzstan.member).get(members).content.decode()
     assert "End membership" not in member and url("invite") not in member
 
 
@@ -318,7 +329,7 @@ def test_the_secretariat_confirms_then_ends_a_membership_and_history_is_kept(kyr
         assert Membership.objects.get(pk=membership.pk).ended_at is None  # GET changes nothing
 
     response = client.post(end, {"reason": "Left UNDP"})
-    assert response.status_code == 302 and response["Location"] == HOME
+    assert response.status_code == 302 and response["Location"] == url("members")
     with network_scope(kyrgyzstan.network):
         membership.refresh_from_db()
     assert membership.ended_at is not None and membership.end_reason == "Left UNDP"

@@ -93,3 +93,39 @@ def test_the_persons_networks_are_looked_up_once_per_request(kyrgyzstan, login, 
     page = login(kyrgyzstan.member).get("/").content.decode()
     assert 'id="network-switch"' in page and '<li class="card">' in page
     assert len(calls) == 1
+
+
+def test_the_home_and_the_landing_page_cost_the_same_with_one_item_of_each_kind_or_many(
+    kyrgyzstan, client, capsys
+):
+    """Every source of the inbox and every panel answers in a fixed number of queries: the
+    same with one meeting, minutes, consultation, statement, action point, workplan activity
+    and report waiting as with many."""
+    from tests.networks import inbox_world as world
+
+    def one_round(suffix: str) -> None:
+        world.submitted_agenda(kyrgyzstan, f"Agenda {suffix}")
+        world.submitted_minutes(kyrgyzstan, f"Minutes {suffix}")
+        world.approved_minutes(kyrgyzstan, f"Approved {suffix}")
+        world.upcoming_meeting(kyrgyzstan, f"Invitation {suffix}", days=5)
+        world.consultation(kyrgyzstan, f"Consultation {suffix}", concerns_state=True)
+        world.submitted_statement(kyrgyzstan, f"Statement {suffix}")
+        world.action_point(kyrgyzstan, days=2, org="IOM", text=f"Action {suffix}")
+        world.workplan(kyrgyzstan, activities=2, lead="IOM")
+        world.workplan(kyrgyzstan, endorse=False, lead="IOM")
+
+    one_round("1")
+    world.open_report(kyrgyzstan)
+    counts = {}
+    for key in ("secretariat", "co_chair2"):
+        client.force_login(kyrgyzstan.people[key])
+        counts[key] = (queries(client, HOME), queries(client, "/"))
+        assert len(world.inbox_of(client.get(HOME).content.decode())) >= 5
+    for round_ in range(2, 6):
+        one_round(str(round_))
+    for key in ("secretariat", "co_chair2"):
+        client.force_login(kyrgyzstan.people[key])
+        assert (queries(client, HOME), queries(client, "/")) == counts[key], key
+        assert len(world.inbox_of(client.get(HOME).content.decode())) >= 20
+    with capsys.disabled():
+        print(f"\nqueries (home, landing): {counts}")
