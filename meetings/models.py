@@ -583,6 +583,9 @@ class MeetingPack(NetworkOwned):
     sources_sha256 = models.CharField(max_length=64, blank=True)
     # What the pack holds: [{"document", "title", "item", "state": included|withheld|linked}].
     contents = models.JSONField(default=list, blank=True)
+    # A mail links this version (meetings.pack.pack_for_circulation): it is never dropped,
+    # even when its build finds nothing changed since the last ready pack.
+    linked = models.BooleanField(default=False)
     requested_at = models.DateTimeField(auto_now_add=True)
     built_at = models.DateTimeField(null=True, blank=True)
 

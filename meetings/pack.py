@@ -31,6 +31,7 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,7 @@ from meetings.timetable import Slot, timetable
 from networks.models import Membership
 from networks.pdf import render_pdf
 from networks.roles import allowed_actions
+from networks.scoping import scopes_disabled
 from portal.queues import enqueue_on_commit
 
 if TYPE_CHECKING:
@@ -517,7 +519,11 @@ def pack_for_circulation(meeting: Meeting) -> MeetingPack:
     ready = latest_ready(meeting)
     if ready is not None and ready.sources_sha256 == gather(meeting).fingerprint():
         return ready
-    return pack_request(meeting=meeting)
+    pack = pack_request(meeting=meeting)
+    if not pack.linked:
+        MeetingPack.objects.filter(pk=pack.pk).update(linked=True)
+        pack.linked = True
+    return pack
 
 
 def _contents(sources: Sources) -> list[dict[str, Any]]:
@@ -538,7 +544,9 @@ def _contents(sources: Sources) -> list[dict[str, Any]]:
 def pack_build(*, pack_id: int) -> MeetingPack | None:
     """The worker (meetings.tasks.build_meeting_pack): builds a queued pack, once. A pack
     already taken is left as it is; one whose sources equal the last ready pack's is not
-    kept (that pack stands). A failure is recorded with its reason, never raised."""
+    kept (that pack stands) — unless a mail links it, when it becomes that pack's twin (the
+    same file and hashes) so the link opens. A failure is recorded with its reason, never
+    raised."""
     with transaction.atomic():
         pack = (
             MeetingPack.objects.select_for_update()
@@ -556,8 +564,16 @@ def pack_build(*, pack_id: int) -> MeetingPack | None:
         fingerprint = sources.fingerprint()
         ready = latest_ready(meeting)
         if ready is not None and ready.sources_sha256 == fingerprint:
-            pack.delete()
-            return ready
+            if not pack.linked:
+                pack.delete()
+                return ready
+            for field in ("file", "size", "pages", "sha256", "sources_sha256", "contents"):
+                setattr(pack, field, getattr(ready, field))
+            pack.status = MeetingPack.Status.READY
+            pack.built_at = timezone.now()
+            pack.done = pack.total = ready.total
+            pack.save()
+            return pack
 
         def progress(done: int, total: int) -> None:
             MeetingPack.objects.filter(pk=pack.pk).update(done=done, total=total)
@@ -589,3 +605,31 @@ def pack_build(*, pack_id: int) -> MeetingPack | None:
 
 def included_document_ids(pack: MeetingPack) -> list[int]:
     return [row["document"] for row in pack.contents if row.get("state") == INCLUDED]
+
+
+# Builds that lost their worker ---------------------------------------------------------------
+
+# A queued build whose task was lost (the broker was down, Redis restarted empty) is handed to
+# the worker again after this long; one left "building" by a worker that died, after the
+# longest a build can take (every conversion at its timeout, and some).
+QUEUED_AGAIN_AFTER = timedelta(minutes=5)
+BUILDING_AGAIN_AFTER = timedelta(hours=3)
+
+
+def stuck_packs_requeue(*, now: datetime | None = None) -> list[int]:
+    """Beat (meetings.tasks.sweep_stuck_packs): the builds to hand to the worker again —
+    queued ones past QUEUED_AGAIN_AFTER, and those "building" past BUILDING_AGAIN_AFTER, put
+    back to queued. A build runs only from "queued" under a row lock, so handing one over
+    twice builds it once. Returns the packs' ids, across networks."""
+    now = now or timezone.now()
+    with scopes_disabled(), transaction.atomic():
+        MeetingPack.objects.filter(
+            status=MeetingPack.Status.BUILDING, requested_at__lt=now - BUILDING_AGAIN_AFTER
+        ).update(status=MeetingPack.Status.QUEUED, done=0, total=0)
+        return list(
+            MeetingPack.objects.filter(
+                status=MeetingPack.Status.QUEUED, requested_at__lt=now - QUEUED_AGAIN_AFTER
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)[:500]
+        )

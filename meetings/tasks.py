@@ -104,3 +104,18 @@ def build_meeting_pack(pack_id: int) -> str | None:
 
     pack = pack_build(pack_id=pack_id)
     return pack.status if pack is not None else None
+
+
+@shared_task
+def sweep_stuck_packs() -> int:
+    """Beat, every five minutes: meeting packs whose build was lost with its message or its
+    worker are handed to the worker again (meetings.pack.stuck_packs_requeue); building one
+    twice builds it once. Returns how many were handed over."""
+    from meetings.pack import stuck_packs_requeue
+    from portal.queues import enqueue
+
+    ids = stuck_packs_requeue()
+    for pk in ids:
+        if not enqueue(build_meeting_pack, pk):
+            break  # the broker is still down: the next sweep tries again
+    return len(ids)

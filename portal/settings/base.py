@@ -242,6 +242,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "documents.tasks.sweep_unread_versions",
         "schedule": 60.0,
     },
+    "sweep-stuck-meeting-packs": {
+        "task": "meetings.tasks.sweep_stuck_packs",
+        "schedule": 300.0,
+    },
     "send-daily-digests": {
         "task": "circulation.tasks.send_digests",
         "schedule": crontab(hour=6, minute=0),

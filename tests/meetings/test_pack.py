@@ -377,3 +377,59 @@ def test_an_answer_does_not_rebuild_the_pack_but_a_new_participant_does(
             meeting=meeting_with_documents, by=net.secretariat, user=net.people["rco"]
         )
         assert MeetingPack.objects.filter(meeting=meeting_with_documents, number=2).exists()
+
+
+def test_a_linked_version_whose_build_finds_nothing_changed_still_opens(
+    kyrgyzstan, meeting_with_documents
+):
+    # A mail links the next version while a change waits; the change is undone before the
+    # build: the linked version is the last pack's twin, never dropped (the link must open).
+    net = kyrgyzstan
+    first = build(net, meeting_with_documents)
+    with network_scope(net.network):
+        item = services.agenda_item_save(
+            meeting=meeting_with_documents, by=net.secretariat, title="Closing", duration_minutes=5
+        )
+        linked = packs.pack_for_circulation(meeting_with_documents)
+        assert linked.number == 2
+        services.agenda_item_delete(item=item, by=net.secretariat)
+        built = packs.pack_build(pack_id=linked.pk)
+        assert built.pk == linked.pk and built.status == MeetingPack.Status.READY
+        assert (built.sha256, built.pages, built.file.name) == (
+            first.sha256,
+            first.pages,
+            first.file.name,
+        )
+        assert MeetingPack.objects.filter(meeting=meeting_with_documents).count() == 2
+
+
+def test_a_build_lost_with_its_message_or_its_worker_is_handed_over_again(
+    kyrgyzstan, meeting_with_documents, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings import tasks
+
+    net = kyrgyzstan
+    with network_scope(net.network):
+        lost = packs.pack_request(meeting=meeting_with_documents)
+        MeetingPack.objects.filter(pk=lost.pk).update(
+            status=MeetingPack.Status.BUILDING,
+            requested_at=timezone.now() - timedelta(hours=4),
+        )
+    handed: list[int] = []
+    monkeypatch.setattr(tasks, "build_meeting_pack", type("T", (), {"delay": handed.append}))
+    # A fresh build is left to its own message.
+    assert packs.stuck_packs_requeue(now=timezone.now() - timedelta(hours=4)) == []
+    assert tasks.sweep_stuck_packs() == 1 and handed == [lost.pk]
+    with network_scope(net.network):
+        lost.refresh_from_db()
+        assert lost.status == MeetingPack.Status.QUEUED
+        assert packs.pack_build(pack_id=lost.pk).status == MeetingPack.Status.READY
+    # Handed over twice, it is built once: the second finds it built and leaves it.
+    with network_scope(net.network):
+        built = MeetingPack.objects.get(pk=lost.pk)
+        again = packs.pack_build(pack_id=lost.pk)
+        assert (again.sha256, again.built_at) == (built.sha256, built.built_at)
