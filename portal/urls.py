@@ -7,7 +7,7 @@ from circulation import views as circulation_views
 from documents import views as document_views
 from meetings import views as meeting_views
 from networks import views as network_views
-from portal import health, metrics
+from portal import errors, health, metrics
 from portal.converters import IdConverter
 from privacy import views as privacy_views
 from reports import views as report_views
@@ -20,6 +20,8 @@ urlpatterns = [
     path("switch/", network_views.SwitchNetworkView.as_view(), name="switch-network"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # nginx's 413 (a body over its limit) is answered here: deploy/nginx.conf.
+    path("too-large/", errors.request_too_large, name="too-large"),
     path("privacy/", privacy_views.PrivacyNoticeView.as_view(), name="privacy"),
     path("metrics", metrics.metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
