@@ -144,6 +144,7 @@ def _minutes(by_network: dict[int, NetworkAccess], user_id: int) -> Iterator[Inb
             Q(network_id__in=approving, approved_by_me=False)
             | (
                 Q(network_id__in=commenting, attended=True, comment_deadline__gt=now)
+                & ~Q(network_id__in=approving)
                 & (~Q(network_id__in=invited_only) | Q(invited=True))
             )
         )
@@ -154,8 +155,11 @@ def _minutes(by_network: dict[int, NetworkAccess], user_id: int) -> Iterator[Inb
         access = by_network[each.network_id]
         url = _link("minutes", access, each.meeting_id)
         title = {"title": each.meeting.title}
-        if each.network_id in approving and not each.approved_by_me:
-            # A co-chair who attended approves them: commenting is not their step then.
+        if each.network_id in approving:
+            # A co-chair approves them: commenting is not their step, before their approval
+            # nor after it (what they approved is not theirs to comment on).
+            if each.approved_by_me:
+                continue
             yield InboxItem(
                 access.network,
                 "minutes.approve",

@@ -91,6 +91,12 @@ def test_submitted_minutes_wait_for_each_co_chair_and_for_the_attendees_comments
             minutes=minutes, by=kyrgyzstan.co_chair, content_sha256=version.content_sha256
         )
     assert who_sees(home, kyrgyzstan, "minutes.approve") == {"co_chair2"}
+    # The co-chair who approved is not asked to comment on what they approved.
+    assert who_sees(home, kyrgyzstan, "minutes.comment") == {
+        "secretariat",
+        "member",
+        "member_unhcr",
+    }
 
 
 def test_approved_minutes_circulated_to_me_wait_until_i_open_them(kyrgyzstan, home, client):
