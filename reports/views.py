@@ -314,7 +314,7 @@ class RegionalMixin(LoginRequiredMixin):
             reverse=True,
         )[:OPEN_QUARTERS]
         asked = self.request.GET.get("quarter", "")
-        chosen = asked if asked in offered else offered[0]
+        chosen = asked if asked in offered else self.latest_reported(networks, offered)
         year, quarter = quarters.parse_label(chosen)
         rows = comparison(networks, year, quarter)
         return {
@@ -326,6 +326,20 @@ class RegionalMixin(LoginRequiredMixin):
             "coverage": regional_coverage(networks),
             "footnotes": designation_notes(networks),
         }
+
+    @staticmethod
+    def latest_reported(networks: list[Network], offered: list[str]) -> str:
+        """The quarter the page opens on: the latest one offered that some network of the
+        region has submitted its report for (the last ended quarter is often still being
+        drafted: the page would open on nothing), else the last ended quarter."""
+        with scopes_disabled():
+            submitted = {
+                quarters.quarter_label(year, quarter)
+                for year, quarter in QuarterlyReport.objects.filter(
+                    network__in=networks, status=QuarterlyReport.Status.SUBMITTED
+                ).values_list("year", "quarter")
+            }
+        return next((label for label in offered if label in submitted), offered[0])
 
 
 def designation_notes(networks) -> list[dict]:

@@ -118,3 +118,21 @@ def test_the_quarter_picker_counts_each_network_in_its_own_time_zone(
     page = response.content.decode()
     offered = re.findall(r'<option value="(\d{4}-Q\d)"', page)
     assert offered[0] == "2026-Q3", offered
+
+
+def test_the_page_opens_on_the_latest_quarter_someone_submitted(kyrgyzstan, eca, client):
+    # The last ended quarter (2026-Q3 today) is still being drafted: the page would open on
+    # nothing; it opens on 2026-Q2, which Kyrgyzstan submitted, and Q3 stays one click away.
+    with network_scope(kyrgyzstan.network):
+        q2, _ = services.report_open(
+            network=kyrgyzstan.network, by=kyrgyzstan.secretariat, year=2026, quarter=2
+        )
+        services.report_open(
+            network=kyrgyzstan.network, by=kyrgyzstan.secretariat, year=2026, quarter=3
+        )
+    submit(kyrgyzstan, q2)
+    client.force_login(viewer_of(eca))
+    page = client.get("/regions/eca/reports/").content.decode()
+    assert "1 network has submitted its report" in page
+    assert re.search(r'<option value="2026-Q2"[^>]*selected', page)
+    assert '<option value="2026-Q3"' in page
