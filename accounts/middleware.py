@@ -46,10 +46,19 @@ def needs_mfa(user, request=None) -> bool:
     if request is not None and request.session.get(IDP_MFA_SESSION_KEY):
         return False
     if not user.is_staff:
-        with scopes_disabled():
-            holds_role = (
-                Membership.objects.active().filter(user=user, role__in=MFA_REQUIRED_ROLES).exists()
-            )
+        if request is not None and request.user is user:
+            # The person's networks, computed once for the request (the page and its header
+            # reuse them): no query of its own.
+            from networks.access import my_networks
+
+            holds_role = any(mine.roles & MFA_REQUIRED_ROLES for mine in my_networks(request))
+        else:
+            with scopes_disabled():
+                holds_role = (
+                    Membership.objects.active()
+                    .filter(user=user, role__in=MFA_REQUIRED_ROLES)
+                    .exists()
+                )
         if not holds_role:
             return False
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
@@ -112,6 +121,8 @@ class RequireMFAMiddleware:
 # resolution of the last write writes nothing.
 def activity_resolution() -> int:
     return settings.SESSION_ACTIVITY_RESOLUTION
+
+
 _SEEN = "_portal_session_seen"
 
 
