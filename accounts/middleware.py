@@ -46,10 +46,19 @@ def needs_mfa(user, request=None) -> bool:
     if request is not None and request.session.get(IDP_MFA_SESSION_KEY):
         return False
     if not user.is_staff:
-        with scopes_disabled():
-            holds_role = (
-                Membership.objects.active().filter(user=user, role__in=MFA_REQUIRED_ROLES).exists()
-            )
+        if request is not None and request.user is user:
+            # The person's networks, computed once for the request (the page and its header
+            # reuse them): no query of its own.
+            from networks.access import my_networks
+
+            holds_role = any(mine.roles & MFA_REQUIRED_ROLES for mine in my_networks(request))
+        else:
+            with scopes_disabled():
+                holds_role = (
+                    Membership.objects.active()
+                    .filter(user=user, role__in=MFA_REQUIRED_ROLES)
+                    .exists()
+                )
         if not holds_role:
             return False
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
@@ -106,10 +115,14 @@ class RequireMFAMiddleware:
         return self.get_response(request)
 
 
-# How stale a session's "last seen" may be. allauth's own middleware writes the session's row
-# on every request (a transaction, two reads and an UPDATE); once a minute is as much as the
-# sessions page needs.
-ACTIVITY_INTERVAL_SECONDS = 60
+# How stale a session's "last seen" may be (settings.SESSION_ACTIVITY_RESOLUTION, seconds).
+# allauth's own middleware writes the session's row on every request (a transaction, two reads
+# and an UPDATE), and a session whose "last seen" changes is saved again: a plain GET within the
+# resolution of the last write writes nothing.
+def activity_resolution() -> int:
+    return settings.SESSION_ACTIVITY_RESOLUTION
+
+
 _SEEN = "_portal_session_seen"
 
 
@@ -120,7 +133,7 @@ def _now() -> float:
 class UserSessionActivityMiddleware:
     """allauth's session tracking (the person's list of places they are signed in), written
     when the session is new to it, when its address or browser changed, and otherwise at
-    most once a minute. What was last written is kept in the session itself, so a request
+    most once every SESSION_ACTIVITY_RESOLUTION seconds. What was last written is kept in the session itself, so a request
     in between costs no query."""
 
     def __init__(self, get_response):
@@ -142,7 +155,7 @@ class UserSessionActivityMiddleware:
         ]
         seen = session.get(_SEEN)
         now = _now()
-        if seen and seen[:3] == client and now - seen[3] < ACTIVITY_INTERVAL_SECONDS:
+        if seen and seen[:3] == client and now - seen[3] < activity_resolution():
             return
         UserSession.objects.create_from_request(request)
         session[_SEEN] = [*client, now]
@@ -165,7 +178,10 @@ class SessionLifetimeMiddleware:
     """Signs a person out after PORTAL_SESSION_IDLE_MINUTES without a request (operators:
     PORTAL_OPERATOR_SESSION_IDLE_MINUTES), and PORTAL_SESSION_MAX_DAYS after they signed in
     whatever they do. The request then goes on as anonymous (a page sends them to sign in,
-    the API answers 401). The last activity is written at most once a minute."""
+    the API answers 401). The last activity is written at most once every
+    SESSION_ACTIVITY_RESOLUTION seconds, so the idle limit counts from a time up to that much
+    before the last request: a person may be signed out up to the resolution early (never
+    late); the limit is checked against every request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -193,7 +209,7 @@ class SessionLifetimeMiddleware:
             logout(request)
             messages.info(request, _("Your session reached its time limit: sign in again."))
             return
-        if seen is None or now - seen >= ACTIVITY_INTERVAL_SECONDS:
+        if seen is None or now - seen >= activity_resolution():
             session[LAST_SEEN_AT] = now
 
 

@@ -63,6 +63,10 @@ from portal import clock
 from workflow import status_of
 
 PAGE_SIZE = 25
+# The meeting list shows a year of meetings on one page (a network's regular meetings, its
+# working groups' and the extraordinary ones together stay well under this), in the same
+# fixed number of queries whatever the number (issue #16).
+MEETING_LIST_PAGE_SIZE = 100
 
 
 class MeetingPageMixin(NetworkPageMixin):
@@ -105,7 +109,7 @@ class MeetingListView(MeetingPageMixin, TemplateView):
             working_group=group_id,
             kinds=Meeting.Kind.choices,
             working_groups=list(WorkingGroup.objects.order_by("name").values_list("pk", "name")),
-            page=Paginator(meetings, PAGE_SIZE).get_page(self.request.GET.get("page")),
+            page=Paginator(meetings, MEETING_LIST_PAGE_SIZE).get_page(self.request.GET.get("page")),
             can_manage=self.network_access.can(Action.MEETINGS_MANAGE),
             cadence=selectors.cadence(network=self.network, access=self.network_access),
             pager_query=urlencode(

@@ -25,7 +25,7 @@ class NetworkPageMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         if self.required_action is None:
             raise ImproperlyConfigured(f"{type(self).__name__} must declare its required_action.")
-        self.network_access = network_access_or_404(request.user, kwargs["network"])
+        self.network_access = network_access_or_404(request.user, kwargs["network"], request)
         self.network = self.network_access.network
         request.network_access = self.network_access
         if not self.network_access.can_any(self.required_action):

@@ -71,6 +71,33 @@ def test_production_requires_two_factor_by_default_and_the_demo_does_not():
     assert default.stdout.split()[-1] == "False", default.stderr
 
 
+def test_production_keeps_its_postgresql_connection_between_requests():
+    code = (
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    secret = secrets.token_urlsafe(60)
+    postgres = manage(
+        "shell",
+        "-c",
+        code,
+        SECRET_KEY=secret,
+        DATABASE_URL="postgres://u:p@db/portal",
+        **PRODUCTION,
+    )
+    assert postgres.stdout.split()[-2:] == ["60", "True"], postgres.stderr
+    per_request = manage(
+        "shell",
+        "-c",
+        code,
+        SECRET_KEY=secret,
+        DATABASE_URL="postgres://u:p@db/portal",
+        DB_CONN_MAX_AGE="0",
+        **PRODUCTION,
+    )
+    assert per_request.stdout.split()[-2] == "0", per_request.stderr
+
+
 @pytest.mark.parametrize(
     "url, expected",
     [

@@ -397,6 +397,12 @@ PORTAL_OPERATOR_SESSION_IDLE_MINUTES = int(
     os.environ.get("PORTAL_OPERATOR_SESSION_IDLE_MINUTES", "60")
 )
 PORTAL_SESSION_MAX_DAYS = int(os.environ.get("PORTAL_SESSION_MAX_DAYS", "14"))
+# How often a session's activity (its "last seen" for the idle limit and allauth's list of
+# sessions) is written, in seconds: a GET within this time of the last write writes nothing
+# (no session save, no usersessions UPDATE). The idle limit counts from the last write, so a
+# person may be signed out up to this much before PORTAL_SESSION_IDLE_MINUTES after their last
+# request, never after; keep it well under the shortest idle limit.
+SESSION_ACTIVITY_RESOLUTION = int(os.environ.get("SESSION_ACTIVITY_RESOLUTION", "300"))
 SESSION_COOKIE_AGE = PORTAL_SESSION_MAX_DAYS * 24 * 3600
 MFA_TOTP_ISSUER = "Network Portal"
 USERSESSIONS_TRACK_ACTIVITY = True

@@ -27,6 +27,14 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 # One JSON object per line, for the log collector (LOG_FORMAT=text to read them yourself).
+# Keep each worker's database connection between requests: opening one to PostgreSQL costs
+# more than a whole page's queries (issue #16). CONN_HEALTH_CHECKS pings a kept connection at
+# the start of a request, so one the server dropped (a restart, a failover) is replaced
+# instead of failing the request. DB_CONN_MAX_AGE overrides (0: a connection per request).
+# SQLite gains nothing from it, so it is left alone there.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60"))  # noqa: F405
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 LOGGING = _logging(LOG_FORMAT)
 STORAGES = {

@@ -104,3 +104,48 @@ def test_a_new_address_signs_in_only_once_confirmed(client, kyrgyzstan, clock):
     again = Client()
     sign_in(again, old)
     assert "_auth_user_id" not in again.session
+
+
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+
+
+def _writes(client, path) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return [q["sql"] for q in captured.captured_queries if WRITE.match(q["sql"])]
+
+
+def test_a_plain_get_writes_nothing_within_the_activity_resolution(client, kyrgyzstan, clock):
+    """Signed in properly (allauth's session row, the idle clock): the first GET records the
+    session's activity; the next GETs within SESSION_ACTIVITY_RESOLUTION write nothing, and
+    the one after it writes again (the idle limit goes on counting from it)."""
+    from allauth.usersessions.models import UserSession
+
+    sign_in(client, kyrgyzstan.member.email)
+    client.get(HOME)
+    assert _writes(client, HOME) == []
+    clock(middleware.activity_resolution() - 1)
+    assert _writes(client, "/") == []
+    assert _writes(client, HOME) == []
+    seen = UserSession.objects.get(user=kyrgyzstan.member).last_seen_at
+    clock(2)
+    written = _writes(client, HOME)
+    assert any("django_session" in sql for sql in written)
+    assert UserSession.objects.get(user=kyrgyzstan.member).last_seen_at > seen
+
+
+def test_the_idle_limit_counts_from_the_last_recorded_activity(client, kyrgyzstan, clock, settings):
+    """A request within the resolution is not recorded: the limit then counts from the last
+    recorded one, so a person is signed out up to the resolution early, never late."""
+    settings.PORTAL_SESSION_IDLE_MINUTES = 30
+    settings.SESSION_ACTIVITY_RESOLUTION = 300
+    sign_in(client, kyrgyzstan.member.email)
+    assert client.get(HOME).status_code == 200  # recorded
+    clock(299)
+    assert client.get(HOME).status_code == 200  # not recorded
+    clock(30 * 60 - 299 + 1)  # 30 minutes and a second after the recorded request
+    assert client.get(HOME).status_code == 302
+    assert "_auth_user_id" not in client.session

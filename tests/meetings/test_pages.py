@@ -308,3 +308,20 @@ def test_an_invited_partner_sees_the_organisations_not_the_other_participants(ky
     # The network's own people still read who takes part.
     member_page = login(kyrgyzstan.member).get(url(extended)).content.decode()
     assert kyrgyzstan.co_chair.full_name in member_page
+
+
+def test_a_year_of_past_meetings_is_one_page_at_the_cost_of_two(kyrgyzstan, login):
+    """40 past meetings in a year: one page lists them all, in as many queries as 2."""
+    client = login(kyrgyzstan.member)
+    first = local(kyrgyzstan, "2025-01-06T10:00")
+    for week in range(2):
+        schedule(kyrgyzstan, title=f"Past meeting {week:02d}", start=first + timedelta(weeks=week))
+    client.get(LIST)  # the first request of a session records it; not the page's cost
+    two = _queries(client, f"{LIST}?when=past")
+    for week in range(2, 40):
+        schedule(kyrgyzstan, title=f"Past meeting {week:02d}", start=first + timedelta(weeks=week))
+    forty = _queries(client, f"{LIST}?when=past")
+    page = client.get(LIST, {"when": "past"}).content.decode()
+    assert all(f"Past meeting {week:02d}" in page for week in range(40))
+    assert "page=2" not in page
+    assert forty == two

@@ -129,3 +129,51 @@ def test_the_home_and_the_landing_page_cost_the_same_with_one_item_of_each_kind_
         assert len(world.inbox_of(client.get(HOME).content.decode())) >= 20
     with capsys.disabled():
         print(f"\nqueries (home, landing): {counts}")
+
+
+# Issue #16: what the key pages cost now, signed in the production way (PORTAL_REQUIRE_MFA on),
+# as a member, the second request of the session. A page that needs more must say why here.
+KEY_PAGE_BUDGETS = {
+    "landing": 13,
+    "network home": 19,
+    "meeting list": 9,
+    "meeting page": 12,
+    "minutes": 6,
+    "decision register": 6,
+    "document library": 6,
+}
+
+
+def test_key_pages_stay_within_their_query_budgets_reading_the_person_once(
+    kyrgyzstan, client, settings
+):
+    """The person is read once per request and their memberships once (the page's access,
+    the second-factor rule and the header's network switcher share them)."""
+    from tests.meetings.conftest import add_items, schedule
+
+    settings.PORTAL_REQUIRE_MFA = True
+    meeting = schedule(kyrgyzstan)
+    add_items(kyrgyzstan, meeting, "Welcome", "Updates")
+    net = {"network": "kyrgyzstan"}
+    paths = {
+        "landing": "/",
+        "network home": HOME,
+        "meeting list": reverse("meetings:list", kwargs=net),
+        "meeting page": reverse("meetings:detail", kwargs={**net, "meeting_id": meeting.pk}),
+        "minutes": reverse("meetings:minutes", kwargs={**net, "meeting_id": meeting.pk}),
+        "decision register": reverse("decisions:register", kwargs=net),
+        "document library": reverse("documents:library", kwargs=net),
+    }
+    client.force_login(kyrgyzstan.member)
+    me = f'FROM "accounts_user" WHERE "accounts_user"."id" = {kyrgyzstan.member.pk} '
+    rows, mine = 'SELECT "networks_membership"."id"', f'"user_id" = {kyrgyzstan.member.pk}'
+    counts = {}
+    for name, path in paths.items():
+        client.get(path)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        counts[name] = len(captured)
+        sql = [q["sql"] for q in captured.captured_queries]
+        assert sum(me in q for q in sql) == 1, name
+        assert sum(q.startswith(rows) and mine in q for q in sql) == 1, name
+    assert counts == KEY_PAGE_BUDGETS
