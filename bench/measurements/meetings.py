@@ -13,7 +13,14 @@ def _next_meeting_id() -> int:
 
     network = Network.objects.get(slug="kyrgyzstan")
     with network_scope(network):
-        return Meeting.objects.order_by("-starts_at").values_list("pk", flat=True).first()
+        # The demo's latest meeting, never the one the meeting-pack row schedules (it would
+        # become the latest in the second round and the rows would measure another page).
+        return (
+            Meeting.objects.exclude(title__startswith="Bench:")
+            .order_by("-starts_at")
+            .values_list("pk", flat=True)
+            .first()
+        )
 
 
 @measurement("meeting page")

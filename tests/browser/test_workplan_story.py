@@ -56,7 +56,7 @@ def test_undp_reports_its_quarter_and_the_coverage_matrix_follows(
         services.workplan_endorse(workplan=plan, by=people["co_chair"])
 
     focal_point = as_person(people["member"], "/n/mongolia/")
-    focal_point.get_by_role("link", name="Workplans").click()
+    focal_point.get_by_role("link", name="Workplans", exact=True).click()
     focal_point.get_by_role("link", name="Joint workplan").click()
     focal_point.get_by_role("link", name="Migration and development dashboard").click()
     focal_point.get_by_role("link", name=f"Report progress for {quarter}").click()
